@@ -1,0 +1,32 @@
+"""sphinxcontrib-mldesign: ML system design docs as checked, cross-referenced Sphinx items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from . import config, directives, domain, export, html, rules
+
+__version__ = "0.1.0"
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    config.register(app)
+    app.connect("config-inited", directives.register_directives, priority=500)
+    app.add_domain(domain.MLDomain)
+    app.connect("env-check-consistency", rules.on_check_consistency)
+    app.connect("env-get-updated", domain.on_env_get_updated)
+    app.connect("missing-reference", domain.on_missing_reference)
+    app.add_post_transform(html.ItemPermalinks)
+    app.add_post_transform(html.BracketBadges)
+    app.connect("builder-inited", html.add_static)
+    app.add_builder(export.MLDesignBuilder)
+    app.connect("build-finished", export.write_export)
+    app.connect("build-finished", rules.fail_on_errors)
+    return {
+        "version": __version__,
+        "env_version": 1,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

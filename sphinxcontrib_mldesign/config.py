@@ -1,0 +1,159 @@
+"""Typed configuration, read from ``conf.py`` and validated at ``config-inited``."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+from .formats import FormatError, duration_seconds
+from .warnings_ import RULE_NAMES, Setting
+
+#: The item types that ``mldesign_schema_extensions`` may extend.
+EXTENSIBLE_TYPES = ("ml-requirement", "ml-metric", "ml-fallback", "ml-owner", "ml-risk")
+
+
+@dataclass(frozen=True)
+class MLDesignConfig:
+    """Every ``mldesign_*`` value, after validation."""
+
+    short_names: bool = True
+    """Register ``metric``, ``fallback`` and ``owner`` besides their ``ml-`` aliases."""
+    rules: dict[str, Setting] = field(default_factory=dict)
+    """Per-rule severity override: ``"error"``, ``"warning"`` or ``"off"``."""
+    schema_extensions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """JSON Schema fragments merged into an item type's schema."""
+    min_bus_factor: int = 2
+    """Areas with fewer distinct owners (plus backups) than this are flagged."""
+    review_every: str = "180d"
+    """Items not reviewed within this duration are stale."""
+    today: dt.date | None = None
+    """The date staleness is measured against (else ``SOURCE_DATE_EPOCH``, else the clock)."""
+
+    def today_date(self) -> dt.date:
+        if self.today is not None:
+            return self.today
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch and epoch.strip().isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+        return dt.date.today()
+
+
+# conf.py name, default, rebuild scope ("env": items must be re-read to apply it).
+_CONF_VALUES: dict[str, tuple[Any, Literal["env", ""]]] = {
+    "mldesign_short_names": (True, "env"),
+    "mldesign_rules": ({}, ""),
+    "mldesign_schema_extensions": ({}, "env"),
+    "mldesign_min_bus_factor": (2, ""),
+    "mldesign_review_every": ("180d", ""),
+    "mldesign_today": (None, ""),
+}
+
+
+def register(app: Sphinx) -> None:
+    for name, (default, rebuild) in _CONF_VALUES.items():
+        app.add_config_value(name, default, rebuild)
+    app.connect("config-inited", _on_config_inited, priority=400)
+
+
+def get_config(app_or_config: Sphinx | Config) -> MLDesignConfig:
+    config = app_or_config.config if isinstance(app_or_config, Sphinx) else app_or_config
+    parsed: MLDesignConfig | None = getattr(config, "_mldesign", None)
+    if parsed is None:  # e.g. a Config that never went through config-inited
+        parsed = parse_config(config)
+    return parsed
+
+
+def _on_config_inited(app: Sphinx, config: Config) -> None:
+    # Stored as a private attribute so it is not pickled or compared as a conf value.
+    config._mldesign = parse_config(config)
+
+
+def parse_config(config: Config) -> MLDesignConfig:
+    """Validate the raw ``mldesign_*`` values; raise :class:`ConfigError` with a clear message."""
+    short_names = config.mldesign_short_names
+    if not isinstance(short_names, bool):
+        raise ConfigError(f"mldesign_short_names must be True or False, got {short_names!r}")
+
+    rules = config.mldesign_rules
+    if not isinstance(rules, dict):
+        raise ConfigError(f"mldesign_rules must be a dict of rule name to severity, got {rules!r}")
+    for name, setting in rules.items():
+        if name not in RULE_NAMES:
+            known = ", ".join(sorted(RULE_NAMES))
+            raise ConfigError(f"mldesign_rules: unknown rule {name!r}; known rules: {known}")
+        if setting not in ("error", "warning", "off"):
+            raise ConfigError(
+                f"mldesign_rules[{name!r}] must be 'error', 'warning' or 'off', got {setting!r}"
+            )
+
+    extensions = config.mldesign_schema_extensions
+    if not isinstance(extensions, dict):
+        raise ConfigError("mldesign_schema_extensions must be a dict of item type to JSON Schema")
+    for type_name, fragment in extensions.items():
+        if type_name not in EXTENSIBLE_TYPES:
+            raise ConfigError(
+                f"mldesign_schema_extensions: unknown item type {type_name!r}; "
+                f"use one of {', '.join(EXTENSIBLE_TYPES)}"
+            )
+        if not isinstance(fragment, dict):
+            raise ConfigError(f"mldesign_schema_extensions[{type_name!r}] must be a dict")
+
+    min_bus_factor = config.mldesign_min_bus_factor
+    if (
+        isinstance(min_bus_factor, bool)
+        or not isinstance(min_bus_factor, int)
+        or min_bus_factor < 1
+    ):
+        raise ConfigError(
+            f"mldesign_min_bus_factor must be a whole number >= 1, got {min_bus_factor!r}"
+        )
+
+    review_every = config.mldesign_review_every
+    try:
+        if not isinstance(review_every, str):
+            raise FormatError(repr(review_every))
+        duration_seconds(review_every)
+    except FormatError:
+        raise ConfigError(
+            f"mldesign_review_every must be a duration like '180d' or '26w', got {review_every!r}"
+        ) from None
+
+    today = _parse_today(config.mldesign_today)
+    parsed = MLDesignConfig(
+        short_names=short_names,
+        rules=dict(rules),
+        schema_extensions=dict(extensions),
+        min_bus_factor=min_bus_factor,
+        review_every=review_every,
+        today=today,
+    )
+    # Reject a schema extension that is not valid JSON Schema now, not mid-build.
+    from .schema import check_extensions
+
+    check_extensions(parsed)
+    return parsed
+
+
+def _parse_today(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"mldesign_today must be a date or 'YYYY-MM-DD', got {value!r}")
+
+
+def config_fields() -> list[dataclasses.Field[Any]]:
+    """The documented config fields, for the generated reference."""
+    return list(dataclasses.fields(MLDesignConfig))

@@ -1,0 +1,32 @@
+"""One directive per item type."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+
+from ..config import get_config
+from .base import ItemDirective
+from .fallback import FallbackDirective
+from .metric import MetricDirective
+from .owner import OwnerDirective
+from .requirement import RequirementDirective
+from .risk import RiskDirective
+
+ITEM_DIRECTIVES: tuple[type[ItemDirective], ...] = (
+    RequirementDirective,
+    MetricDirective,
+    FallbackDirective,
+    OwnerDirective,
+    RiskDirective,
+)
+
+
+def register_directives(app: Sphinx, config: Config) -> None:
+    """Register long names always, short names unless ``mldesign_short_names = False``."""
+    short_names = get_config(config).short_names
+    for directive in ITEM_DIRECTIVES:
+        item_type = directive.item_type
+        app.add_directive(item_type.name, directive, override=True)
+        if short_names and item_type.short_name:
+            app.add_directive(item_type.short_name, directive, override=True)

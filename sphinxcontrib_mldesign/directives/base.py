@@ -1,0 +1,160 @@
+"""The shared machinery of the five item directives."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from ..config import get_config
+from ..domain import get_ml_domain, pending_ref
+from ..items import Item, ItemType, OptionRef
+from ..nodes import ml_badge, ml_item, ml_item_header
+from ..schema import ItemSchema, OptionSpec, base_schema, item_schema
+
+
+class AnyOptionSpec(dict[str, Any]):
+    """An ``option_spec`` that accepts every option name.
+
+    docutils and MyST reject unknown options with their own errors; accepting all of them
+    here lets the schema report them as ``mldesign.schema`` warnings at the item's line,
+    and lets ``mldesign_schema_extensions`` add options without code.
+    """
+
+    def __missing__(self, key: str) -> Any:
+        return directives.unchanged
+
+
+def option_spec_for(type_name: str) -> AnyOptionSpec:
+    properties = base_schema(type_name)["properties"]
+    return AnyOptionSpec(dict.fromkeys(properties, directives.unchanged))
+
+
+class ItemDirective(SphinxDirective):
+    """``.. <type>:: <title>`` with ``:id:`` and the type's options."""
+
+    item_type: ClassVar[ItemType]
+    has_content = True
+    required_arguments = 0  # a missing title is a schema warning, not a docutils error
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def derive(self, values: dict[str, Any]) -> None:
+        """Add values computed from the options (a risk's score)."""
+
+    def run(self) -> list[nodes.Node]:
+        type_name = self.item_type.name
+        schema = item_schema(type_name, get_config(self.config))
+        values, problems = schema.process(self.options)
+        raw_title = self.arguments[0].strip() if self.arguments else ""
+        title_nodes: list[nodes.Node] = []
+        messages: list[nodes.system_message] = []
+        if raw_title:
+            title_nodes, messages = self.parse_inline(raw_title, lineno=self.lineno)
+        else:
+            problems.insert(0, f"{type_name} needs a title (the directive's argument)")
+        self.derive(values)
+
+        item_id = values.get("id")
+        item = Item(
+            id=item_id,
+            type=type_name,
+            title=" ".join("".join(node.astext() for node in title_nodes).split()),
+            docname=self.env.docname,
+            lineno=self.lineno,
+            values=values,
+            problems=problems,
+            refs=[
+                OptionRef(name, target, schema.options[name].refs)
+                for name, target in _ref_values(schema, values)
+            ],
+        )
+        get_ml_domain(self.env).note_item(item)
+
+        block = ml_item(classes=["ml-item", f"ml-{self.item_type.objtype}"])
+        self.set_source_info(block)
+        if item_id:
+            block += nodes.target("", "", ids=[item_id])
+        block += self._header(item, title_nodes)
+        fields = self._fields(schema, values)
+        if fields.children:
+            block += fields
+        block += self.parse_content_to_nodes()
+        return [block, *messages]
+
+    def _header(self, item: Item, title_nodes: list[nodes.Node]) -> ml_item_header:
+        header = ml_item_header(classes=["ml-item-header"])
+        header["ml_id"] = item.id
+        header += nodes.inline("", self.item_type.label, classes=["ml-item-type"])
+        header += nodes.Text(" ")
+        header += nodes.strong("", "", *title_nodes, classes=["ml-item-title"])
+        if item.id:
+            header += nodes.Text(" ")
+            header += nodes.literal(item.id, item.id, classes=["ml-item-id"])
+        for option in self.item_type.badges:
+            value = item.values.get(option)
+            if value is not None:
+                header += nodes.Text(" ")
+                header += ml_badge(
+                    "", str(value), classes=["ml-badge", f"ml-{option}", f"ml-{option}-{value}"]
+                )
+        return header
+
+    def _fields(self, schema: ItemSchema, values: dict[str, Any]) -> nodes.field_list:
+        field_list = nodes.field_list(classes=["ml-item-fields"])
+        for name, spec in schema.options.items():
+            if name == "id" or name in self.item_type.badges or name not in self.options:
+                continue
+            if name not in values:  # dropped as invalid
+                continue
+            field_list += self._field(name, self._value_nodes(spec, values[name]))
+        for name, value in self.derived_fields(values):
+            field_list += self._field(name, [nodes.Text(value)])
+        return field_list
+
+    def derived_fields(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        """Extra (label, text) fields computed from the options."""
+        return []
+
+    def _field(self, name: str, value_nodes: list[nodes.Node]) -> nodes.field:
+        return nodes.field(
+            "",
+            nodes.field_name("", name.replace("-", " ").capitalize()),
+            nodes.field_body("", nodes.paragraph("", "", *value_nodes)),
+        )
+
+    def _value_nodes(self, spec: OptionSpec, value: Any) -> list[nodes.Node]:
+        if spec.format in ("ref", "refs"):
+            targets = [value] if isinstance(value, str) else value
+            out: list[nodes.Node] = []
+            for index, target in enumerate(targets):
+                if index:
+                    out.append(nodes.Text(", "))
+                out.append(pending_ref(target, spec.refs))
+            return out
+        if spec.format == "condition":
+            return [nodes.literal(value["text"], value["text"])]
+        if spec.format == "duration":
+            return [nodes.Text(value["text"])]
+        if isinstance(value, list):
+            return [nodes.Text(", ".join(str(v) for v in value))]
+        if spec.name == "email":
+            return [nodes.reference(value, value, refuri=f"mailto:{value}")]
+        if spec.format == "text" and isinstance(value, str) and not spec.enum:
+            # Free text may hold inline markup and links (runbooks, rationale).
+            parsed, _messages = self.parse_inline(value, lineno=self.lineno)
+            return parsed
+        return [nodes.Text(str(value))]
+
+
+def _ref_values(schema: ItemSchema, values: dict[str, Any]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for name, spec in schema.options.items():
+        if spec.format not in ("ref", "refs") or name not in values or name == "id":
+            continue
+        value = values[name]
+        for target in [value] if isinstance(value, str) else value:
+            pairs.append((name, target))
+    return pairs

@@ -1,0 +1,238 @@
+"""The ``ml`` domain: every item and every role reference, per document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx import addnodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util.nodes import make_refnode
+
+if TYPE_CHECKING:
+    from .rules import Violation
+
+from .items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef
+
+DOMAIN = "ml"
+ANY_ROLE = "ref"
+
+
+class MLXRefRole(XRefRole):
+    """Cross-reference role that also records the reference for the ``unknown-ref`` check.
+
+    References are checked once all documents are read (not when a page is written), so
+    every build reports every broken reference, whichever pages it re-writes.
+    """
+
+    def result_nodes(
+        self, document: nodes.document, env: BuildEnvironment, node: Element, is_ref: bool
+    ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        get_ml_domain(env).note_ref(
+            RoleRef(
+                target=node["reftarget"],
+                role=node["reftype"],
+                docname=env.docname,
+                lineno=node.line or self.lineno,
+            )
+        )
+        return [node], []
+
+
+class MLDomain(Domain):
+    """Holds the items of the whole project; resolves ``:ml:*:`` roles and ``:any:``."""
+
+    name = DOMAIN
+    label = "ML design"
+    object_types: ClassVar[dict[str, ObjType]] = {
+        item_type.objtype: ObjType(item_type.label, item_type.role, ANY_ROLE)
+        for item_type in ITEM_TYPES.values()
+    }
+    roles: ClassVar[dict[str, XRefRole]] = {  # type: ignore[assignment]
+        **{item_type.role: MLXRefRole() for item_type in ITEM_TYPES.values()},
+        ANY_ROLE: MLXRefRole(),
+    }
+    initial_data: ClassVar[dict[str, Any]] = {
+        "items": {},  # docname -> [Item]
+        "refs": {},  # docname -> [RoleRef]
+        "published": {},  # id -> (type, title, docname) as last written; see changed_ids()
+    }
+    data_version = 1
+
+    _index: dict[str, Item] | None = None
+    #: Set once per build by the checks in :mod:`.rules`; not pickled.
+    violations: tuple[Violation, ...] = ()
+
+    # -- storage -------------------------------------------------------------------------
+
+    @property
+    def items_by_doc(self) -> dict[str, list[Item]]:
+        return cast(dict[str, list[Item]], self.data["items"])
+
+    @property
+    def refs_by_doc(self) -> dict[str, list[RoleRef]]:
+        return cast(dict[str, list[RoleRef]], self.data["refs"])
+
+    def note_item(self, item: Item) -> None:
+        self.items_by_doc.setdefault(item.docname, []).append(item)
+        self._index = None
+
+    def note_ref(self, ref: RoleRef) -> None:
+        self.refs_by_doc.setdefault(ref.docname, []).append(ref)
+
+    def clear_doc(self, docname: str) -> None:
+        if self.items_by_doc.pop(docname, None) is not None:
+            self._index = None
+        self.refs_by_doc.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            if docname in otherdata["items"]:
+                self.items_by_doc[docname] = otherdata["items"][docname]
+            if docname in otherdata["refs"]:
+                self.refs_by_doc[docname] = otherdata["refs"][docname]
+        self._index = None
+
+    # -- queries -------------------------------------------------------------------------
+
+    def all_items(self) -> list[Item]:
+        """Every item read, IDs or not, in document order (docname, then line)."""
+        return [
+            item
+            for docname in sorted(self.items_by_doc)
+            for item in sorted(self.items_by_doc[docname], key=lambda i: i.lineno)
+        ]
+
+    def all_refs(self) -> list[RoleRef]:
+        return [ref for docname in sorted(self.refs_by_doc) for ref in self.refs_by_doc[docname]]
+
+    @property
+    def index(self) -> dict[str, Item]:
+        """ID -> item. Of duplicates, the first in document order wins, so the result does
+        not depend on the order documents were read in (serial, parallel, incremental)."""
+        if self._index is None:
+            index: dict[str, Item] = {}
+            for item in self.all_items():
+                if item.id is not None:
+                    index.setdefault(item.id, item)
+            self._index = index
+        return self._index
+
+    def lookup(self, target: str, role: str) -> Item | None:
+        """The item a role names, or None when missing or of the wrong type."""
+        item = self.index.get(target)
+        if item is None:
+            return None
+        if role != ANY_ROLE and TYPE_BY_ROLE[role].name != item.type:
+            return None
+        return item
+
+    def changed_ids(self) -> set[str]:
+        """IDs whose type, title or page changed since the last call (pages that link to
+        them show the title, so they must be re-written)."""
+        current = {
+            item_id: (item.type, item.title, item.docname) for item_id, item in self.index.items()
+        }
+        previous: dict[str, Any] = self.data["published"]
+        changed = {i for i in current.keys() | previous.keys() if current.get(i) != previous.get(i)}
+        self.data["published"] = current
+        return changed
+
+    def docs_referencing(self, ids: set[str]) -> set[str]:
+        docs = {ref.docname for ref in self.all_refs() if ref.target in ids}
+        docs.update(
+            item.docname
+            for item in self.all_items()
+            if any(target in ids for target in item.ref_targets())
+        )
+        return docs
+
+    # -- Sphinx API ----------------------------------------------------------------------
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> nodes.reference | None:
+        item = self.lookup(target, typ)
+        if item is None:
+            return None  # rendered by on_missing_reference()
+        return self._refnode(builder, fromdocname, item, node, contnode)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        item = self.index.get(target)
+        if item is None:
+            return []
+        role = f"{DOMAIN}:{item.item_type.role}"
+        return [(role, self._refnode(builder, fromdocname, item, node, contnode))]
+
+    def _refnode(
+        self,
+        builder: Builder,
+        fromdocname: str,
+        item: Item,
+        node: pending_xref,
+        contnode: Element,
+    ) -> nodes.reference:
+        assert item.id is not None
+        if not node.get("refexplicit"):
+            contnode = nodes.inline("", item.title or item.id, classes=contnode["classes"])
+        return make_refnode(builder, fromdocname, item.docname, item.id, contnode, item.title)
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for item_id, item in sorted(self.index.items()):
+            yield item_id, item.title or item_id, item.item_type.objtype, item.docname, item_id, 1
+
+
+def get_ml_domain(env: BuildEnvironment) -> MLDomain:
+    return cast(MLDomain, env.get_domain(DOMAIN))
+
+
+def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref:
+    """A link from an option value to an item, shown as the ID."""
+    role = ITEM_TYPES[allowed[0]].role if len(allowed) == 1 else ANY_ROLE
+    ref = addnodes.pending_xref(
+        "", refdomain=DOMAIN, reftype=role, reftarget=item_id, refexplicit=True, refwarn=False
+    )
+    ref += nodes.literal(item_id, item_id, classes=["ml-ref"])
+    return ref
+
+
+def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Re-write pages that link to an item whose title or place changed."""
+    domain = get_ml_domain(env)
+    changed = domain.changed_ids()
+    return sorted(domain.docs_referencing(changed)) if changed else []
+
+
+def on_missing_reference(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element
+) -> Element | None:
+    """Render a broken ``ml`` reference as unlinked text.
+
+    The unknown-ref rule already reported it with the right subtype and severity; this
+    stops Sphinx from warning a second time in nitpicky mode.
+    """
+    if node.get("refdomain") != DOMAIN:
+        return None
+    return nodes.inline("", "", contnode, classes=["ml-broken-ref"])

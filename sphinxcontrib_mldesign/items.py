@@ -1,0 +1,97 @@
+"""The item types and the record the domain keeps for every item read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ItemType:
+    """Static facts about one of the five item types."""
+
+    name: str
+    """Long directive name, also the ``type`` in the export (``ml-metric``)."""
+    objtype: str
+    """Object type in the ``ml`` domain and ``objects.inv`` (``metric``)."""
+    role: str
+    """Role that references this type (``:ml:metric:``)."""
+    label: str
+    """Human label shown before the title."""
+    short_name: str | None = None
+    """Alias switched by ``mldesign_short_names`` (``metric``)."""
+    badges: tuple[str, ...] = ()
+    """Options shown as badges in the item header."""
+
+    @property
+    def directive_names(self) -> tuple[str, ...]:
+        return (self.name,) if self.short_name is None else (self.name, self.short_name)
+
+
+REQUIREMENT = ItemType(
+    "ml-requirement", "requirement", "req", "Requirement",
+    badges=("priority", "status", "kind"),
+)  # fmt: skip
+METRIC = ItemType("ml-metric", "metric", "metric", "Metric", "metric", badges=("kind", "severity"))
+FALLBACK = ItemType("ml-fallback", "fallback", "fallback", "Fallback", "fallback", badges=("kind",))
+OWNER = ItemType("ml-owner", "owner", "owner", "Owner", "owner")
+RISK = ItemType("ml-risk", "risk", "risk", "Risk", badges=("status", "category"))
+
+ITEM_TYPES: dict[str, ItemType] = {
+    item_type.name: item_type for item_type in (REQUIREMENT, METRIC, FALLBACK, OWNER, RISK)
+}
+TYPE_BY_OBJTYPE: dict[str, ItemType] = {t.objtype: t for t in ITEM_TYPES.values()}
+TYPE_BY_ROLE: dict[str, ItemType] = {t.role: t for t in ITEM_TYPES.values()}
+
+
+@dataclass
+class OptionRef:
+    """A reference written in an option (``:metrics: MET-1``)."""
+
+    option: str
+    target: str
+    allowed: tuple[str, ...]
+
+
+@dataclass
+class Item:
+    """One item as read from a document. Pickled with the environment."""
+
+    id: str | None
+    type: str
+    title: str
+    docname: str
+    lineno: int
+    values: dict[str, Any]
+    problems: list[str] = field(default_factory=list)
+    refs: list[OptionRef] = field(default_factory=list)
+
+    @property
+    def item_type(self) -> ItemType:
+        return ITEM_TYPES[self.type]
+
+    def export(self) -> dict[str, Any]:
+        """The item as it appears under ``items`` in ``mldesign.json``."""
+        return {
+            **self.values,
+            "id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "docname": self.docname,
+            "lineno": self.lineno,
+        }
+
+    def ref_targets(self) -> Iterator[str]:
+        for ref in self.refs:
+            yield ref.target
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    """A reference written with a role in prose (``:ml:req:`REQ-1```)."""
+
+    target: str
+    role: str
+    docname: str
+    lineno: int

@@ -1,0 +1,214 @@
+"""Item schemas: loading, merging ``mldesign_schema_extensions``, parsing and validating options.
+
+Raw option text is first parsed by the option's format (the ``x-format`` keyword of the
+shipped schemas), then the resulting JSON value is validated with ``jsonschema``. One
+compiled validator exists per item type and extension set, however many items are read.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+from referencing import Registry, Resource
+from sphinx.errors import ConfigError
+
+from .formats import PARSERS, FormatError, parse_scalar
+
+if TYPE_CHECKING:
+    from .config import MLDesignConfig
+
+_SCHEMA_PACKAGE = "sphinxcontrib_mldesign.schemas"
+_REF_FORMATS = {"ids": "refs", "id": "ref", "list": "list", "date": "date"}
+_REF_FORMATS.update(duration="duration", condition="condition", text="text")
+
+
+def load_json(name: str) -> dict[str, Any]:
+    text = resources.files(_SCHEMA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@functools.cache
+def _registry() -> Registry[Any]:
+    common = load_json("common.json")
+    registry: Registry[Any] = Registry().with_resource(
+        common["$id"], Resource.from_contents(common)
+    )
+    return registry
+
+
+def base_schema(type_name: str) -> dict[str, Any]:
+    """The shipped schema of an item type (a fresh copy)."""
+    return copy.deepcopy(_base_schema(type_name))
+
+
+@functools.cache
+def _base_schema(type_name: str) -> dict[str, Any]:
+    return load_json(f"{type_name}.json")
+
+
+def merge_schema(base: dict[str, Any], fragment: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge a schema extension: objects merge key by key, ``required`` lists are
+    unioned, any other value (an ``enum``, a ``type``) replaces the base value."""
+    merged = copy.deepcopy(base)
+    for key, value in fragment.items():
+        if key == "required" and isinstance(value, list):
+            merged[key] = list(dict.fromkeys([*merged.get(key, []), *value]))
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), dict):
+            merged[key] = merge_schema(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """One directive option, as the (merged) schema declares it."""
+
+    name: str
+    format: str
+    json_type: str
+    refs: tuple[str, ...]
+    default: Any
+    enum: tuple[Any, ...]
+    description: str
+
+    def parse(self, raw: str) -> Any:
+        parser = PARSERS.get(self.format)
+        if parser is not None:
+            return parser(raw)
+        if self.format == "text" and self.json_type in ("", "string"):
+            return raw.strip()
+        return parse_scalar(raw, self.json_type)
+
+
+def _option_spec(name: str, prop: Mapping[str, Any]) -> OptionSpec:
+    fmt = prop.get("x-format")
+    if fmt is None:
+        ref = str(prop.get("$ref", ""))
+        fmt = _REF_FORMATS.get(ref.rsplit("/", 1)[-1], "text") if ref else "text"
+    json_type = prop.get("type", "")
+    if not isinstance(json_type, str):
+        json_type = ""
+    return OptionSpec(
+        name=name,
+        format=str(fmt),
+        json_type=json_type,
+        refs=tuple(prop.get("x-refs", ())),
+        default=prop.get("default"),
+        enum=tuple(prop.get("enum", ())),
+        description=str(prop.get("description", "")),
+    )
+
+
+class ItemSchema:
+    """The compiled schema of one item type: option table plus a jsonschema validator."""
+
+    def __init__(self, type_name: str, schema: dict[str, Any]) -> None:
+        self.type_name = type_name
+        self.schema = schema
+        self.options: dict[str, OptionSpec] = {
+            name: _option_spec(name, prop) for name, prop in schema.get("properties", {}).items()
+        }
+        self.required: tuple[str, ...] = tuple(schema.get("required", ()))
+        validator_cls = jsonschema.validators.validator_for(schema)
+        self._validator = validator_cls(
+            schema, registry=_registry(), format_checker=validator_cls.FORMAT_CHECKER
+        )
+
+    def process(self, raw_options: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+        """Parse, validate and default the raw options.
+
+        Returns the valid values (bad options dropped, defaults filled) and one message per
+        problem. Never raises for bad input.
+        """
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name, raw in raw_options.items():
+            spec = self.options.get(name)
+            if spec is None:
+                allowed = ", ".join(sorted(self.options))
+                problems.append(
+                    f"unknown option :{name}: for {self.type_name} (allowed: {allowed})"
+                )
+                continue
+            try:
+                values[name] = spec.parse(raw if isinstance(raw, str) else str(raw or ""))
+            except FormatError as err:
+                problems.append(f":{name}: {err}")
+
+        bad: set[str] = set()
+        for error in sorted(self._validator.iter_errors(values), key=_error_sort_key):
+            option = str(error.absolute_path[0]) if error.absolute_path else None
+            if option is not None:
+                bad.add(option)
+            problems.append(self._describe(error, option, values))
+        for option in bad:
+            values.pop(option, None)
+
+        for name, spec in self.options.items():
+            if name not in values and spec.default is not None:
+                values[name] = copy.deepcopy(spec.default)
+        return values, problems
+
+    def _describe(
+        self, error: jsonschema.ValidationError, option: str | None, values: dict[str, Any]
+    ) -> str:
+        if error.validator == "required" and option is None:
+            missing = str(error.message).split("'")[1] if "'" in error.message else error.message
+            return f"missing required option :{missing}:"
+        value = values.get(option) if option else None
+        if isinstance(value, dict) and "text" in value:
+            value = value["text"]
+        shown = repr(error.instance) if error.absolute_path else repr(value)
+        spec = self.options.get(option or "")
+        if error.validator == "enum" and spec is not None:
+            return f":{option}: {shown} is not one of: {', '.join(map(str, spec.enum))}"
+        if error.validator == "pattern" and spec is not None and spec.name != "email":
+            return (
+                f":{option}: {shown} is not a valid ID (a letter, then letters, digits or _ . : -)"
+            )
+        if error.validator == "minLength":
+            return f":{option}: must not be empty"
+        return f":{option}: {error.message}"
+
+
+def _error_sort_key(error: jsonschema.ValidationError) -> tuple[str, str]:
+    return (".".join(str(part) for part in error.absolute_path), str(error.message))
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(type_name: str, extension_json: str) -> ItemSchema:
+    schema = merge_schema(_base_schema(type_name), json.loads(extension_json))
+    return ItemSchema(type_name, schema)
+
+
+def item_schema(type_name: str, config: MLDesignConfig) -> ItemSchema:
+    """The compiled schema for a type under this project's extensions (cached)."""
+    extension = config.schema_extensions.get(type_name, {})
+    return _compiled(type_name, json.dumps(extension, sort_keys=True, default=str))
+
+
+def check_extensions(config: MLDesignConfig) -> None:
+    """Raise :class:`ConfigError` if an extension does not make a valid JSON Schema."""
+    for type_name, fragment in config.schema_extensions.items():
+        try:
+            merged = merge_schema(_base_schema(type_name), fragment)
+            jsonschema.validators.validator_for(merged).check_schema(merged)
+            json.dumps(fragment)
+        except jsonschema.SchemaError as err:
+            raise ConfigError(
+                f"mldesign_schema_extensions[{type_name!r}] is not a valid JSON Schema: "
+                f"{err.message}"
+            ) from None
+        except TypeError as err:
+            raise ConfigError(
+                f"mldesign_schema_extensions[{type_name!r}] must hold only JSON values: {err}"
+            ) from None
