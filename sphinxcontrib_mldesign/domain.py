@@ -56,8 +56,11 @@ class MLDomain(Domain):
         for item_type in ITEM_TYPES.values()
     }
     roles: ClassVar[dict[str, XRefRole]] = {  # type: ignore[assignment]
-        **{item_type.role: MLXRefRole() for item_type in ITEM_TYPES.values()},
-        ANY_ROLE: MLXRefRole(),
+        **{
+            item_type.role: MLXRefRole(innernodeclass=nodes.inline)
+            for item_type in ITEM_TYPES.values()
+        },
+        ANY_ROLE: MLXRefRole(innernodeclass=nodes.inline),
     }
     initial_data: ClassVar[dict[str, Any]] = {
         "items": {},  # docname -> [Item]

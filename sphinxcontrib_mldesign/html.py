@@ -39,10 +39,9 @@ class BracketBadges(SphinxPostTransform):
     """Outside HTML there are no pills: write badges as ``[must]`` so they read as tags."""
 
     default_priority = 400
+    formats = ("text", "latex", "man", "texinfo")
 
     def run(self, **kwargs: Any) -> None:
-        if self.app.builder.format == "html":
-            return
         for badge in self.document.findall(ml_badge):
             text = badge.astext()
             badge.replace(badge.children[0], nodes.Text(f"[{text}]"))

@@ -78,7 +78,7 @@ def _describe_target(domain: MLDomain, target: str, allowed: tuple[str, ...]) ->
         return f"{target!r} names no item"
     if found.type not in allowed:
         expected = " or ".join(allowed)
-        return f"{target!r} is a {found.type}, expected {expected}"
+        return f"{target!r} is an {found.type}, expected {expected}"
     return None
 
 

@@ -1,0 +1,42 @@
+"""Shared fixtures: real Sphinx builds of the projects under ``tests/roots``."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+ROOTS = Path(__file__).parent / "roots"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+@pytest.fixture
+def copy_root(tmp_path: Path) -> Callable[..., Path]:
+    """Copy ``tests/roots/test-<name>`` to a private directory (so tests may edit it)."""
+
+    def copy(name: str, dest: str | None = None) -> Path:
+        target = tmp_path / (dest or name)
+        shutil.copytree(ROOTS / f"test-{name}", target)
+        return target
+
+    return copy
+
+
+@pytest.fixture
+def build(make_app: Callable[..., SphinxTestApp]) -> Callable[..., SphinxTestApp]:
+    """Run a real build of ``srcdir`` and return the finished app."""
+
+    def run(srcdir: Path, buildername: str = "html", **kwargs: Any) -> SphinxTestApp:
+        app = make_app(buildername, srcdir=srcdir, **kwargs)
+        app.build()
+        return app
+
+    return run

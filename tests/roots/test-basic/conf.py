@@ -1,0 +1,3 @@
+project = "Basic"
+extensions = ["sphinxcontrib_mldesign"]
+mldesign_today = "2026-11-01"

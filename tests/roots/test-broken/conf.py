@@ -1,0 +1,2 @@
+project = "Broken"
+extensions = ["sphinxcontrib_mldesign"]

@@ -1,0 +1,85 @@
+"""The option value formats of the spec, parsed without Sphinx."""
+
+from __future__ import annotations
+
+import pytest
+
+from sphinxcontrib_mldesign.formats import (
+    FormatError,
+    parse_condition,
+    parse_date,
+    parse_duration,
+    parse_list,
+    parse_ref,
+    parse_scalar,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("p99 <= 200 ms", ("p99", "<=", 200, "ms")),
+        (">= 0.92", (None, ">=", 0.92, None)),
+        ("<= 5000 USD/month", (None, "<=", 5000, "USD/month")),
+        ("error rate != 1.5e-3 %", ("error rate", "!=", 0.0015, "%")),
+        ("recall@10 > .8", ("recall@10", ">", 0.8, None)),
+        ("delta == -3", ("delta", "==", -3, None)),
+        ("x<1", ("x", "<", 1, None)),
+    ],
+)
+def test_condition_parses_stat_op_value_unit(text: str, expected: tuple[object, ...]) -> None:
+    parsed = parse_condition(text)
+    assert (parsed["stat"], parsed["op"], parsed["value"], parsed["unit"]) == expected
+    assert parsed["text"] == " ".join(text.split())
+
+
+def test_condition_keeps_integers_integral() -> None:
+    assert isinstance(parse_condition("<= 200")["value"], int)
+    assert isinstance(parse_condition("<= 200.0")["value"], float)
+
+
+@pytest.mark.parametrize("text", ["about 200ms", "p99 200", "<= fast", "=> 3", ""])
+def test_condition_rejects_malformed(text: str) -> None:
+    with pytest.raises(FormatError):
+        parse_condition(text)
+
+
+def test_duration_units() -> None:
+    assert parse_duration("30s") == {"text": "30s", "seconds": 30}
+    assert parse_duration(" 5m ")["seconds"] == 300
+    assert parse_duration("2h")["seconds"] == 7200
+    assert parse_duration("7d")["seconds"] == 7 * 86400
+    assert parse_duration("2w")["seconds"] == 14 * 86400
+
+
+@pytest.mark.parametrize("text", ["5", "5 minutes", "1.5h", "-1d", "d"])
+def test_duration_rejects_malformed(text: str) -> None:
+    with pytest.raises(FormatError):
+        parse_duration(text)
+
+
+def test_date_checks_the_calendar() -> None:
+    assert parse_date("2026-02-28") == "2026-02-28"
+    with pytest.raises(FormatError, match="calendar"):
+        parse_date("2026-02-30")
+    with pytest.raises(FormatError, match="YYYY-MM-DD"):
+        parse_date("28/02/2026")
+
+
+def test_lists_and_refs() -> None:
+    assert parse_list(" a, b c ,, d ") == ["a", "b c", "d"]
+    assert parse_ref(" FB-1 ") == "FB-1"
+    with pytest.raises(FormatError, match="single ID"):
+        parse_ref("FB-1, FB-2")
+
+
+def test_scalars_for_schema_extensions() -> None:
+    assert parse_scalar("42", "integer") == 42
+    assert parse_scalar("2.5", "number") == 2.5
+    assert parse_scalar("yes", "boolean") is True
+    assert parse_scalar("off", "boolean") is False
+    assert parse_scalar("a, b", "array") == ["a", "b"]
+    with pytest.raises(FormatError):
+        parse_scalar("many", "integer")
+    with pytest.raises(FormatError):
+        parse_scalar("perhaps", "boolean")
