@@ -15,7 +15,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     app.connect("config-inited", directives.register_directives, priority=500)
     app.add_domain(domain.MLDomain)
-    app.connect("env-check-consistency", rules.on_check_consistency)
+    app.connect("env-updated", rules.on_env_updated)
     app.connect("env-get-updated", domain.on_env_get_updated)
     app.connect("missing-reference", domain.on_missing_reference)
     app.add_post_transform(html.ItemPermalinks)

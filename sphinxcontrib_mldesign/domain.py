@@ -70,7 +70,7 @@ class MLDomain(Domain):
     data_version = 1
 
     _index: dict[str, Item] | None = None
-    #: Set once per build by the checks in :mod:`.rules`; not pickled.
+    #: Set on every build by the checks in :mod:`.rules` (domains are not pickled).
     violations: tuple[Violation, ...] = ()
 
     # -- storage -------------------------------------------------------------------------

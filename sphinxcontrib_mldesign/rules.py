@@ -1,8 +1,9 @@
-"""Project-wide checks, run once after all documents are read.
+"""Project-wide checks, run once per build after all documents are read.
 
-Running here (``env-check-consistency``) rather than while reading or writing means every
-build — serial, parallel or incremental — sees the whole project and reports the same
-violations in the same order.
+They run on ``env-updated``, which fires on every build (unlike ``env-check-consistency``,
+which Sphinx skips when no document changed). So every build — serial, parallel,
+incremental, or one where nothing changed — sees the whole project and reports the same
+violations in the same order, and the export always lists all of them.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def collect_violations(domain: MLDomain, config: MLDesignConfig) -> list[Violati
     return sorted(violations)
 
 
-def on_check_consistency(app: Sphinx, env: BuildEnvironment) -> None:
+def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     domain = get_ml_domain(env)
     domain.violations = tuple(collect_violations(domain, get_config(app)))
     for violation in domain.violations:

@@ -36,7 +36,12 @@ def build(make_app: Callable[..., SphinxTestApp]) -> Callable[..., SphinxTestApp
 
     def run(srcdir: Path, buildername: str = "html", **kwargs: Any) -> SphinxTestApp:
         app = make_app(buildername, srcdir=srcdir, **kwargs)
-        app.build()
+        try:
+            app.build()
+        finally:
+            # Undo global docutils registrations so a second app in the same test starts
+            # clean; the finished app stays readable (outdir, status, warnings).
+            app.cleanup()
         return app
 
     return run

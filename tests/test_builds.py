@@ -1,0 +1,184 @@
+"""Whatever the kind of build, the result is the same: parallel, incremental, RST or MyST."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.parallel import parallel_available
+
+from helpers import export_of, export_text, warnings_of
+from sphinxcontrib_mldesign.export import export_schema
+
+Build = Callable[..., SphinxTestApp]
+Copy = Callable[..., Path]
+
+# Broken items spread over several pages, so that parallel readers each find some.
+BROKEN_ADDITIONS = {
+    "metrics.rst": "\n.. metric:: Dup\n   :id: REQ-LAT\n   :kind: nonsense\n",
+    "fallbacks.rst": "\n.. fallback:: Dangling\n   :id: FB-X\n   :kind: rule\n   :next: FB-404\n",
+    "owners.rst": "\n.. owner:: Carol\n   :id: carol\n   :backups: alice, zed\n   :email: not-an-email\n",
+    "prose.rst": "\nAlso :ml:risk:`MET-LAT` and :ml:owner:`nobody`.\n",
+}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _located(app: SphinxTestApp) -> list[str]:
+    """Warnings with the source directory removed, so two copies can be compared."""
+    return [w.replace(str(app.srcdir), "<src>") for w in warnings_of(app)]
+
+
+def _really_parallel(app: SphinxTestApp) -> bool:
+    """Sphinx reads and writes in processes when -j > 1 and every extension allows it."""
+    return (
+        parallel_available
+        and app.parallel == 2
+        and app.is_parallel_allowed("read")
+        and app.is_parallel_allowed("write")
+        and "doing serial" not in app.warning.getvalue()
+    )
+
+
+def test_parallel_export_is_byte_identical_to_serial(build: Build, copy_root: Copy) -> None:
+    serial = build(copy_root("basic", "serial"))
+    parallel = build(copy_root("basic", "parallel"), parallel=2)
+    assert _really_parallel(parallel)
+    assert export_text(parallel) == export_text(serial)
+
+
+def test_parallel_warnings_equal_serial(build: Build, copy_root: Copy) -> None:
+    roots = []
+    for name in ("serial", "parallel"):
+        root = copy_root("basic", name)
+        for filename, addition in BROKEN_ADDITIONS.items():
+            with (root / filename).open("a", encoding="utf-8") as stream:
+                stream.write(addition)
+        roots.append(root)
+    serial = build(roots[0])
+    parallel = build(roots[1], parallel=2)
+    assert _really_parallel(parallel)
+    assert len(_located(serial)) >= 7
+    assert _located(parallel) == _located(serial)
+    assert export_text(parallel) == export_text(serial)
+    assert parallel.statuscode == serial.statuscode == 1
+
+
+def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> None:
+    root = copy_root("basic", "incremental")
+    build(root)
+    outdir = root / "_build" / "html"
+    before = {page: (outdir / page).stat().st_mtime_ns for page in ("owners.html", "prose.html")}
+
+    _edit(root / "metrics.rst", "Ranking latency", "Ranking latency (server side)")
+    _edit(root / "metrics.rst", ":window: 5m", ":window: 10m")
+    incremental = build(root)
+
+    clean = build(copy_root("basic", "clean"))  # the original...
+    _edit(Path(clean.srcdir) / "metrics.rst", "Ranking latency", "Ranking latency (server side)")
+    _edit(Path(clean.srcdir) / "metrics.rst", ":window: 5m", ":window: 10m")
+    clean = build(Path(clean.srcdir), freshenv=True)  # ...rebuilt from scratch after the same edit
+    assert export_text(incremental) == export_text(clean)
+    assert export_of(incremental)["items"]["MET-LAT"]["window"]["seconds"] == 600
+
+    # prose.html links to MET-LAT with its title: re-written. owners.html does not: left alone.
+    prose = (outdir / "prose.html").read_text(encoding="utf-8")
+    assert "Ranking latency (server side)" in prose
+    assert (outdir / "prose.html").stat().st_mtime_ns != before["prose.html"]
+    assert (outdir / "owners.html").stat().st_mtime_ns == before["owners.html"]
+
+
+def test_removed_document_items_disappear(build: Build, copy_root: Copy) -> None:
+    root = copy_root("basic", "removal")
+    first = build(root)
+    assert "RISK-DRIFT" in export_of(first)["items"]
+
+    def remove_risks(src: Path) -> None:
+        (src / "risks.rst").unlink()
+        _edit(src / "index.rst", "   risks\n", "")
+
+    remove_risks(root)
+    incremental = build(root)
+    items = export_of(incremental)["items"]
+    assert "RISK-DRIFT" not in items
+    assert items["REQ-LAT"]["risks"] == ["RISK-DRIFT"]  # the ref is still written...
+    refs = [v for v in export_of(incremental)["violations"] if v["rule"] == "unknown-ref"]
+    assert {(v["docname"], v["message"]) for v in refs} >= {
+        ("requirements", ":risks: 'RISK-DRIFT' names no item"),  # ...and now broken
+        ("prose", ":ml:risk: 'RISK-DRIFT' names no item"),
+    }
+    clean_root = copy_root("basic", "removal-clean")
+    remove_risks(clean_root)
+    assert export_text(incremental) == export_text(build(clean_root))
+
+
+def test_rebuild_with_no_change_reports_the_same(build: Build, copy_root: Copy) -> None:
+    root = copy_root("basic", "again")
+    (root / "prose.rst").write_text(
+        (root / "prose.rst").read_text(encoding="utf-8") + BROKEN_ADDITIONS["prose.rst"],
+        encoding="utf-8",
+    )
+    first = build(root)
+    second = build(root)
+    assert "0 added, 0 changed, 0 removed" in second.status.getvalue()
+    assert _located(second) == _located(first) != []
+    assert export_text(second) == export_text(first)
+    assert second.statuscode == 1  # still failing: nothing was fixed
+
+
+def test_two_clean_builds_are_byte_identical(build: Build, copy_root: Copy) -> None:
+    first = build(copy_root("basic", "one"))
+    second = build(copy_root("basic", "two"))
+    assert export_text(first) == export_text(second)
+    assert export_text(first).endswith("}\n")
+    assert list(json.loads(export_text(first))) == ["items", "project", "version", "violations"]
+
+
+def test_mldesign_builder_writes_only_the_export(build: Build, copy_root: Copy) -> None:
+    html = build(copy_root("basic", "html"))
+    app = build(copy_root("basic", "mldesign"), "mldesign")
+    assert sorted(os.listdir(app.outdir)) == ["mldesign.json"]
+    assert export_text(app) == export_text(html)
+
+
+def _without_lines(data: dict[str, Any]) -> dict[str, Any]:
+    for item in data["items"].values():
+        item.pop("lineno")
+    return data
+
+
+@pytest.mark.sphinx("html", testroot="myst")
+def test_myst_gives_the_same_export_as_rst(
+    app: SphinxTestApp, build: Build, copy_root: Copy
+) -> None:
+    app.build()
+    assert warnings_of(app) == []
+    rst = build(copy_root("basic"))
+    assert _without_lines(export_of(app)) == _without_lines(export_of(rst))
+    # Lines are the MyST file's own: the fence of the directive.
+    lines = (Path(app.srcdir) / "requirements.md").read_text(encoding="utf-8").splitlines()
+    assert lines[export_of(app)["items"]["REQ-LAT"]["lineno"] - 1].startswith("```{ml-requirement}")
+
+
+@pytest.mark.parametrize("root", ["basic", "myst", "broken"])
+def test_every_export_validates_against_the_shipped_schema(
+    root: str, build: Build, copy_root: Copy
+) -> None:
+    data = export_of(build(copy_root(root)))
+    jsonschema.validate(data, export_schema(), format_checker=jsonschema.FormatChecker())
+    assert data["items"]
+
+
+def test_export_schema_rejects_a_non_export() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"version": 1, "items": []}, export_schema())

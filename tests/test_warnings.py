@@ -1,0 +1,175 @@
+"""Bad input: a located ``mldesign.<rule>`` warning for each problem, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from helpers import export_of, warnings_of
+
+# (file, line, severity label, subtype, message fragment): every problem in test-broken.
+EXPECTED = [
+    ("index.rst", 8, "ERROR", "schema", "unknown option :colour: for ml-requirement"),
+    ("index.rst", 12, "ERROR", "schema", ":priority: 'urgent' is not one of: must, should"),
+    ("index.rst", 12, "ERROR", "schema", ":reviewed: '2026-02-30' is not a valid calendar date"),
+    ("index.rst", 17, "ERROR", "schema", ":target: 'about 200ms' is not a condition"),
+    ("index.rst", 17, "ERROR", "schema", ":window: 'five minutes' is not a duration"),
+    ("index.rst", 23, "ERROR", "schema", "missing required option :kind:"),
+    ("index.rst", 26, "ERROR", "schema", ":id: '9lives' is not a valid ID"),
+    ("index.rst", 29, "ERROR", "schema", "ml-requirement needs a title"),
+    ("index.rst", 32, "ERROR", "duplicate-id", "duplicate ID 'REQ-1': already used by"),
+    ("index.rst", 35, "ERROR", "unknown-ref", ":metrics: 'MET-404' names no item"),
+    (
+        "index.rst",
+        35,
+        "ERROR",
+        "unknown-ref",
+        ":metrics: 'REQ-1' is an ml-requirement, expected ml-metric",
+    ),
+    ("index.rst", 35, "ERROR", "unknown-ref", ":owner: 'nobody' names no item"),
+    ("index.rst", 40, "ERROR", "schema", ":next: expects a single ID, got 'FB-2, FB-3'"),
+    ("index.rst", 45, "ERROR", "unknown-ref", ":ml:metric: 'REQ-1' is an ml-requirement"),
+    ("index.rst", 45, "ERROR", "unknown-ref", ":ml:ref: 'GONE' names no item"),
+    ("index.rst", 45, "ERROR", "unknown-ref", ":ml:req: 'REQ-404' names no item"),
+    (
+        "other.rst",
+        4,
+        "ERROR",
+        "duplicate-id",
+        "duplicate ID 'REQ-2': already used by the ml-requirement",
+    ),
+    ("other.rst", 4, "ERROR", "schema", ":likelihood: 'sometimes' is not one of"),
+]
+
+
+def _match(lines: list[str], srcdir: Path) -> list[str]:
+    unmatched = list(lines)
+    for filename, line, label, subtype, fragment in EXPECTED:
+        prefix = f"{srcdir / filename}:{line}: {label}: "
+        hits = [
+            w
+            for w in unmatched
+            if w.startswith(prefix) and fragment in w and w.endswith(f"[mldesign.{subtype}]")
+        ]
+        assert len(hits) == 1, (
+            f"expected one {prefix}...{fragment} [mldesign.{subtype}] in:\n" + "\n".join(lines)
+        )
+        unmatched.remove(hits[0])
+    return unmatched
+
+
+@pytest.mark.sphinx("html", testroot="broken")
+def test_every_problem_is_reported_at_its_line(app: SphinxTestApp) -> None:
+    app.build()
+    assert _match(warnings_of(app), Path(app.srcdir)) == []
+
+
+@pytest.mark.sphinx("html", testroot="broken")
+def test_errors_fail_the_build_without_W(app: SphinxTestApp) -> None:  # noqa: N802
+    app.build()  # no exception: bad input never raises
+    assert app.statuscode == 1
+    assert "mldesign: 18 error(s) in the design doc; the build fails." in app.status.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="broken")
+def test_bad_items_still_render_without_the_bad_option(app: SphinxTestApp) -> None:
+    app.build()
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert 'id="REQ-2"' in html and "Bad enum and date" in html
+    items = export_of(app)["items"]
+    assert items["REQ-2"]["priority"] == "should"  # invalid value dropped, default used
+    assert "reviewed" not in items["REQ-2"]
+    assert "target" not in items["MET-1"] and "window" not in items["MET-1"]
+    assert "9lives" not in items  # an invalid ID is not registered...
+    assert "Invalid ID" in html  # ...but the item still renders
+    assert items["REQ-1"]["title"] == "Unknown option"  # first in document order wins
+    assert items["REQ-2"]["type"] == "ml-requirement"  # index.rst sorts before other.rst
+    # Broken references render as unlinked text.
+    assert (
+        '<span class="ml-broken-ref"><code class="ml-ref docutils literal notranslate"><span class="pre">MET-404'
+        in html
+    )
+
+
+@pytest.mark.sphinx("html", testroot="broken")
+def test_violations_are_exported(app: SphinxTestApp) -> None:
+    app.build()
+    violations = export_of(app)["violations"]
+    assert len(violations) == len(EXPECTED)
+    assert violations[0] == {
+        "rule": "schema",
+        "severity": "error",
+        "item": "REQ-1",
+        "docname": "index",
+        "lineno": 8,
+        "message": violations[0]["message"],
+    }
+    assert violations[0]["message"].startswith("unknown option :colour:")
+    prose = [v for v in violations if v["lineno"] == 45]
+    assert {v["item"] for v in prose} == {None}  # a role in prose belongs to no item
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="broken",
+    confoverrides={"mldesign_rules": {"unknown-ref": "warning", "schema": "off"}},
+)
+def test_rule_settings_change_severity_or_switch_off(app: SphinxTestApp) -> None:
+    app.build()
+    lines = warnings_of(app)
+    assert not any("[mldesign.schema]" in w for w in lines)
+    unknown = [w for w in lines if w.endswith("[mldesign.unknown-ref]")]
+    assert len(unknown) == 6 and all(": WARNING: " in w for w in unknown)
+    rules = {v["rule"] for v in export_of(app)["violations"]}
+    assert rules == {"unknown-ref", "duplicate-id"}
+    assert app.statuscode == 1  # duplicate-id is still an error
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="broken",
+    confoverrides={
+        "mldesign_rules": {"duplicate-id": "warning", "unknown-ref": "warning", "schema": "warning"}
+    },
+)
+def test_only_warnings_do_not_fail_the_build(app: SphinxTestApp) -> None:
+    app.build()
+    assert len(warnings_of(app)) == len(EXPECTED)
+    assert app.statuscode == 0
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="broken",
+    confoverrides={"suppress_warnings": ["mldesign.schema", "mldesign.duplicate-id"]},
+)
+def test_suppress_warnings_silences_a_subtype(app: SphinxTestApp) -> None:
+    app.build()
+    lines = warnings_of(app)
+    assert lines and all(w.endswith("[mldesign.unknown-ref]") for w in lines)
+    # Suppressed messages stay in the export: suppress_warnings is about the console.
+    assert {v["rule"] for v in export_of(app)["violations"]} == {
+        "schema",
+        "duplicate-id",
+        "unknown-ref",
+    }
+    assert app.statuscode == 1  # the unknown-ref errors still fail it
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="broken",
+    confoverrides={"suppress_warnings": ["mldesign"]},
+)
+def test_suppressing_everything_does_not_fail_the_build(app: SphinxTestApp) -> None:
+    app.build()
+    assert warnings_of(app) == []
+    assert app.statuscode == 0
+
+
+@pytest.mark.sphinx("html", testroot="broken", confoverrides={"nitpicky": True})
+def test_nitpicky_mode_does_not_double_report_broken_refs(app: SphinxTestApp) -> None:
+    app.build()
+    assert not [w for w in warnings_of(app) if "reference target not found" in w]
