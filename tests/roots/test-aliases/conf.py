@@ -1,0 +1,3 @@
+project = "Aliases"
+extensions = ["sphinxcontrib_mldesign"]
+mldesign_short_names = False

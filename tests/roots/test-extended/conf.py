@@ -1,0 +1,14 @@
+project = "Extended"
+extensions = ["sphinxcontrib_mldesign"]
+mldesign_schema_extensions = {
+    "ml-requirement": {
+        "properties": {
+            "jira": {"type": "string", "pattern": "^[A-Z]+-[0-9]+$", "description": "Ticket."},
+            "story-points": {"type": "integer", "minimum": 1},
+            "regulated": {"type": "boolean"},
+            "priority": {"enum": ["must", "should"]},
+        },
+        "required": ["jira"],
+    },
+    "ml-metric": {"properties": {"dashboards": {"type": "array", "items": {"type": "string"}}}},
+}
