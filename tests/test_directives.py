@@ -6,9 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import export_of, warnings_of
 from sphinx.testing.util import SphinxTestApp
 
+from helpers import export_of, warnings_of
 from sphinxcontrib_mldesign.items import ITEM_TYPES
 from sphinxcontrib_mldesign.schema import base_schema
 

@@ -67,7 +67,7 @@ def test_every_problem_is_reported_at_its_line(app: SphinxTestApp) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="broken")
-def test_errors_fail_the_build_without_W(app: SphinxTestApp) -> None:  # noqa: N802
+def test_errors_fail_the_build_without_W(app: SphinxTestApp) -> None:
     app.build()  # no exception: bad input never raises
     assert app.statuscode == 1
     assert "mldesign: 18 error(s) in the design doc; the build fails." in app.status.getvalue()
