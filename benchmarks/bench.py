@@ -1,0 +1,114 @@
+"""Benchmark harness: full builds of generated projects, flavour against flavour.
+
+Usage (``make bench`` runs the defaults)::
+
+    python benchmarks/bench.py [--items 1000] [--per-page 20] [--runs 3] [--no-docs]
+
+Each measurement is a fresh ``sphinx-build -E -b html`` in a subprocess; runs of the
+flavours are interleaved (plain, mldesign, plain, mldesign, ...) so that machine noise
+hits both alike. Reports the median wall time and the peak RSS of each. Results are
+printed as a table and written to ``benchmarks/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import sphinx
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import FLAVOURS  # noqa: E402
+
+WORK = HERE / "_work"
+RESULTS = HERE / "results"
+
+
+def timed_build(srcdir: Path, outdir: Path, jobs: int = 1) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one full build in a fresh process."""
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    cmd = [sys.executable, "-m", "sphinx", "-E", "-q", "-b", "html", "-j", str(jobs)]
+    cmd += [str(srcdir), str(outdir)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build of {srcdir} failed:\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(sources: dict[str, Path], runs: int) -> dict[str, dict[str, float]]:
+    times: dict[str, list[float]] = {name: [] for name in sources}
+    rss: dict[str, list[float]] = {name: [] for name in sources}
+    for _ in range(runs):
+        for name, srcdir in sources.items():
+            elapsed, peak = timed_build(srcdir, WORK / "out" / name)
+            times[name].append(elapsed)
+            rss[name].append(peak)
+    return {
+        name: {"median_s": statistics.median(times[name]), "rss_mib": max(rss[name]), "runs": runs}
+        for name in sources
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, nargs="+", default=[1000])
+    parser.add_argument("--per-page", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-docs", action="store_true", help="skip timing the docs/ build")
+    args = parser.parse_args()
+
+    results: dict[str, object] = {
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "sphinx": sphinx.__version__,
+        },
+        "projects": {},
+    }
+    lines = ["| project | flavour | full build (median) | ratio to plain | peak RSS |", "|---|---|---|---|---|"]
+    for items in args.items:
+        pages = max(1, items // args.per_page)
+        sources = {name: make(WORK / f"{name}-{items}", pages, args.per_page) for name, make in FLAVOURS.items()}
+        figures = measure(sources, args.runs)
+        results["projects"][f"{items} items"] = figures  # type: ignore[index]
+        floor = figures["plain"]["median_s"]
+        for name, fig in figures.items():
+            lines.append(
+                f"| {items} items ({pages} pages) | {name} | {fig['median_s']:.2f} s "
+                f"| {fig['median_s'] / floor:.2f} | {fig['rss_mib']:.0f} MiB |"
+            )
+    if not args.no_docs:
+        docs = {"docs": HERE.parent / "docs"}
+        figures = measure(docs, args.runs)
+        results["projects"]["docs/"] = figures  # type: ignore[index]
+        fig = figures["docs"]
+        lines.append(f"| docs/ | mldesign | {fig['median_s']:.2f} s | – | {fig['rss_mib']:.0f} MiB |")
+
+    machine = results["machine"]
+    header = (
+        f"{machine['cores']} cores, Python {machine['python']}, "  # type: ignore[index]
+        f"Sphinx {machine['sphinx']}, medians of {args.runs} runs"  # type: ignore[index]
+    )
+    table = "\n".join([header, "", *lines])
+    print(table)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    (RESULTS / "latest.md").write_text(table + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Docs-only directives that render reference tables from the package's own sources.
+
+The rule registry (:mod:`sphinxcontrib_mldesign.warnings_`) and the shipped JSON Schemas
+are the single source of truth; these tables are generated from them on every build, so
+the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from sphinxcontrib_mldesign.items import ITEM_TYPES
+from sphinxcontrib_mldesign.schema import base_schema, item_schema
+from sphinxcontrib_mldesign.config import MLDesignConfig
+from sphinxcontrib_mldesign.warnings_ import Rule
+
+FORMAT_LABELS = {
+    "text": "text",
+    "list": "list",
+    "ref": "ref",
+    "refs": "refs",
+    "date": "date",
+    "duration": "duration",
+    "condition": "condition",
+}
+
+
+def _list_table(header: list[str], rows: list[list[str]], widths: str) -> str:
+    lines = [".. list-table::", "   :header-rows: 1", f"   :widths: {widths}", ""]
+    for row in [header, *rows]:
+        lines.append(f"   * - {row[0] or ' '}")
+        lines.extend(f"     - {cell or ' '}" for cell in row[1:])
+    return "\n".join(lines)
+
+
+class RulesTable(SphinxDirective):
+    """``.. mldesign-rules-table::`` — every rule of the registry."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = [
+            [f"``{rule.subtype}``", rule.severity, rule.fires_when, rule.fix] for rule in Rule
+        ]
+        return self.parse_text_to_nodes(
+            _list_table(["Rule (subtype)", "Default", "Fires when", "How to fix"], rows, "16 9 40 35")
+        )
+
+
+class OptionsTable(SphinxDirective):
+    """``.. mldesign-options-table:: <type>`` — every option of an item type's schema."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        type_name = self.arguments[0]
+        if type_name not in ITEM_TYPES:
+            raise self.error(f"unknown item type {type_name!r}")
+        schema = item_schema(type_name, MLDesignConfig())
+        required = set(schema.required)
+        rows = []
+        for name, spec in schema.options.items():
+            if spec.format in ("ref", "refs"):
+                targets = ", ".join(f"``{t}``" for t in spec.refs)
+                value = f"{spec.format} → {targets}"
+            elif spec.enum:
+                value = " ".join(f"``{choice}``" for choice in spec.enum)
+            else:
+                value = FORMAT_LABELS.get(spec.format, spec.format)
+            default = f"``{spec.default}``" if spec.default is not None else ""
+            if name in required:
+                default = "*required*"
+            rows.append([f"``:{name}:``", value, default, spec.description])
+        return self.parse_text_to_nodes(
+            _list_table(["Option", "Value", "Default", "Meaning"], rows, "18 32 12 38")
+        )
+
+
+class SchemaDescription(SphinxDirective):
+    """``.. mldesign-type-description:: <type>`` — the schema's own description."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        schema: dict[str, Any] = base_schema(self.arguments[0])
+        return [nodes.paragraph("", schema.get("description", ""))]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("mldesign-rules-table", RulesTable)
+    app.add_directive("mldesign-options-table", OptionsTable)
+    app.add_directive("mldesign-type-description", SchemaDescription)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

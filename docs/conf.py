@@ -1,0 +1,33 @@
+"""Sphinx configuration of the sphinxcontrib-mldesign documentation.
+
+The docs are built with the extension they document: the worked example under
+``example/`` is a real design doc checked by every build (``make demo``, ``make test``,
+Read the Docs).
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
+
+project = "sphinxcontrib-mldesign"
+author = "The sphinxcontrib-mldesign developers"
+copyright = "2026, the sphinxcontrib-mldesign developers"
+
+extensions = [
+    "sphinxcontrib_mldesign",
+    "myst_parser",
+    "mldesign_docs",
+]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+
+html_theme = "pydata_sphinx_theme"
+html_title = "sphinxcontrib-mldesign"
+html_theme_options = {
+    "navbar_end": ["theme-switcher", "navbar-icon-links"],
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+}
+html_static_path = ["_static"]
