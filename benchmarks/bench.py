@@ -79,10 +79,16 @@ def main() -> None:
         },
         "projects": {},
     }
-    lines = ["| project | flavour | full build (median) | ratio to plain | peak RSS |", "|---|---|---|---|---|"]
+    lines = [
+        "| project | flavour | full build (median) | ratio to plain | peak RSS |",
+        "|---|---|---|---|---|",
+    ]
     for items in args.items:
         pages = max(1, items // args.per_page)
-        sources = {name: make(WORK / f"{name}-{items}", pages, args.per_page) for name, make in FLAVOURS.items()}
+        sources = {
+            name: make(WORK / f"{name}-{items}", pages, args.per_page)
+            for name, make in FLAVOURS.items()
+        }
         figures = measure(sources, args.runs)
         results["projects"][f"{items} items"] = figures  # type: ignore[index]
         floor = figures["plain"]["median_s"]
@@ -96,7 +102,9 @@ def main() -> None:
         figures = measure(docs, args.runs)
         results["projects"]["docs/"] = figures  # type: ignore[index]
         fig = figures["docs"]
-        lines.append(f"| docs/ | mldesign | {fig['median_s']:.2f} s | – | {fig['rss_mib']:.0f} MiB |")
+        lines.append(
+            f"| docs/ | mldesign | {fig['median_s']:.2f} s | n/a | {fig['rss_mib']:.0f} MiB |"
+        )
 
     machine = results["machine"]
     header = (

@@ -14,7 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 TYPES = ("ml-requirement", "metric", "fallback", "owner", "ml-risk")
-PREFIX = {"ml-requirement": "REQ", "metric": "MET", "fallback": "FB", "owner": "OWN", "ml-risk": "RSK"}
+PREFIX = {
+    "ml-requirement": "REQ",
+    "metric": "MET",
+    "fallback": "FB",
+    "owner": "OWN",
+    "ml-risk": "RSK",
+}
 PROSE = (
     "This item belongs to the generated benchmark design doc. It carries a paragraph of "
     "prose so that pages weigh what real design-doc pages weigh, with *emphasis*, "

@@ -13,9 +13,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from sphinxcontrib_mldesign.config import MLDesignConfig
 from sphinxcontrib_mldesign.items import ITEM_TYPES
 from sphinxcontrib_mldesign.schema import base_schema, item_schema
-from sphinxcontrib_mldesign.config import MLDesignConfig
 from sphinxcontrib_mldesign.warnings_ import Rule
 
 FORMAT_LABELS = {
@@ -41,11 +41,11 @@ class RulesTable(SphinxDirective):
     """``.. mldesign-rules-table::`` — every rule of the registry."""
 
     def run(self) -> list[nodes.Node]:
-        rows = [
-            [f"``{rule.subtype}``", rule.severity, rule.fires_when, rule.fix] for rule in Rule
-        ]
+        rows = [[f"``{rule.subtype}``", rule.severity, rule.fires_when, rule.fix] for rule in Rule]
         return self.parse_text_to_nodes(
-            _list_table(["Rule (subtype)", "Default", "Fires when", "How to fix"], rows, "16 9 40 35")
+            _list_table(
+                ["Rule (subtype)", "Default", "Fires when", "How to fix"], rows, "16 9 40 35"
+            )
         )
 
 
