@@ -138,6 +138,9 @@ def test_html_item_block(app: SphinxTestApp) -> None:
     assert re.search(r'href="owners.html#alice" title="Alice Martin"', html)
     assert "The ranking API answers within the page budget." in html
     assert "_static/mldesign.css" in html
+    metrics = (Path(app.outdir) / "metrics.html").read_text(encoding="utf-8")
+    runbook = "https://runbooks.example.com/ranking-latency"
+    assert f'<a class="reference external" href="{runbook}">{runbook}</a>' in metrics
     assert (Path(app.outdir) / "_static" / "mldesign.css").is_file()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -13,6 +14,8 @@ from ..domain import get_ml_domain, pending_ref
 from ..items import Item, ItemType, OptionRef
 from ..nodes import ml_badge, ml_item, ml_item_header
 from ..schema import ItemSchema, OptionSpec, base_schema, item_schema
+
+_URL_RE = re.compile(r"^https?://\S+$")
 
 
 class AnyOptionSpec(dict[str, Any]):
@@ -142,6 +145,9 @@ class ItemDirective(SphinxDirective):
             return [nodes.Text(", ".join(str(v) for v in value))]
         if spec.name == "email":
             return [nodes.reference(value, value, refuri=f"mailto:{value}")]
+        if isinstance(value, str) and _URL_RE.match(value):
+            # A link whatever the parser: MyST does not auto-link bare URLs.
+            return [nodes.reference(value, value, refuri=value)]
         if spec.format == "text" and isinstance(value, str) and not spec.enum:
             # Free text may hold inline markup and links (runbooks, rationale).
             parsed, _messages = self.parse_inline(value, lineno=self.lineno)
