@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest docs-check bench serve clean
+.PHONY: demo test lint typecheck pytest compat docs-check bench clean
+
+# Older Sphinx lines the spec supports; the main .venv has the newest.
+COMPAT_SPHINX := 7.4 8.2
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +36,20 @@ docs-check: $(STAMP)
 	rm -rf docs/_build/check
 	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/check
 
-test: lint typecheck pytest docs-check
+# The suite again on each older Sphinx line, each in its own small venv.
+compat: $(STAMP)
+	@for v in $(COMPAT_SPHINX); do \
+	  venv=.venv-sphinx$$v; \
+	  if [ ! -f $$venv/.installed ] || [ pyproject.toml -nt $$venv/.installed ]; then \
+	    $(PYTHON) -m venv $$venv && \
+	    $$venv/bin/python -m pip install --quiet "sphinx~=$$v.0" myst-parser pytest -e . && \
+	    touch $$venv/.installed || exit 1; \
+	  fi; \
+	  echo "== pytest on Sphinx $$($$venv/bin/python -c 'import sphinx; print(sphinx.__version__)')"; \
+	  $$venv/bin/python -m pytest -q -p no:cacheprovider || exit 1; \
+	done
+
+test: lint typecheck pytest compat docs-check
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

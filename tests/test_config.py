@@ -23,7 +23,6 @@ from helpers import export_of, warnings_of
         ({"mldesign_min_bus_factor": True}, "mldesign_min_bus_factor must be a whole number"),
         ({"mldesign_review_every": "6 months"}, "mldesign_review_every must be a duration"),
         ({"mldesign_today": "yesterday"}, "mldesign_today must be a date"),
-        ({"mldesign_short_names": "no"}, "mldesign_short_names"),  # Sphinx's own bool check
         ({"mldesign_schema_extensions": {"ml-widget": {}}}, "unknown item type 'ml-widget'"),
         ({"mldesign_schema_extensions": {"ml-risk": []}}, "must be a dict"),
         (

@@ -1,3 +1,4 @@
 project = "Aliases"
 extensions = ["sphinxcontrib_mldesign"]
 mldesign_short_names = False
+show_warning_types = True  # the default from Sphinx 8; 7.4 needs it said

@@ -1,2 +1,3 @@
 project = "Broken"
 extensions = ["sphinxcontrib_mldesign"]
+show_warning_types = True  # the default from Sphinx 8; 7.4 needs it said

@@ -12,3 +12,4 @@ mldesign_schema_extensions = {
     },
     "ml-metric": {"properties": {"dashboards": {"type": "array", "items": {"type": "string"}}}},
 }
+show_warning_types = True  # the default from Sphinx 8; 7.4 needs it said
