@@ -6,7 +6,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, directives, domain, export, html, rules
+from . import config, directives, domain, export, html, nodes, rules
 
 __version__ = "0.1.0"
 
@@ -14,6 +14,10 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     app.connect("config-inited", directives.register_directives, priority=500)
+    for node_class in nodes.ALL_NODES:
+        # Registered without visitors: Sphinx's translators reach the docutils parent's
+        # visitor through the MRO; registering gives generic writers (xml) a default visit.
+        app.add_node(node_class)
     app.add_domain(domain.MLDomain)
     app.connect("env-updated", rules.on_env_updated)
     app.connect("env-get-updated", domain.on_env_get_updated)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
@@ -17,7 +18,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 if TYPE_CHECKING:
-    from .rules import Violation
+    from .rules.base import Violation
 
 from .items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef
 
@@ -35,12 +36,14 @@ class MLXRefRole(XRefRole):
     def result_nodes(
         self, document: nodes.document, env: BuildEnvironment, node: Element, is_ref: bool
     ) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        source, lineno = self.get_source_info()
         get_ml_domain(env).note_ref(
             RoleRef(
                 target=node["reftarget"],
                 role=node["reftype"],
                 docname=env.docname,
-                lineno=node.line or self.lineno,
+                lineno=lineno or node.line or self.lineno,
+                source=included_source(env, source),
             )
         )
         return [node], []
@@ -65,9 +68,10 @@ class MLDomain(Domain):
     initial_data: ClassVar[dict[str, Any]] = {
         "items": {},  # docname -> [Item]
         "refs": {},  # docname -> [RoleRef]
-        "published": {},  # id -> (type, title, docname) as last written; see changed_ids()
+        "any_refs": {},  # docname -> {target} of :any: references (not checked, but linked)
+        "published": {},  # builder -> id -> (type, title, docname) as last written
     }
-    data_version = 1
+    data_version = 2
 
     _index: dict[str, Item] | None = None
     #: Set on every build by the checks in :mod:`.rules` (domains are not pickled).
@@ -90,17 +94,32 @@ class MLDomain(Domain):
     def note_ref(self, ref: RoleRef) -> None:
         self.refs_by_doc.setdefault(ref.docname, []).append(ref)
 
+    @property
+    def any_refs_by_doc(self) -> dict[str, set[str]]:
+        return cast(dict[str, set[str]], self.data["any_refs"])
+
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        # ``:any:`` may point at an item; remember the target so the page is re-written
+        # when that item's title changes (see changed_ids()).
+        targets = {
+            node["reftarget"]
+            for node in document.findall(addnodes.pending_xref)
+            if node.get("reftype") == "any"
+        }
+        if targets:
+            self.any_refs_by_doc[docname] = targets
+
     def clear_doc(self, docname: str) -> None:
         if self.items_by_doc.pop(docname, None) is not None:
             self._index = None
         self.refs_by_doc.pop(docname, None)
+        self.any_refs_by_doc.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
-            if docname in otherdata["items"]:
-                self.items_by_doc[docname] = otherdata["items"][docname]
-            if docname in otherdata["refs"]:
-                self.refs_by_doc[docname] = otherdata["refs"][docname]
+            for key in ("items", "refs", "any_refs"):
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
         self._index = None
 
     # -- queries -------------------------------------------------------------------------
@@ -137,19 +156,26 @@ class MLDomain(Domain):
             return None
         return item
 
-    def changed_ids(self) -> set[str]:
-        """IDs whose type, title or page changed since the last call (pages that link to
-        them show the title, so they must be re-written)."""
+    def changed_ids(self, builder_name: str) -> set[str]:
+        """IDs whose type, title or place changed since this builder last wrote (pages that
+        link to them show the title, so they must be re-written).
+
+        Kept per builder: ``make html text`` shares one environment, and what the text
+        build wrote says nothing about the HTML pages.
+        """
         current = {
-            item_id: (item.type, item.title, item.docname) for item_id, item in self.index.items()
+            item_id: (item.type, item.title, item.docname, item.anchor)
+            for item_id, item in self.index.items()
         }
-        previous: dict[str, Any] = self.data["published"]
+        published: dict[str, dict[str, Any]] = self.data["published"]
+        previous = published.get(builder_name, {})
         changed = {i for i in current.keys() | previous.keys() if current.get(i) != previous.get(i)}
-        self.data["published"] = current
+        published[builder_name] = current
         return changed
 
     def docs_referencing(self, ids: set[str]) -> set[str]:
         docs = {ref.docname for ref in self.all_refs() if ref.target in ids}
+        docs.update(docname for docname, targets in self.any_refs_by_doc.items() if targets & ids)
         docs.update(
             item.docname
             for item in self.all_items()
@@ -200,15 +226,26 @@ class MLDomain(Domain):
         assert item.id is not None
         if not node.get("refexplicit"):
             contnode = nodes.inline("", item.title or item.id, classes=contnode["classes"])
-        return make_refnode(builder, fromdocname, item.docname, item.id, contnode, item.title)
+        anchor = item.anchor or item.id
+        return make_refnode(builder, fromdocname, item.docname, anchor, contnode, item.title)
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for item_id, item in sorted(self.index.items()):
-            yield item_id, item.title or item_id, item.item_type.objtype, item.docname, item_id, 1
+            anchor = item.anchor or item_id
+            yield item_id, item.title or item_id, item.item_type.objtype, item.docname, anchor, 1
 
 
 def get_ml_domain(env: BuildEnvironment) -> MLDomain:
     return cast(MLDomain, env.get_domain(DOMAIN))
+
+
+def included_source(env: BuildEnvironment, source: str | None) -> str | None:
+    """The absolute path of an ``.. include::``d file being read, or None when reading
+    the current document itself."""
+    if not source:
+        return None
+    path = Path(source).resolve()
+    return None if path == Path(env.doc2path(env.docname)).resolve() else str(path)
 
 
 def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref:
@@ -224,7 +261,7 @@ def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Re-write pages that link to an item whose title or place changed."""
     domain = get_ml_domain(env)
-    changed = domain.changed_ids()
+    changed = domain.changed_ids(app.builder.name)
     return sorted(domain.docs_referencing(changed)) if changed else []
 
 

@@ -7,13 +7,18 @@ Each parser takes the raw option text and returns a JSON-ready value, or raises
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.:-]*$"
 ID_RE = re.compile(ID_PATTERN)
 
-_DURATION_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_DURATION_RE = re.compile(r"^\s*([0-9]{1,12})\s*([smhdw])\s*$")
+_INTEGER_RE = re.compile(r"[-+]?[0-9]+")
+_NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+#: Longer numbers are surely typos; Python refuses to convert > 4300 digits anyway.
+_MAX_DIGITS = 100
 _SECONDS_PER_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 # `[stat] <op> <number> [unit]`; the stat may hold spaces ("error rate") but no operator.
@@ -21,7 +26,7 @@ _CONDITION_RE = re.compile(
     r"""^\s*
     (?P<stat>[^<>=!]*?)\s*
     (?P<op><=|>=|==|!=|<|>)\s*
-    (?P<value>[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)
+    (?P<value>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)
     (?:\s*(?P<unit>\S.*?))?\s*$""",
     re.VERBOSE,
 )
@@ -32,8 +37,29 @@ class FormatError(ValueError):
 
 
 def parse_list(text: str) -> list[str]:
-    """Comma-separated values; surrounding blanks and empty entries are dropped."""
-    return [part.strip() for part in text.split(",") if part.strip()]
+    """Comma-separated values; surrounding blanks and empty entries are dropped.
+
+    A YAML flow list (``[a, b]``), which MyST authors write out of habit, reads the same.
+    """
+    text = text.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+        parts = [part.strip().strip("'\"") for part in text.split(",")]
+    else:
+        parts = [part.strip() for part in text.split(",")]
+    return [part for part in parts if part]
+
+
+def _to_number(text: str) -> int | float:
+    """An int or a finite float; FormatError for absurdly long or overflowing numbers."""
+    if sum(char.isdigit() for char in text) > _MAX_DIGITS:
+        raise FormatError(f"{text[:20]}... has more than {_MAX_DIGITS} digits")
+    if _INTEGER_RE.fullmatch(text):
+        return int(text)
+    number = float(text)
+    if not math.isfinite(number):
+        raise FormatError(f"{text!r} is too large a number")
+    return number
 
 
 def parse_ref(text: str) -> str:
@@ -45,7 +71,7 @@ def parse_ref(text: str) -> str:
 
 def parse_date(text: str) -> str:
     value = text.strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise FormatError(f"{value!r} is not a date in the form YYYY-MM-DD")
     try:
         dt.date.fromisoformat(value)
@@ -75,8 +101,7 @@ def parse_condition(text: str) -> dict[str, Any]:
             f"{text.strip()!r} is not a condition like 'p99 <= 200 ms' or '>= 0.92' "
             "([stat] <op> <number> [unit], op one of < <= > >= == !=)"
         )
-    raw_value = match.group("value")
-    number = int(raw_value) if re.fullmatch(r"[-+]?\d+", raw_value) else float(raw_value)
+    number = _to_number(match.group("value"))
     return {
         "text": " ".join(text.split()),
         "stat": match.group("stat") or None,
@@ -86,19 +111,22 @@ def parse_condition(text: str) -> dict[str, Any]:
     }
 
 
-def parse_scalar(text: str, json_type: str) -> Any:
+def parse_scalar(text: str, json_type: str, item_json_type: str = "") -> Any:
     """Coerce text for options that schema extensions declare only by JSON type."""
     value = text.strip()
+    if json_type == "array":
+        entries = parse_list(value)
+        if item_json_type in ("integer", "number", "boolean"):
+            return [parse_scalar(entry, item_json_type) for entry in entries]
+        return entries
     if json_type == "integer":
-        try:
-            return int(value)
-        except ValueError:
-            raise FormatError(f"{value!r} is not a whole number") from None
+        if not _INTEGER_RE.fullmatch(value):
+            raise FormatError(f"{value!r} is not a whole number")
+        return _to_number(value)
     if json_type == "number":
-        try:
-            return float(value) if not re.fullmatch(r"[-+]?\d+", value) else int(value)
-        except ValueError:
-            raise FormatError(f"{value!r} is not a number") from None
+        if not _NUMBER_RE.fullmatch(value):
+            raise FormatError(f"{value!r} is not a number")
+        return _to_number(value)
     if json_type == "boolean":
         lowered = value.lower()
         if lowered in {"true", "yes", "on", "1", ""}:
@@ -106,8 +134,6 @@ def parse_scalar(text: str, json_type: str) -> Any:
         if lowered in {"false", "no", "off", "0"}:
             return False
         raise FormatError(f"{value!r} is not a boolean (true/false, yes/no)")
-    if json_type == "array":
-        return parse_list(value)
     return value
 
 

@@ -26,10 +26,10 @@ class ItemPermalinks(SphinxPostTransform):
             return
         icon = self.config.html_permalinks_icon
         for header in self.document.findall(ml_item_header):
-            item_id = header.get("ml_id")
-            if item_id:
+            anchor = header.get("ml_anchor")
+            if anchor:
                 link = nodes.reference(
-                    "", "", refid=item_id, classes=["headerlink"], reftitle="Link to this item"
+                    "", "", refid=anchor, classes=["headerlink"], reftitle="Link to this item"
                 )
                 link += nodes.raw("", icon, format="html")
                 header += link

@@ -66,6 +66,12 @@ class Item:
     values: dict[str, Any]
     problems: list[str] = field(default_factory=list)
     refs: list[OptionRef] = field(default_factory=list)
+    anchor: str | None = None
+    """The HTML id of the item's block: the ID itself unless that id is already taken on
+    the page (a section of the same name), else a generated one."""
+    source: str | None = None
+    """The file the item is written in, when that is not the document itself (an
+    ``.. include::``d file); warnings point there."""
 
     @property
     def item_type(self) -> ItemType:
@@ -95,3 +101,5 @@ class RoleRef:
     role: str
     docname: str
     lineno: int
+    source: str | None = None
+    """As :attr:`Item.source`."""

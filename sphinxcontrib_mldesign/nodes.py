@@ -20,3 +20,6 @@ class ml_item_header(nodes.paragraph):
 
 class ml_badge(nodes.inline):
     """A short enumerated value (priority, status, kind) shown as a pill in HTML."""
+
+
+ALL_NODES = (ml_item, ml_item_header, ml_badge)

@@ -102,6 +102,7 @@ class OptionSpec:
     name: str
     format: str
     json_type: str
+    item_json_type: str
     refs: tuple[str, ...]
     default: Any
     enum: tuple[Any, ...]
@@ -113,21 +114,28 @@ class OptionSpec:
             return parser(raw)
         if self.format == "text" and self.json_type in ("", "string"):
             return raw.strip()
-        return parse_scalar(raw, self.json_type)
+        return parse_scalar(raw, self.json_type, self.item_json_type)
 
 
-def _option_spec(name: str, prop: Mapping[str, Any]) -> OptionSpec:
+def _option_spec(name: str, prop: Any) -> OptionSpec:
+    if not isinstance(prop, Mapping):  # a boolean schema: ``True`` accepts any value
+        prop = {}
     fmt = prop.get("x-format")
     if fmt is None:
         ref = str(prop.get("$ref", ""))
         fmt = _REF_FORMATS.get(ref.rsplit("/", 1)[-1], "text") if ref else "text"
     json_type = prop.get("type", "")
+    if isinstance(json_type, list):  # ["integer", "null"]: parse as the non-null type
+        json_type = next((t for t in json_type if t != "null"), "")
     if not isinstance(json_type, str):
         json_type = ""
+    items = prop.get("items")
+    item_type = items.get("type", "") if isinstance(items, Mapping) else ""
     return OptionSpec(
         name=name,
         format=str(fmt),
         json_type=json_type,
+        item_json_type=item_type if isinstance(item_type, str) else "",
         refs=tuple(prop.get("x-refs", ())),
         default=prop.get("default"),
         enum=tuple(prop.get("enum", ())),
@@ -199,13 +207,19 @@ class ItemSchema:
         spec = self.options.get(option or "")
         if error.validator == "enum" and spec is not None:
             return f":{option}: {shown} is not one of: {', '.join(map(str, spec.enum))}"
-        if error.validator == "pattern" and spec is not None and spec.name != "email":
+        if error.validator == "pattern" and spec is not None and _is_id_option(spec):
             return (
                 f":{option}: {shown} is not a valid ID (a letter, then letters, digits or _ . : -)"
             )
-        if error.validator == "minLength":
+        if error.validator == "minLength" and error.validator_value == 1:
             return f":{option}: must not be empty"
+        if option is None:  # a keyword on the whole item, from a schema extension
+            return f"{self.type_name}: {error.message}"
         return f":{option}: {error.message}"
+
+
+def _is_id_option(spec: OptionSpec) -> bool:
+    return spec.name == "id" or spec.format in ("ref", "refs")
 
 
 def _error_sort_key(error: jsonschema.ValidationError) -> tuple[str, str]:
@@ -224,6 +238,21 @@ def item_schema(type_name: str, config: MLDesignConfig) -> ItemSchema:
     return _compiled(type_name, json.dumps(extension, sort_keys=True, default=str))
 
 
+def _check_refs_keywords(type_name: str, properties: Mapping[str, Any]) -> None:
+    """``x-refs`` must name item types by their long names, or the refs cannot resolve."""
+    from .items import ITEM_TYPES
+
+    for name, prop in properties.items():
+        if not isinstance(prop, Mapping) or "x-refs" not in prop:
+            continue
+        refs = prop["x-refs"]
+        if not isinstance(refs, list) or not refs or any(r not in ITEM_TYPES for r in refs):
+            raise ConfigError(
+                f"mldesign_schema_extensions[{type_name!r}]: option {name!r} has x-refs "
+                f"{refs!r}; it must list one or more of {', '.join(ITEM_TYPES)}"
+            )
+
+
 def check_extensions(config: MLDesignConfig) -> None:
     """Raise :class:`ConfigError` if an extension does not make a valid JSON Schema."""
     for type_name, fragment in config.schema_extensions.items():
@@ -231,6 +260,13 @@ def check_extensions(config: MLDesignConfig) -> None:
             merged = merge_schema(_base_schema(type_name), fragment)
             jsonschema.validators.validator_for(merged).check_schema(merged)
             json.dumps(fragment)
+            properties = fragment.get("properties", {})
+            if isinstance(properties, Mapping) and "id" in properties:
+                raise ConfigError(
+                    f"mldesign_schema_extensions[{type_name!r}]: the 'id' option cannot be "
+                    "changed (IDs share one namespace across all item types)"
+                )
+            _check_refs_keywords(type_name, merged["properties"])
         except jsonschema.SchemaError as err:
             raise ConfigError(
                 f"mldesign_schema_extensions[{type_name!r}] is not a valid JSON Schema: "

@@ -83,3 +83,32 @@ def test_scalars_for_schema_extensions() -> None:
         parse_scalar("many", "integer")
     with pytest.raises(FormatError):
         parse_scalar("perhaps", "boolean")
+
+
+def test_yaml_flow_lists_read_like_comma_lists() -> None:
+    # MyST authors often write YAML: `tags: [serving, "latency"]`
+    assert parse_list("[serving, \"latency\", 'p99']") == ["serving", "latency", "p99"]
+    assert parse_list("[]") == []
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (parse_condition, "<= " + "9" * 5000),  # more digits than Python converts
+        (parse_condition, "<= 1e999"),  # overflows to infinity
+        (parse_duration, "٣d"),  # an Arabic-Indic digit: not an ASCII number
+        (parse_date, "\uff12\uff10\uff12\uff16-01-01"),  # fullwidth digits
+        (lambda text: parse_scalar(text, "number"), "inf"),
+        (lambda text: parse_scalar(text, "number"), "nan"),
+        (lambda text: parse_scalar(text, "integer"), "١٢"),
+    ],
+)
+def test_numbers_the_export_could_not_hold_are_format_errors(parse: object, text: str) -> None:
+    with pytest.raises(FormatError):
+        parse(text)  # type: ignore[operator]
+
+
+def test_arrays_of_numbers_are_coerced() -> None:
+    assert parse_scalar("80, 443", "array", "integer") == [80, 443]
+    with pytest.raises(FormatError):
+        parse_scalar("80, http", "array", "integer")

@@ -8,9 +8,10 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.nodes import make_id
 
 from ..config import get_config
-from ..domain import get_ml_domain, pending_ref
+from ..domain import get_ml_domain, included_source, pending_ref
 from ..items import Item, ItemType, OptionRef
 from ..nodes import ml_badge, ml_item, ml_item_header
 from ..schema import ItemSchema, OptionSpec, base_schema, item_schema
@@ -61,12 +62,22 @@ class ItemDirective(SphinxDirective):
         self.derive(values)
 
         item_id = values.get("id")
+        if not isinstance(item_id, str):
+            item_id = None
+        source, lineno = self.get_source_info()
+        anchor = None
+        if item_id:
+            anchor = item_id
+            if anchor in self.state.document.ids:  # a section or label already took it
+                anchor = make_id(self.env, self.state.document, "ml", item_id)
         item = Item(
             id=item_id,
             type=type_name,
             title=" ".join("".join(node.astext() for node in title_nodes).split()),
             docname=self.env.docname,
-            lineno=self.lineno,
+            lineno=lineno or self.lineno,
+            anchor=anchor,
+            source=included_source(self.env, source),
             values=values,
             problems=problems,
             refs=[
@@ -76,20 +87,23 @@ class ItemDirective(SphinxDirective):
         )
         get_ml_domain(self.env).note_item(item)
 
+        self._field_messages: list[nodes.system_message] = []
         block = ml_item(classes=["ml-item", f"ml-{self.item_type.objtype}"])
         self.set_source_info(block)
-        if item_id:
-            block += nodes.target("", "", ids=[item_id])
+        if anchor:
+            target = nodes.target("", "", ids=[anchor])
+            self.state.document.set_id(target)  # so later sections pick another id
+            block += target
         block += self._header(item, title_nodes)
         fields = self._fields(schema, values)
         if fields.children:
             block += fields
         block += self.parse_content_to_nodes()
-        return [block, *messages]
+        return [block, *messages, *self._field_messages]
 
     def _header(self, item: Item, title_nodes: list[nodes.Node]) -> ml_item_header:
         header = ml_item_header(classes=["ml-item-header"])
-        header["ml_id"] = item.id
+        header["ml_anchor"] = item.anchor
         header += nodes.inline("", self.item_type.label, classes=["ml-item-type"])
         header += nodes.Text(" ")
         header += nodes.strong("", "", *title_nodes, classes=["ml-item-title"])
@@ -150,7 +164,8 @@ class ItemDirective(SphinxDirective):
             return [nodes.reference(value, value, refuri=value)]
         if spec.format == "text" and isinstance(value, str) and not spec.enum:
             # Free text may hold inline markup and links (runbooks, rationale).
-            parsed, _messages = self.parse_inline(value, lineno=self.lineno)
+            parsed, messages = self.parse_inline(value, lineno=self.lineno)
+            self._field_messages.extend(messages)
             return parsed
         return [nodes.Text(str(value))]
 

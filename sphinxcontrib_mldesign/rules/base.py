@@ -1,0 +1,96 @@
+"""What checks see (:class:`Context`), what they return (:class:`Finding`), and what the
+build reports (:class:`Violation`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..config import MLDesignConfig
+from ..domain import MLDomain
+from ..items import Item, RoleRef
+from ..warnings_ import Rule, Severity
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One problem, located where the author must change something."""
+
+    docname: str
+    lineno: int
+    rule: str
+    message: str
+    item: str | None
+    severity: Severity
+    source: str | None = None
+    """The included file the problem is in, when not the document itself (not exported)."""
+
+    @property
+    def location(self) -> str | tuple[str, int]:
+        return f"{self.source}:{self.lineno}" if self.source else (self.docname, self.lineno)
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        # ``item`` is None for references written in prose; None does not compare with str.
+        return (self.docname, self.lineno, self.rule, self.item or "", self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "item": self.item,
+            "docname": self.docname,
+            "lineno": self.lineno,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found, before the project's severity settings apply."""
+
+    rule: Rule
+    where: Item | RoleRef
+    """The item that must change, or the prose reference."""
+    message: str
+
+    def violation(self, severity: Severity) -> Violation:
+        item_id = self.where.id if isinstance(self.where, Item) else None
+        return Violation(
+            docname=self.where.docname,
+            lineno=self.where.lineno,
+            rule=self.rule.subtype,
+            message=self.message,
+            item=item_id,
+            severity=severity,
+            source=self.where.source,
+        )
+
+
+class Context:
+    """The whole project as the checks see it, with lookups computed once per build."""
+
+    def __init__(self, domain: MLDomain, config: MLDesignConfig) -> None:
+        self.domain = domain
+        self.config = config
+
+    @cached_property
+    def items(self) -> list[Item]:
+        """Every item, in document order, duplicates included."""
+        return self.domain.all_items()
+
+    @property
+    def index(self) -> dict[str, Item]:
+        return self.domain.index
+
+    @cached_property
+    def unique_items(self) -> list[Item]:
+        """The items that own their ID (a duplicate is reported once, then ignored)."""
+        return [item for item in self.items if item.id and self.index.get(item.id) is item]
+
+    def of_type(self, type_name: str) -> list[Item]:
+        return [item for item in self.unique_items if item.type == type_name]
+
+
+Check = Callable[[Context], Iterable[Finding]]

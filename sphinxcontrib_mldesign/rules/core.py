@@ -1,0 +1,57 @@
+"""The rules every item is held to: ``schema``, ``duplicate-id``, ``unknown-ref``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..domain import ANY_ROLE
+from ..items import ITEM_TYPES, TYPE_BY_ROLE
+from ..warnings_ import Rule
+from .base import Context, Finding
+
+
+def schema_problems(context: Context) -> Iterator[Finding]:
+    for item in context.items:
+        for problem in item.problems:
+            yield Finding(Rule.SCHEMA, item, problem)
+
+
+def duplicates(context: Context) -> Iterator[Finding]:
+    for item in context.items:
+        if item.id is None:
+            continue
+        first = context.index[item.id]
+        if first is not item:
+            yield Finding(
+                Rule.DUPLICATE_ID,
+                item,
+                f"duplicate ID {item.id!r}: already used by the {first.type} "
+                f"{first.title!r} ({first.docname}, line {first.lineno})",
+            )
+
+
+def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) -> str | None:
+    """None when the target is fine, else why it is not."""
+    found = context.index.get(target)
+    if found is None:
+        return f"{target!r} names no item"
+    if found.type not in allowed:
+        return f"{target!r} is an {found.type}, expected {' or '.join(allowed)}"
+    return None
+
+
+def unknown_refs(context: Context) -> Iterator[Finding]:
+    for item in context.items:
+        for ref in item.refs:
+            problem = _describe_target(context, ref.target, ref.allowed)
+            if problem:
+                yield Finding(Rule.UNKNOWN_REF, item, f":{ref.option}: {problem}")
+    every_type = tuple(ITEM_TYPES)
+    for role_ref in context.domain.all_refs():
+        allowed = every_type if role_ref.role == ANY_ROLE else (TYPE_BY_ROLE[role_ref.role].name,)
+        problem = _describe_target(context, role_ref.target, allowed)
+        if problem:
+            yield Finding(Rule.UNKNOWN_REF, role_ref, f":ml:{role_ref.role}: {problem}")
+
+
+CHECKS = (schema_problems, duplicates, unknown_refs)

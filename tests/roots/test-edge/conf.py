@@ -1,0 +1,20 @@
+project = "Edge cases"
+extensions = ["sphinxcontrib_mldesign"]
+exclude_patterns = ["parts"]
+mldesign_schema_extensions = {
+    "ml-requirement": {
+        "properties": {
+            "anything": True,  # a boolean schema: any value
+            "replicas": {"type": ["integer", "null"]},
+            "ports": {"type": "array", "items": {"type": "integer"}},
+            "code": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        },
+        "dependentRequired": {"replicas": ["ports"]},
+    },
+    "ml-risk": {
+        "properties": {
+            "likelihood": {"enum": ["very-low", "low", "moderate", "high", "very-high", "certain"]}
+        }
+    },
+}
+show_warning_types = True  # the default from Sphinx 8; 7.4 needs it said

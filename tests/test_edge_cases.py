@@ -1,0 +1,120 @@
+"""Unusual but legal input: included files, id clashes, loose schema extensions, other
+builders, several builders sharing one environment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.errors import ConfigError
+from sphinx.testing.util import SphinxTestApp
+
+from helpers import export_of, warnings_of
+from sphinxcontrib_mldesign.rules import Violation
+
+Build = Callable[..., SphinxTestApp]
+Copy = Callable[..., Path]
+
+
+@pytest.mark.sphinx("html", testroot="edge")
+def test_edge_project_builds_and_reports_where_the_text_is(app: SphinxTestApp) -> None:
+    app.build()
+    src = Path(app.srcdir)
+    assert sorted(warnings_of(app)) == [
+        f"{src / 'index.rst'}:20: ERROR: :code: 'abcd' does not match '^[A-Z]{{3}}$' "
+        "[mldesign.schema]",
+        # A keyword on the whole item (not on one option) names the item type.
+        f"{src / 'index.rst'}:20: ERROR: ml-requirement: 'ports' is a dependency of "
+        "'replicas' [mldesign.schema]",
+        # An item in an included file is reported in that file, at its own line.
+        f"{src / 'parts' / 'included.inc'}:6: ERROR: :priority: 'sometimes' is not one of: "
+        "must, should, could, wont [mldesign.schema]",
+    ]
+    assert app.statuscode == 1
+
+
+@pytest.mark.sphinx("html", testroot="edge")
+def test_loose_extension_types_are_coerced(app: SphinxTestApp) -> None:
+    app.build()
+    item = export_of(app)["items"]["overview"]
+    assert item["anything"] == "42 apples"  # boolean schema `True`: kept as text
+    assert item["replicas"] == 3  # ["integer", "null"] parses as an integer
+    assert item["ports"] == [80, 443]  # array of integers
+    # A likelihood the extension added cannot be scored, and does not break the build.
+    risk = export_of(app)["items"]["RISK-CERTAIN"]
+    assert risk["likelihood"] == "certain" and "score" not in risk
+
+
+@pytest.mark.sphinx("html", testroot="edge")
+def test_item_id_equal_to_a_section_id_gets_its_own_anchor(app: SphinxTestApp) -> None:
+    app.build()
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert html.count('id="overview"') == 1  # the section keeps its id
+    assert 'id="ml-overview"' in html
+    assert 'href="#ml-overview"' in html  # the role and the permalink use the item's anchor
+    inventory = (Path(app.outdir) / "objects.inv").read_bytes()
+    assert inventory  # the anchor is recorded for intersphinx too (checked via get_objects)
+    domain = app.env.get_domain("ml")
+    assert ("overview", "index", "ml-overview") in {
+        (name, doc, anchor) for name, _, _, doc, anchor, _ in domain.get_objects()
+    }
+
+
+def test_any_reference_is_rewritten_when_the_title_changes(build: Build, copy_root: Copy) -> None:
+    src = copy_root("edge")
+    build(src)
+    other = src / "other.rst"
+    other.write_text(other.read_text().replace("The other requirement", "Renamed requirement"))
+    app = build(src)
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert "Renamed requirement" in html  # index.html holds :any:`REQ-OTHER`
+
+
+def test_builders_sharing_an_environment_each_rewrite_their_pages(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("edge")
+    build(src, "html")
+    other = src / "other.rst"
+    other.write_text(other.read_text().replace("The other requirement", "Renamed requirement"))
+    build(src, "text")  # same doctree directory: the text build sees the change first
+    app = build(src, "html")
+    assert "Renamed requirement" in (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("builder", ["xml", "pseudoxml", "man", "texinfo", "singlehtml"])
+def test_other_builders_render_items(builder: str, build: Build, copy_root: Copy) -> None:
+    app = build(copy_root("basic"), builder)
+    assert not [w for w in warnings_of(app) if "Traceback" in w or "Exception" in w]
+    written = "".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in Path(app.outdir).rglob("*")
+        if path.is_file() and path.suffix in {".xml", ".pseudoxml", ".1", ".texi", ".html"}
+    )
+    assert "Serve ranked results fast" in written and "REQ-LAT" in written
+
+
+@pytest.mark.parametrize(
+    ("extension", "message"),
+    [
+        ({"properties": {"blocks": {"x-refs": ["requirement"]}}}, "x-refs"),
+        ({"properties": {"blocks": {"x-refs": []}}}, "x-refs"),
+        ({"properties": {"id": {"type": "integer"}}}, "'id' option cannot be changed"),
+    ],
+)
+def test_extension_that_cannot_work_is_a_config_error(
+    extension: dict[str, object],
+    message: str,
+    make_app: Callable[..., SphinxTestApp],
+    rootdir: Path,
+) -> None:
+    overrides = {"mldesign_schema_extensions": {"ml-requirement": extension}}
+    with pytest.raises(ConfigError, match=message):
+        make_app("html", srcdir=rootdir / "test-basic", confoverrides=overrides)
+
+
+def test_violations_sort_when_only_the_item_differs() -> None:
+    prose = Violation("doc", 3, "unknown-ref", "m", None, "error")
+    item = Violation("doc", 3, "unknown-ref", "m", "REQ-1", "error")
+    assert sorted([item, prose], key=Violation.sort_key) == [prose, item]
