@@ -121,6 +121,8 @@ def _option_spec(name: str, prop: Any) -> OptionSpec:
     if not isinstance(prop, Mapping):  # a boolean schema: ``True`` accepts any value
         prop = {}
     fmt = prop.get("x-format")
+    if fmt is None and "x-refs" in prop:  # a custom option pointing at items
+        fmt = "refs" if prop.get("type") == "array" else "ref"
     if fmt is None:
         ref = str(prop.get("$ref", ""))
         fmt = _REF_FORMATS.get(ref.rsplit("/", 1)[-1], "text") if ref else "text"

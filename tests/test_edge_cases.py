@@ -22,10 +22,12 @@ def test_edge_project_builds_and_reports_where_the_text_is(app: SphinxTestApp) -
     app.build()
     src = Path(app.srcdir)
     assert sorted(warnings_of(app)) == [
-        f"{src / 'index.rst'}:20: ERROR: :code: 'abcd' does not match '^[A-Z]{{3}}$' "
+        # A custom option with x-refs is a reference like the shipped ones.
+        f"{src / 'index.rst'}:11: ERROR: :blocks: 'REQ-NOPE' names no item [mldesign.unknown-ref]",
+        f"{src / 'index.rst'}:21: ERROR: :code: 'abcd' does not match '^[A-Z]{{3}}$' "
         "[mldesign.schema]",
         # A keyword on the whole item (not on one option) names the item type.
-        f"{src / 'index.rst'}:20: ERROR: ml-requirement: 'ports' is a dependency of "
+        f"{src / 'index.rst'}:21: ERROR: ml-requirement: 'ports' is a dependency of "
         "'replicas' [mldesign.schema]",
         # An item in an included file is reported in that file, at its own line.
         f"{src / 'parts' / 'included.inc'}:6: ERROR: :priority: 'sometimes' is not one of: "
@@ -41,6 +43,9 @@ def test_loose_extension_types_are_coerced(app: SphinxTestApp) -> None:
     assert item["anything"] == "42 apples"  # boolean schema `True`: kept as text
     assert item["replicas"] == 3  # ["integer", "null"] parses as an integer
     assert item["ports"] == [80, 443]  # array of integers
+    assert item["blocks"] == ["REQ-OTHER", "REQ-NOPE"]
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert 'href="other.html#REQ-OTHER"' in html
     # A likelihood the extension added cannot be scored, and does not break the build.
     risk = export_of(app)["items"]["RISK-CERTAIN"]
     assert risk["likelihood"] == "certain" and "score" not in risk

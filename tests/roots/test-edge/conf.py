@@ -8,6 +8,7 @@ mldesign_schema_extensions = {
             "replicas": {"type": ["integer", "null"]},
             "ports": {"type": "array", "items": {"type": "integer"}},
             "code": {"type": "string", "pattern": "^[A-Z]{3}$"},
+            "blocks": {"type": "array", "items": {"type": "string"}, "x-refs": ["ml-requirement"]},
         },
         "dependentRequired": {"replicas": ["ports"]},
     },
