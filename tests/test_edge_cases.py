@@ -97,6 +97,7 @@ def test_other_builders_render_items(builder: str, build: Build, copy_root: Copy
         for path in Path(app.outdir).rglob("*")
         if path.is_file() and path.suffix in {".xml", ".pseudoxml", ".1", ".texi", ".html"}
     )
+    written = written.replace("\\-", "-")  # man pages escape hyphens on older docutils
     assert "Serve ranked results fast" in written and "REQ-LAT" in written
 
 
