@@ -31,3 +31,10 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 html_static_path = ["_static"]
+
+# -- the design doc's own settings ---------------------------------------------------------
+# Staleness is measured against a pinned date so that this site builds the same next year
+# (a real design doc leaves this unset: its items go stale with the calendar, on purpose).
+mldesign_today = "2026-11-23"
+mldesign_review_every = "180d"
+mldesign_min_bus_factor = 2

@@ -53,6 +53,89 @@ class Rule(Enum):
         "Fix the ID, or point the reference at an item of the type it expects.",
     )
 
+    MISSING_OWNER = (
+        "missing-owner",
+        "warning",
+        "A requirement, metric, fallback or risk has no ``:owner:``.",
+        "Name the person or team who answers for it: ``:owner: <owner ID>``.",
+    )
+    MUST_NEEDS_METRIC = (
+        "must-needs-metric",
+        "warning",
+        "A ``must`` requirement that is in scope and not rejected or deprecated lists no "
+        "``:metrics:``.",
+        "Say how you will know it is met: add a metric and list it in ``:metrics:``.",
+    )
+    NONFUNCTIONAL_NEEDS_TARGET = (
+        "nonfunctional-needs-target",
+        "warning",
+        "A ``must`` non-functional requirement (in scope, not rejected or deprecated) has "
+        "no ``:target:``.",
+        "State the bar as a condition, e.g. ``:target: p99 <= 200 ms``.",
+    )
+    SERVING_NEEDS_FALLBACK = (
+        "serving-needs-fallback",
+        "warning",
+        "A requirement with ``:inference:`` (it serves predictions; in scope, not rejected or "
+        "deprecated) lists no ``:fallbacks:``.",
+        "Decide what happens when the model misbehaves: add a fallback chain and list its "
+        "head in ``:fallbacks:``.",
+    )
+    FALLBACK_CYCLE = (
+        "fallback-cycle",
+        "error",
+        "Following ``:next:`` from a fallback comes back to it. Reported once per cycle, at "
+        "its first fallback in document order.",
+        "Break the loop: the last tier of a chain names no ``:next:``.",
+    )
+    FALLBACK_TERMINAL = (
+        "fallback-terminal",
+        "warning",
+        "A chain ends (a fallback with no ``:next:``) in a kind that can itself fail: not "
+        "``constant``, ``rule``, ``human`` or ``reject``.",
+        "Add a last tier that cannot fail (a constant answer, a rule, a human, or rejecting "
+        "the request) and point the current last tier's ``:next:`` at it.",
+    )
+    TRIGGER_NOT_MONITORED = (
+        "trigger-not-monitored",
+        "warning",
+        "A metric that some fallback names in ``:trigger:`` has neither ``:warn:`` nor "
+        "``:crit:``, so nothing will ever switch to the fallback. Reported at the metric.",
+        "Give the metric alert thresholds (``:crit:`` at least), or trigger the fallback on a "
+        "metric that has them.",
+    )
+    DRIFT_NEEDS_METHOD = (
+        "drift-needs-method",
+        "warning",
+        "A metric of kind ``drift`` lacks ``:drift-method:`` or ``:reference:``.",
+        "Say how drift is measured (``:drift-method: psi``) and against what "
+        "(``:reference: training``).",
+    )
+    HIGH_RISK_NEEDS_MITIGATION = (
+        "high-risk-needs-mitigation",
+        "warning",
+        "An ``open`` risk scoring 12 or more (likelihood x impact) lists no ``:mitigations:``.",
+        "List the fallbacks, requirements or metrics that reduce it, or lower its likelihood "
+        "or impact if it was over-rated.",
+    )
+    BUS_FACTOR = (
+        "bus-factor",
+        "warning",
+        "An area has fewer people than ``mldesign_min_bus_factor`` (default 2): the distinct "
+        "owners listing it in ``:areas:`` plus their ``:backups:``. Reported at the first "
+        "owner listing the area.",
+        "Name a backup for the owner (``:backups:``), or a second owner who knows the area.",
+    )
+    STALE = (
+        "stale",
+        "warning",
+        "An item's ``:reviewed:`` date — or, without one, the last git commit of its file — "
+        "is older than ``mldesign_review_every`` (default ``180d``) before today "
+        "(``mldesign_today``, else ``SOURCE_DATE_EPOCH``, else the clock).",
+        "Re-read the item with its owner; when it is still true, set ``:reviewed:`` to "
+        "today's date, else change it.",
+    )
+
     @property
     def subtype(self) -> str:
         return str(self.value)

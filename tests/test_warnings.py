@@ -11,28 +11,28 @@ from helpers import export_of, warnings_of
 
 # (file, line, severity label, subtype, message fragment): every problem in test-broken.
 EXPECTED = [
-    ("index.rst", 8, "ERROR", "schema", "unknown option :colour: for ml-requirement"),
-    ("index.rst", 12, "ERROR", "schema", ":priority: 'urgent' is not one of: must, should"),
-    ("index.rst", 12, "ERROR", "schema", ":reviewed: '2026-02-30' is not a valid calendar date"),
-    ("index.rst", 17, "ERROR", "schema", ":target: 'about 200ms' is not a condition"),
-    ("index.rst", 17, "ERROR", "schema", ":window: 'five minutes' is not a duration"),
-    ("index.rst", 23, "ERROR", "schema", "missing required option :kind:"),
-    ("index.rst", 26, "ERROR", "schema", ":id: '9lives' is not a valid ID"),
-    ("index.rst", 29, "ERROR", "schema", "ml-requirement needs a title"),
-    ("index.rst", 32, "ERROR", "duplicate-id", "duplicate ID 'REQ-1': already used by"),
-    ("index.rst", 35, "ERROR", "unknown-ref", ":metrics: 'MET-404' names no item"),
+    ("index.rst", 9, "ERROR", "schema", "unknown option :colour: for ml-requirement"),
+    ("index.rst", 13, "ERROR", "schema", ":priority: 'urgent' is not one of: must, should"),
+    ("index.rst", 13, "ERROR", "schema", ":reviewed: '2026-02-30' is not a valid calendar date"),
+    ("index.rst", 18, "ERROR", "schema", ":target: 'about 200ms' is not a condition"),
+    ("index.rst", 18, "ERROR", "schema", ":window: 'five minutes' is not a duration"),
+    ("index.rst", 24, "ERROR", "schema", "missing required option :kind:"),
+    ("index.rst", 27, "ERROR", "schema", ":id: '9lives' is not a valid ID"),
+    ("index.rst", 30, "ERROR", "schema", "ml-requirement needs a title"),
+    ("index.rst", 33, "ERROR", "duplicate-id", "duplicate ID 'REQ-1': already used by"),
+    ("index.rst", 36, "ERROR", "unknown-ref", ":metrics: 'MET-404' names no item"),
     (
         "index.rst",
-        35,
+        36,
         "ERROR",
         "unknown-ref",
         ":metrics: 'REQ-1' is an ml-requirement, expected ml-metric",
     ),
-    ("index.rst", 35, "ERROR", "unknown-ref", ":owner: 'nobody' names no item"),
-    ("index.rst", 40, "ERROR", "schema", ":next: expects a single ID, got 'FB-2, FB-3'"),
-    ("index.rst", 45, "ERROR", "unknown-ref", ":ml:metric: 'REQ-1' is an ml-requirement"),
-    ("index.rst", 45, "ERROR", "unknown-ref", ":ml:ref: 'GONE' names no item"),
-    ("index.rst", 45, "ERROR", "unknown-ref", ":ml:req: 'REQ-404' names no item"),
+    ("index.rst", 36, "ERROR", "unknown-ref", ":owner: 'nobody' names no item"),
+    ("index.rst", 41, "ERROR", "schema", ":next: expects a single ID, got 'FB-2, FB-3'"),
+    ("index.rst", 46, "ERROR", "unknown-ref", ":ml:metric: 'REQ-1' is an ml-requirement"),
+    ("index.rst", 46, "ERROR", "unknown-ref", ":ml:ref: 'GONE' names no item"),
+    ("index.rst", 46, "ERROR", "unknown-ref", ":ml:req: 'REQ-404' names no item"),
     (
         "other.rst",
         4,
@@ -41,6 +41,37 @@ EXPECTED = [
         "duplicate ID 'REQ-2': already used by the ml-requirement",
     ),
     ("other.rst", 4, "ERROR", "schema", ":likelihood: 'sometimes' is not one of"),
+    # Every item below lacks an owner, besides its main problem.
+    ("index.rst", 9, "WARNING", "missing-owner", "requirement 'REQ-1' has no :owner:"),
+    ("index.rst", 13, "WARNING", "missing-owner", "requirement 'REQ-2' has no :owner:"),
+    ("index.rst", 18, "WARNING", "missing-owner", "metric 'MET-1' has no :owner:"),
+    ("index.rst", 24, "WARNING", "missing-owner", "metric 'MET-2' has no :owner:"),
+    ("index.rst", 30, "WARNING", "missing-owner", "requirement 'REQ-NOTITLE' has no :owner:"),
+    ("index.rst", 41, "WARNING", "missing-owner", "fallback 'FB-1' has no :owner:"),
+    # rules.rst: one item per cross-item rule.
+    ("rules.rst", 11, "WARNING", "bus-factor", "area 'labelling' has a bus factor of 1 (ben)"),
+    ("rules.rst", 15, "WARNING", "missing-owner", "requirement 'REQ-NO-OWNER' has no :owner:"),
+    ("rules.rst", 19, "WARNING", "must-needs-metric", "'REQ-MUST' lists no :metrics:"),
+    ("rules.rst", 24, "WARNING", "nonfunctional-needs-target", "'REQ-NF' has no :target:"),
+    ("rules.rst", 31, "WARNING", "serving-needs-fallback", "'REQ-SERVE' serves real-time"),
+    (
+        "rules.rst",
+        36,
+        "WARNING",
+        "stale",
+        "'REQ-OLD' is stale: reviewed on 2024-01-01, 1035 days before 2026-11-01",
+    ),
+    ("rules.rst", 48, "WARNING", "trigger-not-monitored", "'MET-QUIET' triggers fallback"),
+    ("rules.rst", 54, "WARNING", "drift-needs-method", "'MET-DRIFT' has no :reference:"),
+    ("rules.rst", 61, "ERROR", "fallback-cycle", "loops: FB-A -> FB-B -> FB-A"),
+    (
+        "rules.rst",
+        80,
+        "WARNING",
+        "fallback-terminal",
+        "chain FB-SMALL -> FB-CACHE ends in a 'cache' fallback",
+    ),
+    ("rules.rst", 85, "WARNING", "high-risk-needs-mitigation", "'RISK-HIGH' scores 16"),
 ]
 
 
@@ -70,7 +101,7 @@ def test_every_problem_is_reported_at_its_line(app: SphinxTestApp) -> None:
 def test_errors_fail_the_build_without_W(app: SphinxTestApp) -> None:
     app.build()  # no exception: bad input never raises
     assert app.statuscode == 1
-    assert "mldesign: 18 error(s) in the design doc; the build fails." in app.status.getvalue()
+    assert "mldesign: 19 error(s) in the design doc; the build fails." in app.status.getvalue()
 
 
 @pytest.mark.sphinx("html", testroot="broken")
@@ -98,16 +129,18 @@ def test_violations_are_exported(app: SphinxTestApp) -> None:
     app.build()
     violations = export_of(app)["violations"]
     assert len(violations) == len(EXPECTED)
+    # Sorted by document, line, then rule name.
     assert violations[0] == {
-        "rule": "schema",
-        "severity": "error",
+        "rule": "missing-owner",
+        "severity": "warning",
         "item": "REQ-1",
         "docname": "index",
-        "lineno": 8,
-        "message": violations[0]["message"],
+        "lineno": 9,
+        "message": "requirement 'REQ-1' has no :owner:",
     }
-    assert violations[0]["message"].startswith("unknown option :colour:")
-    prose = [v for v in violations if v["lineno"] == 45]
+    assert violations[1]["rule"] == "schema"
+    assert violations[1]["message"].startswith("unknown option :colour:")
+    prose = [v for v in violations if v["lineno"] == 46]
     assert {v["item"] for v in prose} == {None}  # a role in prose belongs to no item
 
 
@@ -123,7 +156,7 @@ def test_rule_settings_change_severity_or_switch_off(app: SphinxTestApp) -> None
     unknown = [w for w in lines if w.endswith("[mldesign.unknown-ref]")]
     assert len(unknown) == 6 and all(": WARNING: " in w for w in unknown)
     rules = {v["rule"] for v in export_of(app)["violations"]}
-    assert rules == {"unknown-ref", "duplicate-id"}
+    assert "schema" not in rules and {"unknown-ref", "duplicate-id"} <= rules
     assert app.statuscode == 1  # duplicate-id is still an error
 
 
@@ -131,7 +164,12 @@ def test_rule_settings_change_severity_or_switch_off(app: SphinxTestApp) -> None
     "html",
     testroot="broken",
     confoverrides={
-        "mldesign_rules": {"duplicate-id": "warning", "unknown-ref": "warning", "schema": "warning"}
+        "mldesign_rules": {
+            "duplicate-id": "warning",
+            "unknown-ref": "warning",
+            "schema": "warning",
+            "fallback-cycle": "warning",
+        }
     },
 )
 def test_only_warnings_do_not_fail_the_build(app: SphinxTestApp) -> None:
@@ -143,18 +181,15 @@ def test_only_warnings_do_not_fail_the_build(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx(
     "html",
     testroot="broken",
-    confoverrides={"suppress_warnings": ["mldesign.schema", "mldesign.duplicate-id"]},
+    confoverrides={"suppress_warnings": ["mldesign.schema", "mldesign.missing-owner"]},
 )
 def test_suppress_warnings_silences_a_subtype(app: SphinxTestApp) -> None:
     app.build()
     lines = warnings_of(app)
-    assert lines and all(w.endswith("[mldesign.unknown-ref]") for w in lines)
+    assert lines
+    assert not [w for w in lines if w.endswith(("[mldesign.schema]", "[mldesign.missing-owner]"))]
     # Suppressed messages stay in the export: suppress_warnings is about the console.
-    assert {v["rule"] for v in export_of(app)["violations"]} == {
-        "schema",
-        "duplicate-id",
-        "unknown-ref",
-    }
+    assert {"schema", "missing-owner"} <= {v["rule"] for v in export_of(app)["violations"]}
     assert app.statuscode == 1  # the unknown-ref errors still fail it
 
 

@@ -18,18 +18,26 @@ from sphinx.util import logging
 from ..config import MLDesignConfig, get_config
 from ..domain import MLDomain, get_ml_domain
 from ..warnings_ import WARNING_TYPE
-from . import core
+from . import core, coverage, fallbacks, people, stale
 from .base import Check, Context, Finding, Violation
 
 __all__ = ["CHECKS", "Context", "Finding", "Violation", "collect_violations"]
 
 logger = logging.getLogger(__name__)
 
-CHECKS: tuple[Check, ...] = (*core.CHECKS,)
+CHECKS: tuple[Check, ...] = (
+    *core.CHECKS,
+    *coverage.CHECKS,
+    *fallbacks.CHECKS,
+    *people.CHECKS,
+    *stale.CHECKS,
+)
 
 
-def collect_violations(domain: MLDomain, config: MLDesignConfig) -> list[Violation]:
-    context = Context(domain, config)
+def collect_violations(
+    env: BuildEnvironment, domain: MLDomain, config: MLDesignConfig
+) -> list[Violation]:
+    context = Context(env, domain, config)
     violations = []
     for check in CHECKS:
         for finding in check(context):
@@ -41,7 +49,7 @@ def collect_violations(domain: MLDomain, config: MLDesignConfig) -> list[Violati
 
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     domain = get_ml_domain(env)
-    domain.violations = tuple(collect_violations(domain, get_config(app)))
+    domain.violations = tuple(collect_violations(env, domain, get_config(app)))
     for violation in domain.violations:
         log = logger.error if violation.severity == "error" else logger.warning
         log(

@@ -3,13 +3,18 @@ build reports (:class:`Violation`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
+
+from sphinx.environment import BuildEnvironment
 
 from ..config import MLDesignConfig
 from ..domain import MLDomain
+from ..freshness import last_changes
 from ..items import Item, RoleRef
 from ..warnings_ import Rule, Severity
 
@@ -71,9 +76,20 @@ class Finding:
 class Context:
     """The whole project as the checks see it, with lookups computed once per build."""
 
-    def __init__(self, domain: MLDomain, config: MLDesignConfig) -> None:
+    def __init__(self, env: BuildEnvironment, domain: MLDomain, config: MLDesignConfig) -> None:
+        self.env = env
         self.domain = domain
         self.config = config
+
+    def source_of(self, item: Item) -> str:
+        """The absolute path of the file the item is written in."""
+        return item.source or str(Path(self.env.doc2path(item.docname)).resolve())
+
+    @cached_property
+    def git_dates(self) -> dict[str, dt.date]:
+        """Last git commit date of every file holding items (one ``git log`` per build)."""
+        files = sorted({self.source_of(item) for item in self.items})
+        return last_changes(self.env.srcdir, files)
 
     @cached_property
     def items(self) -> list[Item]:

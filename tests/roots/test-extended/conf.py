@@ -13,3 +13,5 @@ mldesign_schema_extensions = {
     "ml-metric": {"properties": {"dashboards": {"type": "array", "items": {"type": "string"}}}},
 }
 show_warning_types = True  # the default from Sphinx 8; 7.4 needs it said
+# This root is about something else; the design rules are tested on test-broken.
+mldesign_rules = {"missing-owner": "off", "must-needs-metric": "off"}

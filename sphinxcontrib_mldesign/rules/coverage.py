@@ -1,0 +1,120 @@
+"""Rules on single items: what every requirement, metric and risk must state.
+
+Each rule reads one item at a time (with the index for the metrics a fallback names), so
+they are linear in the number of items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, RISK, Item
+from ..warnings_ import Rule
+from .base import Context, Finding
+
+#: A risk at or above this score (likelihood x impact, of 25) is high.
+HIGH_RISK_SCORE = 12
+_INACTIVE_STATUSES = {"rejected", "deprecated"}
+
+
+def is_active_requirement(item: Item) -> bool:
+    """In scope and not rejected or deprecated: the requirements the rules hold to account."""
+    return (
+        item.values.get("scope", "in") != "out"
+        and item.values.get("status") not in _INACTIVE_STATUSES
+    )
+
+
+def missing_owner(context: Context) -> Iterator[Finding]:
+    for item in context.unique_items:
+        if item.type != OWNER.name and not item.values.get("owner"):
+            label = item.item_type.label.lower()
+            yield Finding(Rule.MISSING_OWNER, item, f"{label} {item.id!r} has no :owner:")
+
+
+def requirement_gaps(context: Context) -> Iterator[Finding]:
+    for item in context.of_type(REQUIREMENT.name):
+        if not is_active_requirement(item):
+            continue
+        values = item.values
+        must = values.get("priority") == "must"
+        if must and not values.get("metrics"):
+            yield Finding(
+                Rule.MUST_NEEDS_METRIC,
+                item,
+                f"must-have requirement {item.id!r} lists no :metrics: — how will you know "
+                "it is met?",
+            )
+        if must and values.get("kind") == "non-functional" and "target" not in values:
+            yield Finding(
+                Rule.NONFUNCTIONAL_NEEDS_TARGET,
+                item,
+                f"must-have non-functional requirement {item.id!r} has no :target:",
+            )
+        if values.get("inference") and not values.get("fallbacks"):
+            yield Finding(
+                Rule.SERVING_NEEDS_FALLBACK,
+                item,
+                f"requirement {item.id!r} serves {values['inference']} predictions but lists "
+                "no :fallbacks:",
+            )
+
+
+def is_monitored(metric: Item) -> bool:
+    return "warn" in metric.values or "crit" in metric.values
+
+
+def unmonitored_triggers(context: Context) -> Iterator[Finding]:
+    triggered_by: dict[str, list[str]] = {}
+    for fallback in context.of_type(FALLBACK.name):
+        for metric_id in fallback.values.get("trigger", ()):
+            triggered_by.setdefault(metric_id, []).append(str(fallback.id))
+    for metric_id, fallbacks in triggered_by.items():
+        metric = context.index.get(metric_id)
+        if metric is None or metric.type != METRIC.name or is_monitored(metric):
+            continue  # a missing or wrong-type trigger is an unknown-ref already
+        names = ", ".join(repr(f) for f in fallbacks)
+        yield Finding(
+            Rule.TRIGGER_NOT_MONITORED,
+            metric,
+            f"metric {metric_id!r} triggers fallback {names} but has neither :warn: nor "
+            ":crit:, so nothing will switch to it",
+        )
+
+
+def drift_without_method(context: Context) -> Iterator[Finding]:
+    for metric in context.of_type(METRIC.name):
+        if metric.values.get("kind") != "drift":
+            continue
+        missing = [name for name in ("drift-method", "reference") if name not in metric.values]
+        if missing:
+            options = " and ".join(f":{name}:" for name in missing)
+            yield Finding(
+                Rule.DRIFT_NEEDS_METHOD, metric, f"drift metric {metric.id!r} has no {options}"
+            )
+
+
+def unmitigated_high_risks(context: Context) -> Iterator[Finding]:
+    for risk in context.of_type(RISK.name):
+        score = risk.values.get("score")
+        if (
+            risk.values.get("status") == "open"
+            and isinstance(score, int)
+            and score >= HIGH_RISK_SCORE
+            and not risk.values.get("mitigations")
+        ):
+            yield Finding(
+                Rule.HIGH_RISK_NEEDS_MITIGATION,
+                risk,
+                f"open risk {risk.id!r} scores {score} (of 25; {HIGH_RISK_SCORE}+ is high) "
+                "and lists no :mitigations:",
+            )
+
+
+CHECKS = (
+    missing_owner,
+    requirement_gaps,
+    unmonitored_triggers,
+    drift_without_method,
+    unmitigated_high_risks,
+)

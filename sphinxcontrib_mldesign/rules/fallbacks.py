@@ -1,0 +1,39 @@
+"""Rules on fallback chains: no loops, and a last tier that cannot fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..chains import SAFE_TERMINAL_KINDS, build_chains, find_cycles
+from ..items import FALLBACK
+from ..warnings_ import Rule
+from .base import Context, Finding
+
+
+def fallback_cycles(context: Context) -> Iterator[Finding]:
+    for cycle in find_cycles(context.of_type(FALLBACK.name), context.index):
+        path = " -> ".join(str(tier.id) for tier in [*cycle, cycle[0]])
+        yield Finding(
+            Rule.FALLBACK_CYCLE,
+            cycle[0],
+            f"fallback chain loops: {path}; the last tier of a chain must name no :next:",
+        )
+
+
+def unsafe_terminals(context: Context) -> Iterator[Finding]:
+    reported = set()
+    for chain in build_chains(context.of_type(FALLBACK.name), context.index):
+        terminal = chain.terminal
+        if not chain.complete or chain.safe or terminal.id in reported:
+            continue
+        reported.add(terminal.id)
+        kind = terminal.values.get("kind", "(no kind)")
+        yield Finding(
+            Rule.FALLBACK_TERMINAL,
+            terminal,
+            f"fallback chain {' -> '.join(chain.ids())} ends in a {kind!r} fallback, which can "
+            f"fail too; end it in one of: {', '.join(SAFE_TERMINAL_KINDS)}",
+        )
+
+
+CHECKS = (fallback_cycles, unsafe_terminals)

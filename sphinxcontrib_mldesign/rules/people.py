@@ -1,0 +1,27 @@
+"""Rules on people: no area known to fewer than ``mldesign_min_bus_factor`` people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..items import OWNER
+from ..ownership import collect_areas
+from ..warnings_ import Rule
+from .base import Context, Finding
+
+
+def low_bus_factor(context: Context) -> Iterator[Finding]:
+    minimum = context.config.min_bus_factor
+    for area in collect_areas(context.of_type(OWNER.name), context.index):
+        if area.bus_factor >= minimum:
+            continue
+        people = ", ".join(str(person.id) for person in area.people)
+        yield Finding(
+            Rule.BUS_FACTOR,
+            area.owners[0],
+            f"area {area.name!r} has a bus factor of {area.bus_factor} ({people}); at least "
+            f"{minimum} people should know it — add a backup or a second owner",
+        )
+
+
+CHECKS = (low_bus_factor,)

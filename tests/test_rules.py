@@ -1,0 +1,272 @@
+"""The cross-item rules of SPEC section 5: settings, freshness from git, chains, and the
+same answer whatever the build (parallel, incremental, config change)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.parallel import parallel_available
+
+from helpers import export_of, export_text, warnings_of
+
+Build = Callable[..., SphinxTestApp]
+Copy = Callable[..., Path]
+DOCS = Path(__file__).parent.parent / "docs"
+
+CONF = 'project = "Rules"\nextensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
+
+
+def write_project(root: Path, files: dict[str, str], conf: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "conf.py").write_text(CONF + conf, encoding="utf-8")
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def rules_of(app: SphinxTestApp) -> list[tuple[str, str | None]]:
+    return [(v["rule"], v["item"]) for v in export_of(app)["violations"]]
+
+
+# -- freshness ----------------------------------------------------------------------------
+
+STALE_DOC = """Doc
+===
+
+.. owner:: Ann
+   :id: ann
+   :areas: serving
+   :backups: ben
+
+.. owner:: Ben
+   :id: ben
+   :reviewed: 2026-10-01
+"""
+
+
+def _git(root: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_items_without_reviewed_are_dated_by_git(build: Build, tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "repo",
+        {
+            "index.rst": STALE_DOC + "\n.. toctree::\n\n   fresh\n   new\n",
+            "fresh.rst": "",
+            "new.rst": "",
+        },
+        'mldesign_today = "2026-11-01"\n',
+    )
+    _git(root, "init", "-q")
+    _git(root, "add", "conf.py", "index.rst")
+    _git(root, "commit", "-q", "-m", "old", date="2025-01-10T12:00:00+00:00")
+    item = ".. owner:: {0}\n   :id: {0}\n   :backups: ann\n"
+    (root / "fresh.rst").write_text("Fresh\n=====\n\n" + item.format("cy"), encoding="utf-8")
+    _git(root, "add", "fresh.rst")
+    _git(root, "commit", "-q", "-m", "recent", date="2026-10-30T12:00:00+00:00")
+    # Never committed: git knows no date, so the rule stays quiet about it.
+    (root / "new.rst").write_text("New\n===\n\n" + item.format("dee"), encoding="utf-8")
+
+    app = build(root)
+    assert rules_of(app) == [("stale", "ann")]  # ben has a recent :reviewed:
+    assert (
+        f"{root / 'index.rst'}:4: WARNING: owner 'ann' is stale: its file last changed in git "
+        "on 2025-01-10, 660 days before 2026-11-01 (review every 180d) [mldesign.stale]"
+    ) in warnings_of(app)
+
+
+def test_outside_a_git_work_tree_there_is_no_git_date(build: Build, tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path / "plain", {"index.rst": STALE_DOC}, 'mldesign_today = "2030-01-01"\n'
+    )
+    app = build(root)
+    assert rules_of(app) == [("stale", "ben")]  # only the :reviewed: date counts
+
+
+def test_without_git_installed_freshness_is_skipped_quietly(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_project(
+        tmp_path / "repo", {"index.rst": STALE_DOC}, 'mldesign_today = "2030-01-01"\n'
+    )
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "old", date="2025-01-10T12:00:00+00:00")
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    app = build(root)
+    assert rules_of(app) == [("stale", "ben")]
+    assert "Traceback" not in app.warning.getvalue()
+
+
+def test_source_date_epoch_sets_today(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 2030-01-01
+    app = build(write_project(tmp_path / "p", {"index.rst": STALE_DOC}))
+    assert any("days before 2030-01-01" in w for w in warnings_of(app))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21: before the review
+    app = build(write_project(tmp_path / "q", {"index.rst": STALE_DOC}))
+    assert rules_of(app) == []
+
+
+# -- settings -----------------------------------------------------------------------------
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="broken",
+    confoverrides={"mldesign_min_bus_factor": 3, "mldesign_review_every": "1200d"},
+)
+def test_bus_factor_and_review_period_are_settings(app: SphinxTestApp) -> None:
+    app.build()
+    rules = rules_of(app)
+    assert ("bus-factor", "ann") in rules  # 'serving': ann + backup ben = 2 < 3
+    assert not [r for r in rules if r[0] == "stale"]  # 1035 days < 1200d
+    assert any(
+        "area 'serving' has a bus factor of 2 (ann, ben); at least 3" in w for w in warnings_of(app)
+    )
+
+
+def test_changing_rule_settings_rereads_nothing(build: Build, copy_root: Copy) -> None:
+    src = copy_root("broken")
+    first = build(src)
+    assert ("stale", "REQ-OLD") in rules_of(first)
+    second = build(
+        src, confoverrides={"mldesign_rules": {"stale": "off"}, "mldesign_today": "2027-01-01"}
+    )
+    assert "0 added, 0 changed, 0 removed" in second.status.getvalue()
+    assert ("stale", "REQ-OLD") not in rules_of(second)
+    assert rules_of(second) == [r for r in rules_of(first) if r[0] != "stale"]
+
+
+# -- one answer whatever the build --------------------------------------------------------
+
+
+@pytest.mark.skipif(not parallel_available, reason="needs fork-based parallel builds")
+def test_parallel_build_reports_the_same_problems(build: Build, copy_root: Copy) -> None:
+    serial = build(copy_root("broken", "serial"))
+    parallel = build(copy_root("broken", "parallel"), parallel=2)
+    assert export_text(parallel) == export_text(serial)
+
+    def located(app: SphinxTestApp) -> list[str]:
+        return sorted(w.replace(str(app.srcdir), "<src>") for w in warnings_of(app))
+
+    assert located(parallel) == located(serial)
+    assert parallel.statuscode == serial.statuscode == 1
+
+
+def test_fix_in_one_file_clears_a_problem_reported_in_another(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("broken")
+    (src / "metrics.rst").write_text(
+        "Metrics\n=======\n\n.. metric:: Defined elsewhere\n   :id: MET-ELSEWHERE\n"
+        "   :owner: ann\n   :kind: system\n",
+        encoding="utf-8",
+    )
+    index = src / "index.rst"
+    index.write_text(index.read_text().replace("   rules\n", "   rules\n   metrics\n"))
+    rules = src / "rules.rst"
+    rules.write_text(rules.read_text().replace(":trigger: MET-QUIET", ":trigger: MET-ELSEWHERE"))
+    before = build(src)
+    assert ("trigger-not-monitored", "MET-ELSEWHERE") in rules_of(before)
+    metrics = src / "metrics.rst"
+    metrics.write_text(metrics.read_text() + "   :crit: p99 > 300 ms\n")
+    incremental = build(src)
+    assert ("trigger-not-monitored", "MET-ELSEWHERE") not in rules_of(incremental)
+    fresh_copy = src.parent / "fresh"
+    shutil.copytree(src, fresh_copy, ignore=shutil.ignore_patterns("_build"))
+    assert export_text(build(fresh_copy)) == export_text(incremental)
+
+
+# -- chains -------------------------------------------------------------------------------
+
+FALLBACK = ".. fallback:: {id}\n   :id: {id}\n   :owner: ann\n   :kind: {kind}\n{next}\n"
+ANN = ".. owner:: Ann\n   :id: ann\n\n"
+
+
+def _fallbacks(*tiers: tuple[str, str, str | None]) -> str:
+    return (
+        "Chains\n======\n\n"
+        + ANN
+        + "".join(
+            FALLBACK.format(id=i, kind=k, next=f"   :next: {n}\n" if n else "") for i, k, n in tiers
+        )
+    )
+
+
+def test_two_chains_merging_into_one_unsafe_tier_report_it_once(
+    build: Build, tmp_path: Path
+) -> None:
+    doc = _fallbacks(("A", "model", "C"), ("B", "cache", "C"), ("C", "previous-version", None))
+    app = build(write_project(tmp_path / "p", {"index.rst": doc}))
+    assert rules_of(app) == [("fallback-terminal", "C")]
+
+
+def test_a_chain_running_into_a_loop_reports_the_loop_once(build: Build, tmp_path: Path) -> None:
+    doc = _fallbacks(
+        ("HEAD", "model", "X"), ("X", "rule", "Y"), ("Y", "rule", "Z"), ("Z", "rule", "X")
+    )
+    app = build(write_project(tmp_path / "p", {"index.rst": doc}))
+    assert rules_of(app) == [("fallback-cycle", "X")]
+    assert any("loops: X -> Y -> Z -> X" in w for w in warnings_of(app))
+
+
+def test_a_broken_next_is_only_an_unknown_ref(build: Build, tmp_path: Path) -> None:
+    doc = _fallbacks(("A", "model", "GONE"), ("S", "constant", None))
+    app = build(write_project(tmp_path / "p", {"index.rst": doc}))
+    assert rules_of(app) == [("unknown-ref", "A")]
+
+
+def test_a_fallback_pointing_at_itself_is_a_loop(build: Build, tmp_path: Path) -> None:
+    app = build(write_project(tmp_path / "p", {"index.rst": _fallbacks(("A", "rule", "A"))}))
+    assert rules_of(app) == [("fallback-cycle", "A")]
+
+
+# -- rules that must stay quiet -----------------------------------------------------------
+
+
+def test_inactive_requirements_need_no_metric_target_or_fallback(
+    build: Build, tmp_path: Path
+) -> None:
+    doc = ANN + "".join(
+        f".. ml-requirement:: R{n}\n   :id: R{n}\n   :owner: ann\n   :priority: must\n"
+        f"   :kind: non-functional\n   :inference: batch\n   {extra}\n\n"
+        for n, extra in enumerate([":scope: out", ":status: rejected", ":status: deprecated"])
+    )
+    app = build(write_project(tmp_path / "p", {"index.rst": "Reqs\n====\n\n" + doc}))
+    assert rules_of(app) == []
+
+
+def test_mitigated_or_low_risks_need_no_mitigation(build: Build, tmp_path: Path) -> None:
+    risk = ".. ml-risk:: {0}\n   :id: {0}\n   :owner: ann\n   :likelihood: {1}\n   :impact: high\n   :status: {2}\n\n"
+    doc = "Risks\n=====\n\n" + ANN + risk.format("R1", "moderate", "open")  # 12
+    doc += risk.format("R2", "high", "mitigated") + risk.format("R3", "low", "open")  # 16, 8
+    app = build(write_project(tmp_path / "p", {"index.rst": doc}))
+    assert rules_of(app) == [("high-risk-needs-mitigation", "R1")]
+
+
+def test_the_docs_worked_example_breaks_no_rule(build: Build, tmp_path: Path) -> None:
+    """No false positives on a sound design doc: our own showcase."""
+    app = build(DOCS, "mldesign", builddir=tmp_path / "docs-build")
+    assert export_of(app)["violations"] == []
+    assert len(export_of(app)["items"]) >= 25
+    assert not [w for w in warnings_of(app) if "mldesign" in w]
