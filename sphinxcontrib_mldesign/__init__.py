@@ -6,7 +6,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, directives, domain, export, html, nodes, rules
+from . import config, directives, domain, export, html, nodes, rollups, rules
 
 __version__ = "0.1.0"
 
@@ -19,6 +19,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         # visitor through the MRO; registering gives generic writers (xml) a default visit.
         app.add_node(node_class)
     app.add_domain(domain.MLDomain)
+    rollups.register(app)
     app.connect("env-updated", rules.on_env_updated)
     app.connect("env-get-updated", domain.on_env_get_updated)
     app.connect("missing-reference", domain.on_missing_reference)

@@ -18,9 +18,9 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 if TYPE_CHECKING:
-    from .rules.base import Violation
+    from .rules.base import Context, Violation
 
-from .items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef
+from .items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef, RollupUse
 
 DOMAIN = "ml"
 ANY_ROLE = "ref"
@@ -69,13 +69,17 @@ class MLDomain(Domain):
         "items": {},  # docname -> [Item]
         "refs": {},  # docname -> [RoleRef]
         "any_refs": {},  # docname -> {target} of :any: references (not checked, but linked)
+        "rollups": {},  # docname -> [RollupUse]: pages that roll up the whole project
         "published": {},  # builder -> id -> (type, title, docname) as last written
+        "rollup_digest": {},  # builder -> digest of what the roll-ups showed when written
     }
-    data_version = 2
+    data_version = 3
 
     _index: dict[str, Item] | None = None
     #: Set on every build by the checks in :mod:`.rules` (domains are not pickled).
     violations: tuple[Violation, ...] = ()
+    #: The project as the checks saw it this build; the roll-ups render from it.
+    context: Context | None = None
 
     # -- storage -------------------------------------------------------------------------
 
@@ -93,6 +97,18 @@ class MLDomain(Domain):
 
     def note_ref(self, ref: RoleRef) -> None:
         self.refs_by_doc.setdefault(ref.docname, []).append(ref)
+
+    @property
+    def rollups_by_doc(self) -> dict[str, list[RollupUse]]:
+        return cast(dict[str, list[RollupUse]], self.data["rollups"])
+
+    def note_rollup(self, use: RollupUse) -> None:
+        self.rollups_by_doc.setdefault(use.docname, []).append(use)
+
+    def all_rollups(self) -> list[RollupUse]:
+        return [
+            use for docname in sorted(self.rollups_by_doc) for use in self.rollups_by_doc[docname]
+        ]
 
     @property
     def any_refs_by_doc(self) -> dict[str, set[str]]:
@@ -114,10 +130,11 @@ class MLDomain(Domain):
             self._index = None
         self.refs_by_doc.pop(docname, None)
         self.any_refs_by_doc.pop(docname, None)
+        self.rollups_by_doc.pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         for docname in docnames:
-            for key in ("items", "refs", "any_refs"):
+            for key in ("items", "refs", "any_refs", "rollups"):
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
         self._index = None
@@ -259,10 +276,18 @@ def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref
 
 
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Re-write pages that link to an item whose title or place changed."""
+    """Pages to re-write although their source did not change: those linking to an item
+    whose title or place changed, and every roll-up page when what it shows changed."""
     domain = get_ml_domain(env)
-    changed = domain.changed_ids(app.builder.name)
-    return sorted(domain.docs_referencing(changed)) if changed else []
+    builder = app.builder.name
+    changed = domain.changed_ids(builder)
+    outdated = domain.docs_referencing(changed) if changed else set()
+    if domain.rollups_by_doc and domain.context is not None:
+        digest = domain.context.rollup_digest()
+        if domain.data["rollup_digest"].get(builder) != digest:
+            domain.data["rollup_digest"][builder] = digest
+            outdated.update(domain.rollups_by_doc)
+    return sorted(outdated)
 
 
 def on_missing_reference(

@@ -13,6 +13,7 @@ from .nodes import ml_badge, ml_item_header
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "mldesign.css"
+JS_FILE = "mldesign.js"
 
 
 class ItemPermalinks(SphinxPostTransform):
@@ -54,3 +55,4 @@ def add_static(app: Sphinx) -> None:
     if static not in app.config.html_static_path:
         app.config.html_static_path.append(static)
     app.add_css_file(CSS_FILE)
+    app.add_js_file(JS_FILE, loading_method="defer")

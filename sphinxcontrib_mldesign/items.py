@@ -103,3 +103,14 @@ class RoleRef:
     lineno: int
     source: str | None = None
     """As :attr:`Item.source`."""
+
+
+@dataclass
+class RollupUse:
+    """A roll-up directive written in a page, with any problem in its options."""
+
+    kind: str
+    docname: str
+    lineno: int
+    source: str | None = None
+    problems: list[str] = field(default_factory=list)

@@ -15,8 +15,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..config import MLDesignConfig, get_config
-from ..domain import MLDomain, get_ml_domain
+from ..config import get_config
+from ..domain import get_ml_domain
 from ..warnings_ import WARNING_TYPE
 from . import core, coverage, fallbacks, people, stale
 from .base import Check, Context, Finding, Violation
@@ -34,10 +34,8 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def collect_violations(
-    env: BuildEnvironment, domain: MLDomain, config: MLDesignConfig
-) -> list[Violation]:
-    context = Context(env, domain, config)
+def collect_violations(context: Context) -> list[Violation]:
+    config = context.config
     violations = []
     for check in CHECKS:
         for finding in check(context):
@@ -49,7 +47,9 @@ def collect_violations(
 
 def on_env_updated(app: Sphinx, env: BuildEnvironment) -> None:
     domain = get_ml_domain(env)
-    domain.violations = tuple(collect_violations(env, domain, get_config(app)))
+    context = Context(env, domain, get_config(app))
+    domain.violations = tuple(collect_violations(context))
+    domain.context = context  # the roll-ups render from the same view of the project
     for violation in domain.violations:
         log = logger.error if violation.severity == "error" else logger.warning
         log(

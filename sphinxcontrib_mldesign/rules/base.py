@@ -4,6 +4,8 @@ build reports (:class:`Violation`)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,10 +14,12 @@ from typing import Any
 
 from sphinx.environment import BuildEnvironment
 
+from ..chains import Chain, build_chains
 from ..config import MLDesignConfig
 from ..domain import MLDomain
 from ..freshness import last_changes
-from ..items import Item, RoleRef
+from ..items import FALLBACK, OWNER, Item, RoleRef, RollupUse
+from ..ownership import Area, collect_areas
 from ..warnings_ import Rule, Severity
 
 
@@ -56,8 +60,8 @@ class Finding:
     """What a check found, before the project's severity settings apply."""
 
     rule: Rule
-    where: Item | RoleRef
-    """The item that must change, or the prose reference."""
+    where: Item | RoleRef | RollupUse
+    """The item that must change, the prose reference, or the roll-up directive."""
     message: str
 
     def violation(self, severity: Severity) -> Violation:
@@ -107,6 +111,34 @@ class Context:
 
     def of_type(self, type_name: str) -> list[Item]:
         return [item for item in self.unique_items if item.type == type_name]
+
+    # -- derived structures, shared by the rules and the roll-ups ---------------------------
+
+    @cached_property
+    def chains(self) -> list[Chain]:
+        return build_chains(self.of_type(FALLBACK.name), self.index)
+
+    @cached_property
+    def areas(self) -> list[Area]:
+        return collect_areas(self.of_type(OWNER.name), self.index)
+
+    def rollup_digest(self) -> str:
+        """A fingerprint of everything a roll-up can show. When it changes, every page
+        holding a roll-up is re-written; when it does not, none is."""
+        files = sorted({self.source_of(item) for item in self.items})
+        state = {
+            "items": [{**item.export(), "anchor": item.anchor} for item in self.items],
+            "violations": [violation.to_json() for violation in self.domain.violations],
+            "git": {file: str(self.git_dates.get(file)) for file in files},
+            "titles": {
+                docname: self.env.titles[docname].astext() if docname in self.env.titles else ""
+                for docname in sorted({item.docname for item in self.items})
+            },
+            "today": self.config.today_date().isoformat(),
+            "settings": [self.config.min_bus_factor, self.config.review_every],
+        }
+        text = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 Check = Callable[[Context], Iterable[Finding]]

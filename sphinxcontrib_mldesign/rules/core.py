@@ -14,6 +14,9 @@ def schema_problems(context: Context) -> Iterator[Finding]:
     for item in context.items:
         for problem in item.problems:
             yield Finding(Rule.SCHEMA, item, problem)
+    for use in context.domain.all_rollups():  # options of the roll-up directives
+        for problem in use.problems:
+            yield Finding(Rule.SCHEMA, use, problem)
 
 
 def duplicates(context: Context) -> Iterator[Finding]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..chains import SAFE_TERMINAL_KINDS, build_chains, find_cycles
+from ..chains import SAFE_TERMINAL_KINDS, find_cycles
 from ..items import FALLBACK
 from ..warnings_ import Rule
 from .base import Context, Finding
@@ -22,7 +22,7 @@ def fallback_cycles(context: Context) -> Iterator[Finding]:
 
 def unsafe_terminals(context: Context) -> Iterator[Finding]:
     reported = set()
-    for chain in build_chains(context.of_type(FALLBACK.name), context.index):
+    for chain in context.chains:
         terminal = chain.terminal
         if not chain.complete or chain.safe or terminal.id in reported:
             continue

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..items import OWNER
-from ..ownership import collect_areas
 from ..warnings_ import Rule
 from .base import Context, Finding
 
 
 def low_bus_factor(context: Context) -> Iterator[Finding]:
     minimum = context.config.min_bus_factor
-    for area in collect_areas(context.of_type(OWNER.name), context.index):
+    for area in context.areas:
         if area.bus_factor >= minimum:
             continue
         people = ", ".join(str(person.id) for person in area.people)

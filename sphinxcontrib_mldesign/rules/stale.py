@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..formats import duration_seconds
 from ..items import Item
@@ -19,24 +20,38 @@ def last_confirmed(context: Context, item: Item) -> tuple[dt.date | None, str]:
     return context.git_dates.get(context.source_of(item)), "its file last changed in git"
 
 
+@dataclass(frozen=True)
+class Staleness:
+    date: dt.date
+    source: str
+    age_days: int
+
+
+def staleness(context: Context, item: Item) -> Staleness | None:
+    """Why the item is stale, or None when it is fresh or has no date at all."""
+    date, source = last_confirmed(context, item)
+    if date is None:
+        return None
+    age = (context.config.today_date() - date).days
+    if age * 86400 <= duration_seconds(context.config.review_every):
+        return None
+    return Staleness(date, source, age)
+
+
 def stale_items(context: Context) -> Iterator[Finding]:
     if context.config.rules.get(Rule.STALE.subtype) == "off":
         return  # spare the git call
-    today = context.config.today_date()
-    every = context.config.review_every
-    max_days = duration_seconds(every) / 86400
+    today = context.config.today_date().isoformat()
     for item in context.unique_items:
-        date, source = last_confirmed(context, item)
-        if date is None:
-            continue
-        age = (today - date).days
-        if age > max_days:
+        stale = staleness(context, item)
+        if stale is not None:
             label = item.item_type.label.lower()
             yield Finding(
                 Rule.STALE,
                 item,
-                f"{label} {item.id!r} is stale: {source} on {date.isoformat()}, {age} days "
-                f"before {today.isoformat()} (review every {every})",
+                f"{label} {item.id!r} is stale: {stale.source} on {stale.date.isoformat()}, "
+                f"{stale.age_days} days before {today} (review every "
+                f"{context.config.review_every})",
             )
 
 

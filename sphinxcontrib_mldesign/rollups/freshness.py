@@ -1,0 +1,90 @@
+"""``.. ml-freshness-index::`` — per document: when it last changed (git), its oldest
+review, who owns what is in it, and whether anything in it is stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from docutils import nodes
+
+from ..items import Item
+from ..rules.stale import staleness
+from .base import Cell, Renderer, RollupDirective
+
+
+class FreshnessIndex(RollupDirective):
+    kind = "freshness-index"
+    filters: ClassVar[dict[str, tuple[str, str]]] = {}
+    extra_options = ("stale-only",)
+
+    def check_option(self, name: str, values: list[str], problems: list[str]) -> bool:
+        # A flag: present (empty) means on.
+        if values:
+            problems.append(f"{self.name} :{name}: takes no value")
+        return True
+
+
+FreshnessIndex.option_spec = FreshnessIndex.make_option_spec()
+
+
+def render(renderer: Renderer) -> list[nodes.Node]:
+    context = renderer.context
+    by_doc: dict[str, list[Item]] = {}
+    for item in context.unique_items:
+        by_doc.setdefault(item.docname, []).append(item)
+    rows: list[list[Cell]] = []
+    row_classes = []
+    for docname in sorted(by_doc):
+        items = by_doc[docname]
+        stale = [item for item in items if staleness(context, item) is not None]
+        if renderer.options.get("stale-only") and not stale:
+            continue
+        git_date = _latest(
+            context.git_dates.get(path) for path in {context.source_of(i) for i in items}
+        )
+        reviewed = [
+            (str(item.values["reviewed"]), str(item.id))
+            for item in items
+            if item.values.get("reviewed")
+        ]
+        oldest: list[nodes.Node] = (
+            [nodes.Text(f"{min(reviewed)[0]} ("), renderer.link(min(reviewed)[1]), nodes.Text(")")]
+            if reviewed
+            else [nodes.Text("—")]
+        )
+        owners = sorted({owner for item in items for owner in item.values.get("owner", ())})
+        rows.append(
+            [
+                renderer.doc_link(docname),
+                nodes.Text(str(len(items))),
+                nodes.Text(git_date.isoformat() if git_date else "—"),
+                oldest,
+                renderer.links(owners) or nodes.Text("—"),
+                [renderer.gap("stale"), nodes.Text(": "), *renderer.links(str(i.id) for i in stale)]
+                if stale
+                else nodes.Text("fresh"),
+            ]
+        )
+        row_classes.append(["ml-derived"] if stale else [])
+    if not rows:
+        return [renderer.empty("No document matches: nothing is stale.")]
+    today = context.config.today_date().isoformat()
+    intro = nodes.paragraph(
+        "",
+        f"As of {today}; an item is stale when its last review (or, without one, its "
+        f"file's last git commit) is more than {context.config.review_every} old.",
+        classes=["ml-rollup-note"],
+    )
+    table = renderer.table(
+        ["Document", "Items", "Last change (git)", "Oldest review", "Owners", "Stale"],
+        rows,
+        classes=["ml-freshness-index"],
+        row_classes=row_classes,
+    )
+    return [intro, table]
+
+
+def _latest(dates: object) -> dt.date | None:
+    known = [date for date in dates if isinstance(date, dt.date)]  # type: ignore[attr-defined]
+    return max(known) if known else None

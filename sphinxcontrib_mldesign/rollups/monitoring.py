@@ -1,0 +1,122 @@
+"""``.. ml-monitoring-index::`` — what watches the system: every monitored metric, then
+the gaps (requirements measured by unmonitored metrics, fallbacks nobody can trigger)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docutils import nodes
+
+from ..items import FALLBACK, METRIC, REQUIREMENT, Item
+from ..rules.coverage import is_active_requirement, is_monitored
+from .base import Renderer, RollupDirective, matches
+
+FILTERS = {
+    "kind": (METRIC.name, "kind"),
+    "severity": (METRIC.name, "severity"),
+    "owner": (METRIC.name, "owner"),
+    "tags": (METRIC.name, "tags"),
+}
+
+
+class MonitoringIndex(RollupDirective):
+    kind = "monitoring-index"
+    filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
+
+
+MonitoringIndex.option_spec = MonitoringIndex.make_option_spec()
+
+
+def render(renderer: Renderer) -> list[nodes.Node]:
+    context = renderer.context
+    triggers: dict[str, list[str]] = {}  # metric -> fallbacks it switches to
+    for fallback in context.of_type(FALLBACK.name):
+        for metric_id in fallback.values.get("trigger", ()):
+            triggers.setdefault(metric_id, []).append(str(fallback.id))
+    for metric in context.of_type(METRIC.name):
+        for fallback_id in metric.values.get("on-breach", ()):
+            if fallback_id not in triggers.get(str(metric.id), []):
+                triggers.setdefault(str(metric.id), []).append(fallback_id)
+    metrics = [
+        m
+        for m in context.of_type(METRIC.name)
+        if is_monitored(m) and matches(m, FILTERS, renderer.options)
+    ]
+    out: list[nodes.Node] = []
+    if metrics:
+        out.append(_alerts(renderer, metrics, triggers))
+    else:
+        out.append(renderer.empty("No monitored metric (one with :warn: or :crit:) matches."))
+    out.append(nodes.rubric("", "Coverage gaps"))
+    gaps = _gaps(renderer)
+    out.append(gaps if gaps is not None else renderer.empty("No coverage gaps."))
+    return out
+
+
+def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[str]]) -> nodes.table:
+    rows = []
+    for metric in metrics:
+        values = metric.values
+        rows.append(
+            [
+                renderer.link(str(metric.id)),
+                nodes.Text(metric.title),
+                renderer.text(values.get("kind")),
+                renderer.text(values.get("target")),
+                renderer.text(values.get("warn")),
+                renderer.text(values.get("crit")),
+                renderer.text(values.get("window")),
+                renderer.text(values.get("severity")),
+                renderer.links(values.get("owner") or []) or renderer.gap("no owner"),
+                renderer.links(triggers.get(str(metric.id), [])) or nodes.Text("—"),
+            ]
+        )
+    headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit", "Window", "Severity",
+               "Owner", "Triggers"]  # fmt: skip
+    return renderer.table(headers, rows, classes=["ml-monitoring-index"])
+
+
+def _gaps(renderer: Renderer) -> nodes.bullet_list | None:
+    context = renderer.context
+    entries: list[nodes.list_item] = []
+    for requirement in context.of_type(REQUIREMENT.name):
+        if not is_active_requirement(requirement):
+            continue
+        unmonitored = [
+            metric_id
+            for metric_id in requirement.values.get("metrics", ())
+            if (metric := context.index.get(metric_id)) is not None
+            and metric.type == METRIC.name
+            and not is_monitored(metric)
+        ]
+        if unmonitored:
+            entries.append(
+                _entry(
+                    renderer.gap("unmonitored"),
+                    nodes.Text(" requirement "),
+                    renderer.link(str(requirement.id)),
+                    nodes.Text(" is measured by metrics with no :warn: or :crit:: "),
+                    *renderer.links(unmonitored),
+                )
+            )
+    for fallback in context.of_type(FALLBACK.name):
+        for metric_id in fallback.values.get("trigger", ()):
+            metric = context.index.get(metric_id)
+            if metric is not None and metric.type == METRIC.name and not is_monitored(metric):
+                entries.append(
+                    _entry(
+                        renderer.gap("cannot fire"),
+                        nodes.Text(" fallback "),
+                        renderer.link(str(fallback.id)),
+                        nodes.Text(" is triggered by "),
+                        renderer.link(metric_id),
+                        nodes.Text(", which has no :warn: or :crit:"),
+                    )
+                )
+    if not entries:
+        return None
+    return nodes.bullet_list("", *entries, classes=["ml-gaps"])
+
+
+def _entry(*content: nodes.Node) -> nodes.list_item:
+    return nodes.list_item("", nodes.paragraph("", "", *content))

@@ -1,0 +1,83 @@
+"""``.. ml-ownership-index::`` — per owner: what they own, their areas and backups; per
+area: who knows it, and its bus factor."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from docutils import nodes
+
+from ..items import OWNER
+from .base import Cell, Renderer, RollupDirective, matches
+
+FILTERS = {"tags": (OWNER.name, "tags")}
+
+
+class OwnershipIndex(RollupDirective):
+    kind = "ownership-index"
+    filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
+
+
+OwnershipIndex.option_spec = OwnershipIndex.make_option_spec()
+
+
+def render(renderer: Renderer) -> list[nodes.Node]:
+    context = renderer.context
+    owners = [o for o in context.of_type(OWNER.name) if matches(o, FILTERS, renderer.options)]
+    if not owners:
+        return [renderer.empty("No owners match this index.")]
+    owned: dict[str, list[str]] = {}
+    for item in context.unique_items:
+        for owner_id in item.values.get("owner", ()):
+            owned.setdefault(owner_id, []).append(str(item.id))
+    rows: list[list[Cell]] = []
+    for owner in owners:
+        values = owner.values
+        items = owned.get(str(owner.id), [])
+        rows.append(
+            [
+                renderer.link(str(owner.id)),
+                nodes.Text(owner.title),
+                renderer.text(" / ".join(v for v in (values.get("team"), values.get("role")) if v)),
+                renderer.links(items) or nodes.Text("—"),
+                nodes.Text(str(len(items))),
+                renderer.text(values.get("areas")),
+                renderer.links(values.get("backups") or []) or renderer.gap("no backup"),
+            ]
+        )
+    out: list[nodes.Node] = [
+        renderer.table(
+            ["ID", "Owner", "Team / role", "Owns", "Items", "Areas", "Backups"],
+            rows,
+            classes=["ml-ownership-index"],
+            widths=[10, 14, 14, 30, 6, 14, 12],
+        )
+    ]
+    minimum = context.config.min_bus_factor
+    areas = context.areas
+    out.append(nodes.rubric("", f"Areas and bus factor (minimum {minimum})"))
+    if not areas:
+        out.append(renderer.empty("No owner lists :areas:, so no bus factor to show."))
+        return out
+    area_rows: list[list[Cell]] = []
+    row_classes = []
+    for area in areas:
+        low = area.bus_factor < minimum
+        area_rows.append(
+            [
+                nodes.Text(area.name),
+                renderer.links(str(o.id) for o in area.owners),
+                renderer.links(str(b.id) for b in area.backups) or nodes.Text("—"),
+                renderer.gap(f"{area.bus_factor}") if low else nodes.Text(str(area.bus_factor)),
+            ]
+        )
+        row_classes.append(["ml-derived"] if low else [])
+    out.append(
+        renderer.table(
+            ["Area", "Owners", "Backups", "Bus factor"],
+            area_rows,
+            classes=["ml-area-index"],
+            row_classes=row_classes,
+        )
+    )
+    return out

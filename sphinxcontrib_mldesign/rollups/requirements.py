@@ -1,0 +1,117 @@
+"""``.. ml-requirement-index::`` — every requirement with how it is measured, protected
+and owned, and the gaps in each."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, ClassVar
+
+from docutils import nodes
+
+from ..items import REQUIREMENT, Item
+from ..rules.coverage import is_active_requirement
+from ..schema import base_schema
+from .base import Renderer, RollupDirective, matches
+
+REQ = REQUIREMENT.name
+FILTERS = {
+    "status": (REQ, "status"),
+    "priority": (REQ, "priority"),
+    "kind": (REQ, "kind"),
+    "category": (REQ, "category"),
+    "owner": (REQ, "owner"),
+    "tags": (REQ, "tags"),
+}
+COLUMNS = (
+    "id", "title", "kind", "category", "priority", "status", "target", "inference",
+    "verification", "scope", "metrics", "fallbacks", "risks", "depends", "owner", "tags",
+    "reviewed", "document",
+)  # fmt: skip
+DEFAULT_COLUMNS = ("id", "title", "priority", "status", "target", "metrics", "fallbacks", "owner")
+HEADERS = {"id": "ID", "title": "Requirement", "owner": "Owner", "reviewed": "Reviewed"}
+_REFS = {"metrics", "fallbacks", "risks", "depends", "owner"}
+
+
+class RequirementIndex(RollupDirective):
+    kind = "requirement-index"
+    filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
+    extra_options = ("columns", "sort")
+
+    def check_option(self, name: str, values: list[str], problems: list[str]) -> Any:
+        names = [value.lstrip("-") for value in values]
+        bad = [value for value in names if value not in COLUMNS]
+        if bad or (name == "sort" and len(values) > 1):
+            problems.append(
+                f"{self.name} :{name}: {', '.join(map(repr, bad or values))} — "
+                + ("give one column" if not bad else f"columns are: {', '.join(COLUMNS)}")
+            )
+            return [] if name == "sort" else [v for v in values if v not in bad]
+        return values
+
+
+RequirementIndex.option_spec = RequirementIndex.make_option_spec()
+
+
+def render(renderer: Renderer) -> list[nodes.Node]:
+    options = renderer.options
+    items = [item for item in renderer.context.of_type(REQ) if matches(item, FILTERS, options)]
+    if not items:
+        return [renderer.empty("No requirements match this index.")]
+    sort = options.get("sort")
+    if sort:
+        column = sort[0].lstrip("-")
+        orders = _orders()
+        items.sort(
+            key=lambda item: _sort_key(item, column, orders.get(column)),
+            reverse=sort[0].startswith("-"),
+        )
+    columns = options.get("columns") or list(DEFAULT_COLUMNS)
+    headers = [HEADERS.get(column, column.capitalize()) for column in columns]
+    rows = [[_cell(renderer, item, column) for column in columns] for item in items]
+    return [renderer.table(headers, rows, classes=["ml-requirement-index"])]
+
+
+@functools.cache
+def _orders() -> dict[str, list[str]]:
+    properties = base_schema(REQ)["properties"]
+    return {name: list(prop["enum"]) for name, prop in properties.items() if "enum" in prop}
+
+
+def _sort_key(item: Item, column: str, order: list[str] | None) -> tuple[int, str]:
+    value = item.values.get(column)
+    if column == "id":
+        return (0, str(item.id))
+    if column == "title":
+        return (0, item.title.casefold())
+    if column == "document":
+        return (0, item.docname)
+    if order is not None:
+        return (order.index(value) if value in order else len(order), "")
+    if isinstance(value, dict):
+        value = value.get("text")
+    return (0 if value else 1, str(value or ""))
+
+
+def _cell(renderer: Renderer, item: Item, column: str) -> nodes.Node | list[nodes.Node]:
+    values = item.values
+    if column == "id":
+        return renderer.link(str(item.id))
+    if column == "title":
+        return nodes.Text(item.title)
+    if column == "document":
+        return renderer.doc_link(item.docname)
+    active = is_active_requirement(item)
+    if column in _REFS:
+        refs = values.get(column) or []
+        if refs:
+            return renderer.links(refs)
+        if active and column == "metrics":
+            return renderer.gap("no metric")
+        if active and column == "owner":
+            return renderer.gap("no owner")
+        if active and column == "fallbacks" and values.get("inference"):
+            return renderer.gap("no fallback")
+        return nodes.Text("—")
+    if column in ("priority", "status", "kind", "scope"):
+        return renderer.ranked(values.get(column), _orders()[column])
+    return renderer.text(values.get(column))

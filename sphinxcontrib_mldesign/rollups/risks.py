@@ -1,0 +1,188 @@
+"""``.. ml-risk-index::`` — the risk register by score, a likelihood x impact matrix, and
+the risks the extension derives from the doc itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from docutils import nodes
+
+from ..directives.risk import LEVEL_SCORES
+from ..items import REQUIREMENT, RISK, Item
+from ..rules.coverage import is_active_requirement
+from ..rules.stale import staleness
+from .base import Renderer, RollupDirective, matches
+
+FILTERS = {
+    "status": (RISK.name, "status"),
+    "category": (RISK.name, "category"),
+    "owner": (RISK.name, "owner"),
+    "tags": (RISK.name, "tags"),
+}
+LEVELS = list(LEVEL_SCORES)  # very-low .. very-high
+
+
+class RiskIndex(RollupDirective):
+    kind = "risk-index"
+    filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
+
+
+RiskIndex.option_spec = RiskIndex.make_option_spec()
+
+
+def score_band(score: int) -> str:
+    """low (1-4), medium (5-9), high (10-16), critical (20-25)."""
+    if score >= 20:
+        return "critical"
+    if score >= 10:
+        return "high"
+    if score >= 5:
+        return "medium"
+    return "low"
+
+
+@dataclass(frozen=True)
+class DerivedRisk:
+    """A risk nobody wrote down, found in the structure of the doc."""
+
+    kind: str
+    concerns: tuple[str, ...]  # item IDs
+    area: str | None
+    why: str
+
+
+def derived_risks(renderer: Renderer) -> list[DerivedRisk]:
+    context = renderer.context
+    found = []
+    minimum = context.config.min_bus_factor
+    for area in context.areas:
+        if area.bus_factor < minimum:
+            found.append(
+                DerivedRisk(
+                    "bus factor",
+                    tuple(str(person.id) for person in area.people),
+                    area.name,
+                    f"only {area.bus_factor} of the {minimum} people needed know this area",
+                )
+            )
+    for item in context.of_type(REQUIREMENT.name):
+        values = item.values
+        if values.get("inference") and is_active_requirement(item) and not values.get("fallbacks"):
+            found.append(
+                DerivedRisk(
+                    "no fallback",
+                    (str(item.id),),
+                    None,
+                    f"serves {values['inference']} predictions with nothing to fall back to",
+                )
+            )
+    for item in context.unique_items:
+        stale = staleness(context, item)
+        if stale is not None:
+            found.append(
+                DerivedRisk(
+                    "stale",
+                    (str(item.id),),
+                    None,
+                    f"{stale.source} on {stale.date.isoformat()}, {stale.age_days} days ago",
+                )
+            )
+    return found
+
+
+def render(renderer: Renderer) -> list[nodes.Node]:
+    risks = [
+        r for r in renderer.context.of_type(RISK.name) if matches(r, FILTERS, renderer.options)
+    ]
+    out: list[nodes.Node] = []
+    if risks:
+        risks.sort(key=lambda r: (-(r.values.get("score") or 0), r.docname, r.lineno))
+        out.append(_register(renderer, risks))
+        out.append(nodes.rubric("", "Likelihood x impact"))
+        out.append(_matrix(renderer, risks))
+    else:
+        out.append(renderer.empty("No declared risks match this index."))
+    derived = derived_risks(renderer)
+    if derived:
+        out.append(nodes.rubric("", "Derived risks"))
+        out.append(
+            renderer.table(
+                ["Derived", "Kind", "Concerns", "Why"],
+                [
+                    [
+                        nodes.inline("", "derived", classes=["ml-derived-badge"]),
+                        nodes.Text(risk.kind),
+                        _concerns(renderer, risk),
+                        nodes.Text(risk.why),
+                    ]
+                    for risk in derived
+                ],
+                classes=["ml-derived-risks"],
+                row_classes=[["ml-derived"]] * len(derived),
+                widths=[8, 12, 35, 45],
+            )
+        )
+    else:
+        out.append(
+            renderer.empty(
+                "No derived risks: every area has enough people, every "
+                "serving requirement a fallback, every item a recent review."
+            )
+        )
+    return out
+
+
+def _concerns(renderer: Renderer, risk: DerivedRisk) -> list[nodes.Node]:
+    prefix: list[nodes.Node] = [nodes.Text(f"area {risk.area!r}: ")] if risk.area else []
+    return prefix + renderer.links(risk.concerns)
+
+
+def _register(renderer: Renderer, risks: list[Item]) -> nodes.table:
+    rows = []
+    row_classes = []
+    for risk in risks:
+        values = risk.values
+        score = values.get("score")
+        rows.append(
+            [
+                renderer.link(str(risk.id)),
+                nodes.Text(risk.title),
+                renderer.text(values.get("category")),
+                renderer.ranked(values.get("likelihood"), LEVELS),
+                renderer.ranked(values.get("impact"), LEVELS),
+                nodes.inline("", str(score), classes=[f"ml-score-{score_band(score)}"])
+                if isinstance(score, int)
+                else nodes.Text("—"),
+                renderer.text(values.get("status")),
+                renderer.links(values.get("mitigations") or []) or renderer.gap("none"),
+                renderer.links(values.get("owner") or []) or renderer.gap("no owner"),
+            ]
+        )
+        row_classes.append([f"ml-score-{score_band(score)}"] if isinstance(score, int) else [])
+    headers = ["ID", "Risk", "Category", "Likelihood", "Impact", "Score", "Status",
+               "Mitigations", "Owner"]  # fmt: skip
+    return renderer.table(headers, rows, classes=["ml-risk-register"], row_classes=row_classes)
+
+
+def _matrix(renderer: Renderer, risks: list[Item]) -> nodes.table:
+    """Impact down the side (highest first), likelihood across; each cell holds the IDs
+    of the risks with that pair, coloured by the cell's score."""
+    cells: dict[tuple[str, str], list[str]] = {}
+    for risk in risks:
+        key = (risk.values.get("likelihood"), risk.values.get("impact"))
+        if key[0] in LEVEL_SCORES and key[1] in LEVEL_SCORES:
+            cells.setdefault((str(key[0]), str(key[1])), []).append(str(risk.id))
+    rows = []
+    for impact in reversed(LEVELS):
+        row: list[nodes.Node | list[nodes.Node]] = [nodes.strong("", f"impact {impact}")]
+        for likelihood in LEVELS:
+            score = LEVEL_SCORES[likelihood] * LEVEL_SCORES[impact]
+            ids = cells.get((likelihood, impact), [])
+            content: list[nodes.Node] = renderer.links(ids) if ids else [nodes.Text("·")]
+            cell = nodes.entry(classes=[f"ml-cell-{score_band(score)}"])
+            cell += nodes.paragraph("", "", *content)
+            row.append(cell)
+        rows.append(row)
+    headers = ["Impact \\ likelihood", *LEVELS]
+    return renderer.table(headers, rows, classes=["ml-risk-matrix"], widths=[18] + [12] * 5)
