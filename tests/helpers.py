@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -23,3 +24,52 @@ def export_text(app: SphinxTestApp) -> str:
 def export_of(app: SphinxTestApp) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(export_text(app))
     return data
+
+
+class _TableParser(HTMLParser):
+    """Collects the tables of a page whose class list holds ``wanted``: rows of cell texts."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__()
+        self.wanted = wanted
+        self.tables: list[list[list[str]]] = []
+        self._depth = 0  # nesting inside a wanted table
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "table" and (self._depth or self.wanted in classes):
+            if not self._depth:
+                self.tables.append([])
+            self._depth += 1
+        elif self._depth and tag == "tr":
+            self._row = []
+        elif self._depth and tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._depth:
+            self._depth -= 1
+        elif self._depth and tag in ("td", "th") and self._cell is not None:
+            assert self._row is not None
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif self._depth and tag == "tr" and self._row is not None:
+            self.tables[-1].append(self._row)
+            self._row = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def tables_of(html: str, css_class: str) -> list[list[list[str]]]:
+    """Every table with ``css_class``, as rows (header row first) of cell texts."""
+    parser = _TableParser(css_class)
+    parser.feed(html)
+    return parser.tables
+
+
+def page(app: SphinxTestApp, docname: str) -> str:
+    return (Path(app.outdir) / f"{docname}.html").read_text(encoding="utf-8")

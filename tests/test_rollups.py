@@ -1,0 +1,315 @@
+"""The six roll-ups: content, filters, builders, and correctness on incremental and
+parallel builds (the edit-in-A, table-in-B case for every roll-up)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.parallel import parallel_available
+
+from helpers import page, tables_of, warnings_of
+
+Build = Callable[..., SphinxTestApp]
+Copy = Callable[..., Path]
+Pages = tuple[str, str, list[str]]
+
+
+def ids(table: list[list[str]]) -> list[str]:
+    return [row[0] for row in table[1:]]
+
+
+@pytest.fixture(scope="module")
+def rollups_html(rootdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pages:
+    """One build of test-rollups shared by the content tests (they only read it)."""
+    src = tmp_path_factory.mktemp("rollups") / "src"
+    shutil.copytree(rootdir / "test-rollups", src)
+    app = SphinxTestApp("html", srcdir=src)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return page(app, "rollups"), page(app, "filtered"), warnings_of(app)
+
+
+def test_requirement_index_lists_every_requirement_with_gaps(
+    rollups_html: Pages,
+) -> None:
+    html, _, _ = rollups_html
+    [table] = tables_of(html, "ml-requirement-index")
+    assert table[0] == [
+        "ID",
+        "Requirement",
+        "Priority",
+        "Status",
+        "Target",
+        "Metrics",
+        "Fallbacks",
+        "Owner",
+    ]
+    rows = {row[0]: row for row in table[1:]}
+    assert list(rows) == ["REQ-FAST", "REQ-GOOD", "REQ-BATCH", "REQ-OUT"]  # document order
+    assert rows["REQ-FAST"][4:] == ["p99 <= 200 ms", "MET-P99", "FB-MODEL", "ann"]
+    assert rows["REQ-BATCH"][6] == "✗ no fallback"  # serves predictions, nothing to fall back to
+    assert rows["REQ-GOOD"][6] == "—"  # does not serve: no fallback needed
+    assert 'href="design.html#REQ-FAST"' in html  # every ID links to its item
+
+
+def test_risk_index_register_matrix_and_derived_risks(
+    rollups_html: Pages,
+) -> None:
+    html, _, _ = rollups_html
+    [register] = tables_of(html, "ml-risk-register")
+    assert ids(register) == ["RISK-DRIFT", "RISK-LAT"]  # by score: 20, then 6
+    assert [row[5] for row in register[1:]] == ["20", "6"]
+    [matrix] = tables_of(html, "ml-risk-matrix")
+    assert matrix[0] == ["Impact \\ likelihood", "very-low", "low", "moderate", "high", "very-high"]
+    assert matrix[1][0] == "impact very-high" and matrix[1][4] == "RISK-DRIFT"
+    assert matrix[3][2] == "RISK-LAT"  # impact moderate, likelihood low
+    assert (
+        '<td class="ml-cell-critical"><p><a class="reference internal" href="design.html#RISK-DRIFT"'
+        in html
+    )
+    [derived] = tables_of(html, "ml-derived-risks")
+    assert [row[1:3] for row in derived[1:]] == [
+        ["bus factor", "area 'evaluation': ben"],
+        ["no fallback", "REQ-BATCH"],
+        ["stale", "REQ-GOOD"],
+    ]
+    assert all(row[0] == "derived" for row in derived[1:])
+    assert html.count('<tr class="ml-derived') == 3 + 1 + 1  # derived risks, low area, stale doc
+
+
+def test_monitoring_index_and_gaps(rollups_html: Pages) -> None:
+    html, _, _ = rollups_html
+    [table] = tables_of(html, "ml-monitoring-index")
+    assert ids(table) == ["MET-P99"]  # MET-NDCG has no thresholds: not monitored
+    assert table[1][3:] == [
+        "p99 <= 200 ms",
+        "p99 > 150 ms",
+        "p99 > 200 ms",
+        "5m",
+        "page",
+        "ann",
+        "FB-SMALL, FB-POP",
+    ]
+    gaps = html.split("Coverage gaps", 1)[1].split("</ul>", 1)[0]
+    assert "REQ-GOOD" in gaps and "MET-NDCG" in gaps and "FB-CACHE" in gaps
+
+
+def test_ownership_index_owners_and_areas(rollups_html: Pages) -> None:
+    html, _, _ = rollups_html
+    [owners] = tables_of(html, "ml-ownership-index")
+    assert ids(owners) == ["ann", "ben"]
+    assert (
+        owners[1][3]
+        == "REQ-FAST, REQ-BATCH, REQ-OUT, MET-P99, FB-MODEL, FB-SMALL, FB-POP, RISK-LAT"
+    )
+    assert owners[2][6] == "✗ no backup"
+    [areas] = tables_of(html, "ml-area-index")
+    assert areas[1:] == [
+        ["evaluation", "ben", "—", "✗ 1"],
+        ["serving", "ann", "ben", "2"],
+        ["training", "ann", "ben", "2"],
+    ]
+
+
+def test_fallback_chains_tier_by_tier(rollups_html: Pages) -> None:
+    html, _, _ = rollups_html
+    chains = html.split('<div class="ml-chain ')[1:]
+    assert len(chains) == 2
+    first, second = chains
+    assert first.startswith("ml-chain-safe")
+    assert first.index("FB-MODEL") < first.index("FB-SMALL") < first.index("FB-POP")
+    assert "protects" in first and "REQ-FAST" in first and "ends safely in a constant tier" in first
+    assert second.startswith("ml-chain-unsafe") and "unsafe end" in second
+
+
+def test_freshness_index_per_document(rollups_html: Pages) -> None:
+    html, _, _ = rollups_html
+    [table] = tables_of(html, "ml-freshness-index")
+    assert table[1:] == [
+        ["Design", "12", "—", "2025-01-01 (REQ-GOOD)", "ann, ben", "✗ stale: REQ-GOOD"],
+        ["People", "2", "—", "—", "—", "fresh"],
+    ]
+
+
+def test_filters_sort_and_columns(rollups_html: Pages) -> None:
+    _, html, _ = rollups_html
+    first, third = tables_of(html, "ml-requirement-index")
+    assert first[0] == ["ID", "Priority", "Owner", "Document"]
+    assert ids(first) == ["REQ-GOOD", "REQ-OUT", "REQ-FAST"]  # -priority: should before must
+    assert ids(third) == ["REQ-FAST"] and third[0] == ["ID"]  # bad values dropped
+    assert "No requirements match this index." in html
+    [register] = tables_of(html, "ml-risk-register")
+    assert ids(register) == ["RISK-LAT"]
+    assert html.count("Chain from") == 1 and "Chain from FB-CACHE" in html
+    [fresh] = tables_of(html, "ml-freshness-index")
+    assert [row[0] for row in fresh[1:]] == ["Design"]
+
+
+def test_bad_rollup_options_are_schema_errors_at_their_line(
+    rollups_html: Pages,
+) -> None:
+    _, _, lines = rollups_html
+    bad = [w for w in lines if "filtered.rst:21: ERROR: ml-requirement-index" in w]
+    assert len(bad) == 2 and all(w.endswith("[mldesign.schema]") for w in bad)
+    assert any(":columns: 'colour'" in w for w in bad) and any(
+        ":status: 'someday'" in w for w in bad
+    )
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "man"])
+def test_rollups_in_other_builders(builder: str, build: Build, copy_root: Copy) -> None:
+    app = build(copy_root("rollups"), builder)
+    out = "".join(
+        p.read_text(encoding="utf-8")
+        for p in Path(app.outdir).iterdir()
+        if p.suffix in {".txt", ".tex", ".1"}
+    )
+    out = out.replace("\\-", "-")
+    for expected in (
+        "REQ-FAST",
+        "RISK-DRIFT",
+        "FB-SMALL",
+        "evaluation",
+        "Derived risks",
+        "unsafe end",
+    ):
+        assert expected in out, expected
+
+
+def test_empty_project_says_so(build: Build, tmp_path: Path) -> None:
+    src = tmp_path / "empty"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinxcontrib_mldesign"]\n')
+    directives = "\n\n".join(
+        f".. ml-{name}::"
+        for name in (
+            "requirement-index",
+            "risk-index",
+            "monitoring-index",
+            "ownership-index",
+            "fallback-chains",
+            "freshness-index",
+        )
+    )
+    (src / "index.rst").write_text("Empty\n=====\n\n" + directives + "\n")
+    app = build(src)
+    html = page(app, "index")
+    assert "<table" not in html
+    for message in (
+        "No requirements match",
+        "No declared risks",
+        "No monitored metric",
+        "No owners match",
+        "No fallback chains",
+        "nothing is stale",
+    ):
+        assert message in html, message
+
+
+# -- incremental correctness ----------------------------------------------------------------
+
+EDITS = [
+    # (what is edited in design.rst / people.rst, what the roll-up page must then show)
+    ("design.rst", ":priority: must\n", ":priority: could\n", "ml-requirement-index", "could"),
+    (
+        "design.rst",
+        ":likelihood: high\n   :impact: very-high",
+        ":likelihood: low\n   :impact: low",
+        "ml-risk-register",
+        "4",
+    ),
+    ("design.rst", "   :window: 5m\n", "   :window: 15m\n", "ml-monitoring-index", "15m"),
+    (
+        "people.rst",
+        ":areas: evaluation",
+        ":areas: evaluation, labelling",
+        "ml-area-index",
+        "labelling",
+    ),
+    (
+        "design.rst",
+        ":kind: constant\n",
+        ":kind: heuristic\n",
+        "ml-chain",
+        "the last tier is a heuristic",
+    ),
+    ("design.rst", ":reviewed: 2025-01-01", ":reviewed: 2026-10-30", "ml-freshness-index", "fresh"),
+]
+
+
+SPHINX_REWRITES = {"genindex.html", "search.html", "index.html"}
+
+
+def _mtimes(app: SphinxTestApp) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in Path(app.outdir).glob("*.html")}
+
+
+@pytest.mark.parametrize(
+    ("filename", "old", "new", "where", "shows"), EDITS, ids=[e[3] for e in EDITS]
+)
+def test_edit_in_one_page_updates_the_rollup_in_another(
+    filename: str, old: str, new: str, where: str, shows: str, build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("rollups")
+    first = build(src)
+    before = _mtimes(first)
+    source = src / filename
+    text = source.read_text(encoding="utf-8")
+    assert old in text
+    source.write_text(text.replace(old, new, 1), encoding="utf-8")
+    second = build(src)
+    rewritten = {name for name, mtime in _mtimes(second).items() if mtime != before.get(name)}
+    # The edited page and the roll-up pages are re-written; nothing else is (but for what
+    # Sphinx itself always refreshes: the indices, and the toctree parent of an edited page).
+    rewritten -= SPHINX_REWRITES
+    assert rewritten == {filename.replace(".rst", ".html"), "rollups.html", "filtered.html"}
+    fresh = copy_root("rollups", "fresh")
+    (fresh / filename).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    clean = build(fresh)
+    assert page(second, "rollups") == page(clean, "rollups")
+    assert page(second, "filtered") == page(clean, "filtered")
+    section = page(second, "rollups").split(where, 1)[1][:6000]
+    assert shows in section
+
+
+def test_removed_document_leaves_the_rollups(build: Build, copy_root: Copy) -> None:
+    src = copy_root("rollups")
+    build(src)
+    (src / "people.rst").unlink()
+    index = src / "index.rst"
+    index.write_text(index.read_text().replace("   people\n", ""))
+    app = build(src)
+    html = page(app, "rollups")
+    assert "Ann Lee" not in html
+    assert "No owners match this index." in html
+
+
+def test_settings_change_rewrites_rollups_without_rereading(build: Build, copy_root: Copy) -> None:
+    src = copy_root("rollups")
+    build(src)
+    app = build(src, confoverrides={"mldesign_min_bus_factor": 3})
+    assert "0 added, 0 changed, 0 removed" in app.status.getvalue()
+    [areas] = tables_of(page(app, "rollups"), "ml-area-index")
+    assert [row[3] for row in areas[1:]] == ["✗ 1", "✗ 2", "✗ 2"]
+
+
+def test_unchanged_rebuild_rewrites_nothing(build: Build, copy_root: Copy) -> None:
+    src = copy_root("rollups")
+    before = _mtimes(build(src))
+    after = _mtimes(build(src))
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed <= {"genindex.html", "search.html"}  # Sphinx writes those every time
+
+
+@pytest.mark.skipif(not parallel_available, reason="needs fork-based parallel builds")
+def test_parallel_rollups_equal_serial(build: Build, copy_root: Copy) -> None:
+    serial = build(copy_root("rollups", "serial"))
+    parallel = build(copy_root("rollups", "parallel"), parallel=2)
+    for docname in ("rollups", "filtered", "design"):
+        assert page(parallel, docname) == page(serial, docname)
