@@ -39,10 +39,14 @@ class MLDesignConfig:
     def today_date(self) -> dt.date:
         if self.today is not None:
             return self.today
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch and epoch.strip().isdigit():
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
-        return dt.date.today()
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+        if epoch:
+            try:
+                return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+            except (ValueError, OverflowError, OSError):
+                pass  # Sphinx reports a SOURCE_DATE_EPOCH it cannot use; we use the clock
+        # UTC, like git and SOURCE_DATE_EPOCH dates, so ages do not shift at local midnight.
+        return dt.datetime.now(dt.timezone.utc).date()
 
 
 # conf.py name, default, rebuild scope ("env": items must be re-read to apply it).

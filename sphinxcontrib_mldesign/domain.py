@@ -73,7 +73,7 @@ class MLDomain(Domain):
         "published": {},  # builder -> id -> (type, title, docname) as last written
         "rollup_digest": {},  # builder -> digest of what the roll-ups showed when written
     }
-    data_version = 3
+    data_version = 4
 
     _index: dict[str, Item] | None = None
     #: Set on every build by the checks in :mod:`.rules` (domains are not pickled).

@@ -66,6 +66,8 @@ class Item:
     values: dict[str, Any]
     problems: list[str] = field(default_factory=list)
     refs: list[OptionRef] = field(default_factory=list)
+    invalid_options: tuple[str, ...] = ()
+    """Options written but dropped as invalid (the rules do not guess at them)."""
     anchor: str | None = None
     """The HTML id of the item's block: the ID itself unless that id is already taken on
     the page (a section of the same name), else a generated one."""

@@ -35,26 +35,31 @@ def area_key(name: str) -> str:
 def collect_areas(owners: Iterable[Item], index: Mapping[str, Item]) -> list[Area]:
     """Every area, sorted by name; bus factor = distinct owners listing it plus backups."""
     names: dict[str, str] = {}
-    listed_by: dict[str, list[Item]] = {}
+    listed_by: dict[str, dict[str | None, Item]] = {}  # area -> owners by ID, in order
     for owner in owners:
-        for name in owner.values.get("areas", ()):
+        for name in _as_list(owner.values.get("areas")):
             key = area_key(name)
+            if not key:
+                continue
             names.setdefault(key, " ".join(name.split()))
-            if owner not in listed_by.setdefault(key, []):
-                listed_by[key].append(owner)
+            listed_by.setdefault(key, {}).setdefault(owner.id, owner)
     areas = []
     for key, area_owners in listed_by.items():
-        owner_ids = {owner.id for owner in area_owners}
-        backups: list[Item] = []
-        for owner in area_owners:
-            for backup_id in owner.values.get("backups", ()):
+        backups: dict[str | None, Item] = {}
+        for owner in area_owners.values():
+            for backup_id in _as_list(owner.values.get("backups")):
                 backup = index.get(backup_id)
                 if (
                     backup is not None
                     and backup.type == OWNER.name
-                    and backup.id not in owner_ids
-                    and backup not in backups
+                    and backup.id not in area_owners
                 ):
-                    backups.append(backup)
-        areas.append(Area(names[key], tuple(area_owners), tuple(backups)))
+                    backups.setdefault(backup.id, backup)
+        areas.append(Area(names[key], tuple(area_owners.values()), tuple(backups.values())))
     return sorted(areas, key=lambda area: area_key(area.name))
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []

@@ -240,6 +240,36 @@ def item_schema(type_name: str, config: MLDesignConfig) -> ItemSchema:
     return _compiled(type_name, json.dumps(extension, sort_keys=True, default=str))
 
 
+#: What an extension may change in a shipped option: narrow it, document it, default it.
+#: Changing its type or format would break the rules and roll-ups that read it.
+_ADJUSTABLE_KEYWORDS = frozenset(
+    {"enum", "const", "default", "description", "pattern", "minLength", "maxLength",
+     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems",
+     "uniqueItems", "format", "examples", "title"}
+)  # fmt: skip
+
+
+def _check_shipped_options(type_name: str, fragment: Mapping[str, Any]) -> None:
+    properties = fragment.get("properties", {})
+    if not isinstance(properties, Mapping):
+        return  # check_schema() reports it
+    shipped = _base_schema(type_name)["properties"]
+    for name, change in properties.items():
+        if name == "id":
+            raise ConfigError(
+                f"mldesign_schema_extensions[{type_name!r}]: the 'id' option cannot be "
+                "changed (IDs share one namespace across all item types)"
+            )
+        if name not in shipped or not isinstance(change, Mapping):
+            continue
+        fixed = sorted(set(change) - _ADJUSTABLE_KEYWORDS)
+        if fixed:
+            raise ConfigError(
+                f"mldesign_schema_extensions[{type_name!r}]: option {name!r} is built in; "
+                f"an extension may narrow or document it, not change {', '.join(fixed)}"
+            )
+
+
 def _check_refs_keywords(type_name: str, properties: Mapping[str, Any]) -> None:
     """``x-refs`` must name item types by their long names, or the refs cannot resolve."""
     from .items import ITEM_TYPES
@@ -262,12 +292,7 @@ def check_extensions(config: MLDesignConfig) -> None:
             merged = merge_schema(_base_schema(type_name), fragment)
             jsonschema.validators.validator_for(merged).check_schema(merged)
             json.dumps(fragment)
-            properties = fragment.get("properties", {})
-            if isinstance(properties, Mapping) and "id" in properties:
-                raise ConfigError(
-                    f"mldesign_schema_extensions[{type_name!r}]: the 'id' option cannot be "
-                    "changed (IDs share one namespace across all item types)"
-                )
+            _check_shipped_options(type_name, fragment)
             _check_refs_keywords(type_name, merged["properties"])
         except jsonschema.SchemaError as err:
             raise ConfigError(

@@ -69,15 +69,13 @@ class Rule(Enum):
     NONFUNCTIONAL_NEEDS_TARGET = (
         "nonfunctional-needs-target",
         "warning",
-        "A ``must`` non-functional requirement (in scope, not rejected or deprecated) has "
-        "no ``:target:``.",
+        "A ``must`` non-functional requirement has no ``:target:``.",
         "State the bar as a condition, e.g. ``:target: p99 <= 200 ms``.",
     )
     SERVING_NEEDS_FALLBACK = (
         "serving-needs-fallback",
         "warning",
-        "A requirement with ``:inference:`` (it serves predictions; in scope, not rejected or "
-        "deprecated) lists no ``:fallbacks:``.",
+        "A requirement with ``:inference:`` (it serves predictions) lists no ``:fallbacks:``.",
         "Decide what happens when the model misbehaves: add a fallback chain and list its "
         "head in ``:fallbacks:``.",
     )

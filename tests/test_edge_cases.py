@@ -107,6 +107,8 @@ def test_other_builders_render_items(builder: str, build: Build, copy_root: Copy
         ({"properties": {"blocks": {"x-refs": ["requirement"]}}}, "x-refs"),
         ({"properties": {"blocks": {"x-refs": []}}}, "x-refs"),
         ({"properties": {"id": {"type": "integer"}}}, "'id' option cannot be changed"),
+        ({"properties": {"reviewed": {"x-format": "text"}}}, "option 'reviewed' is built in"),
+        ({"properties": {"depends": {"type": "string"}}}, "not change type"),
     ],
 )
 def test_extension_that_cannot_work_is_a_config_error(

@@ -91,6 +91,47 @@ def test_items_without_reviewed_are_dated_by_git(build: Build, tmp_path: Path) -
     ) in warnings_of(app)
 
 
+def test_odd_file_names_are_dated_too(build: Build, tmp_path: Path) -> None:
+    """Names git would read as pathspec magic, or print quoted."""
+    root = write_project(
+        tmp_path / "repo",
+        {
+            "index.rst": "Index\n=====\n\n.. toctree::\n   :glob:\n\n   *\n",
+            ":(magic)x.rst": "Magic\n=====\n\n.. owner:: M\n   :id: magic\n",
+            'q"uote é.rst': "Quote\n=====\n\n.. owner:: Q\n   :id: quote\n",
+        },
+        'mldesign_today = "2026-11-01"\n',
+    )
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "old", date="2025-01-10T12:00:00+00:00")
+    app = build(root)
+    assert sorted(rules_of(app)) == [("stale", "magic"), ("stale", "quote")]
+
+
+def test_a_shallow_clone_does_not_date_files_by_its_cut_off_commit(
+    build: Build, tmp_path: Path
+) -> None:
+    origin = write_project(
+        tmp_path / "origin",
+        {
+            "index.rst": "Index\n=====\n\n.. toctree::\n\n   old\n",
+            "old.rst": "Old\n===\n\n.. owner:: O\n   :id: old\n",
+        },
+        'mldesign_today = "2026-11-01"\n',
+    )
+    _git(origin, "init", "-q")
+    _git(origin, "add", ".")
+    _git(origin, "commit", "-q", "-m", "old", date="2024-01-10T12:00:00+00:00")
+    (origin / "index.rst").write_text("Index\n=====\n\nNew text.\n\n.. toctree::\n\n   old\n")
+    _git(origin, "commit", "-q", "-am", "tip", date="2024-02-10T12:00:00+00:00")
+    assert rules_of(build(origin)) == [("stale", "old")]  # full history: dated 2024-01-10
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", "--depth", "1", origin.as_uri(), str(clone))
+    # The cut-off commit stands for all older history: it does not date old.rst.
+    assert rules_of(build(clone)) == []
+
+
 def test_outside_a_git_work_tree_there_is_no_git_date(build: Build, tmp_path: Path) -> None:
     root = write_project(
         tmp_path / "plain", {"index.rst": STALE_DOC}, 'mldesign_today = "2030-01-01"\n'
@@ -114,6 +155,16 @@ def test_without_git_installed_freshness_is_skipped_quietly(
     app = build(root)
     assert rules_of(app) == [("stale", "ben")]
     assert "Traceback" not in app.warning.getvalue()
+
+
+@pytest.mark.parametrize("epoch", ["300000000000", "-99999999999999", "1e9"])
+def test_unusable_source_date_epoch_falls_back_to_the_clock(
+    epoch: str, build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    from sphinxcontrib_mldesign.config import MLDesignConfig
+
+    assert MLDesignConfig().today_date().year >= 2026  # the clock, not a traceback
 
 
 def test_source_date_epoch_sets_today(
@@ -244,16 +295,24 @@ def test_a_fallback_pointing_at_itself_is_a_loop(build: Build, tmp_path: Path) -
 # -- rules that must stay quiet -----------------------------------------------------------
 
 
-def test_inactive_requirements_need_no_metric_target_or_fallback(
+def test_inactive_requirements_need_no_metric_but_still_a_target_and_fallback(
     build: Build, tmp_path: Path
 ) -> None:
+    """As the spec's table says: only must-needs-metric spares out-of-scope, rejected and
+    deprecated requirements."""
     doc = ANN + "".join(
         f".. ml-requirement:: R{n}\n   :id: R{n}\n   :owner: ann\n   :priority: must\n"
         f"   :kind: non-functional\n   :inference: batch\n   {extra}\n\n"
         for n, extra in enumerate([":scope: out", ":status: rejected", ":status: deprecated"])
     )
     app = build(write_project(tmp_path / "p", {"index.rst": "Reqs\n====\n\n" + doc}))
-    assert rules_of(app) == []
+    rules = rules_of(app)
+    assert not [rule for rule, _ in rules if rule == "must-needs-metric"]
+    assert sorted(rules) == sorted(
+        (rule, f"R{n}")
+        for n in range(3)
+        for rule in ("nonfunctional-needs-target", "serving-needs-fallback")
+    )
 
 
 def test_mitigated_or_low_risks_need_no_mitigation(build: Build, tmp_path: Path) -> None:

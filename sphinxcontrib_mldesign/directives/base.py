@@ -78,6 +78,9 @@ class ItemDirective(SphinxDirective):
             lineno=lineno or self.lineno,
             anchor=anchor,
             source=included_source(self.env, source),
+            invalid_options=tuple(
+                name for name in self.options if name in schema.options and name not in values
+            ),
             values=values,
             problems=problems,
             refs=[

@@ -33,12 +33,12 @@ def missing_owner(context: Context) -> Iterator[Finding]:
 
 
 def requirement_gaps(context: Context) -> Iterator[Finding]:
+    # As the spec's table says: only must-needs-metric spares requirements that are out of
+    # scope, rejected or deprecated; the other two hold for every requirement.
     for item in context.of_type(REQUIREMENT.name):
-        if not is_active_requirement(item):
-            continue
         values = item.values
         must = values.get("priority") == "must"
-        if must and not values.get("metrics"):
+        if must and is_active_requirement(item) and not values.get("metrics"):
             yield Finding(
                 Rule.MUST_NEEDS_METRIC,
                 item,
@@ -60,6 +60,13 @@ def requirement_gaps(context: Context) -> Iterator[Finding]:
             )
 
 
+def _as_list(value: object) -> list[str]:
+    """Ref lists as stored; tolerate a single ID."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
+
+
 def is_monitored(metric: Item) -> bool:
     return "warn" in metric.values or "crit" in metric.values
 
@@ -67,7 +74,7 @@ def is_monitored(metric: Item) -> bool:
 def unmonitored_triggers(context: Context) -> Iterator[Finding]:
     triggered_by: dict[str, list[str]] = {}
     for fallback in context.of_type(FALLBACK.name):
-        for metric_id in fallback.values.get("trigger", ()):
+        for metric_id in dict.fromkeys(_as_list(fallback.values.get("trigger"))):
             triggered_by.setdefault(metric_id, []).append(str(fallback.id))
     for metric_id, fallbacks in triggered_by.items():
         metric = context.index.get(metric_id)

@@ -15,8 +15,11 @@ from .base import Context, Finding
 def last_confirmed(context: Context, item: Item) -> tuple[dt.date | None, str]:
     """The date the item was last known true, and where that date comes from."""
     reviewed = item.values.get("reviewed")
-    if reviewed:
-        return dt.date.fromisoformat(reviewed), "reviewed"
+    if isinstance(reviewed, str) and reviewed:
+        try:
+            return dt.date.fromisoformat(reviewed), "reviewed"
+        except ValueError:  # not reachable with the shipped schema; never a traceback
+            return None, "reviewed"
     return context.git_dates.get(context.source_of(item)), "its file last changed in git"
 
 
