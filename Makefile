@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest compat docs-check bench clean
+.PHONY: demo test lint typecheck pytest compat docs-check bench browser clean
 
 # Older Sphinx lines the spec supports; the main .venv has the newest.
 COMPAT_SPHINX := 7.4 8.2
@@ -50,6 +50,17 @@ compat: $(STAMP)
 	done
 
 test: lint typecheck pytest compat docs-check
+
+# Debian's Chromium and ChromeDriver, for the browser test (tests/test_browser.py).
+# Without them that test is skipped locally; in CI (CI set) it fails instead.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+	  echo "Chromium and ChromeDriver are installed."; \
+	else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py

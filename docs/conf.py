@@ -28,7 +28,8 @@ html_title = "sphinxcontrib-mldesign"
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    # The roll-up page's tables want the whole width.
+    "secondary_sidebar_items": {"**": ["page-toc"], "example/rollups": []},
 }
 html_static_path = ["_static"]
 

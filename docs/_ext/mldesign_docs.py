@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_mldesign.config import MLDesignConfig
 from sphinxcontrib_mldesign.items import ITEM_TYPES
+from sphinxcontrib_mldesign.rollups import ROLLUPS
 from sphinxcontrib_mldesign.schema import base_schema, item_schema
 from sphinxcontrib_mldesign.warnings_ import Rule
 
@@ -88,8 +89,34 @@ class SchemaDescription(SphinxDirective):
         return [nodes.paragraph("", schema.get("description", ""))]
 
 
+class RollupsReference(SphinxDirective):
+    """``.. mldesign-rollups-reference::`` — every roll-up directive and its options."""
+
+    def run(self) -> list[nodes.Node]:
+        lines: list[str] = []
+        for name, (directive, _) in ROLLUPS.items():
+            lines += [f"``.. {name}::``", "   " + directive.summary, ""]
+            rows = []
+            for option, (type_name, field) in directive.filters.items():
+                choices = base_schema(type_name)["properties"][field].get("enum")
+                values = " ".join(f"``{c}``" for c in choices) if choices else "any values"
+                rows.append(
+                    [f"``:{option}:``", f"Only items whose ``{field}`` is one of: {values}"]
+                )
+            for option in directive.extra_options:
+                rows.append([f"``:{option}:``", directive.option_help.get(option, "")])
+            if rows:
+                table = _list_table(["Option", "Meaning"], rows, "20 80")
+                lines += ["   " + line if line else "" for line in table.splitlines()]
+            else:
+                lines.append("   No options.")
+            lines.append("")
+        return self.parse_text_to_nodes("\n".join(lines))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("mldesign-rules-table", RulesTable)
     app.add_directive("mldesign-options-table", OptionsTable)
     app.add_directive("mldesign-type-description", SchemaDescription)
+    app.add_directive("mldesign-rollups-reference", RollupsReference)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -33,6 +33,8 @@ class RollupDirective(SphinxDirective):
     """Base of the six roll-up directives: validates filters, leaves a placeholder."""
 
     kind: ClassVar[str]
+    summary: ClassVar[str] = ""
+    """One sentence for the generated reference."""
     #: Filter option -> (item type whose values it checks, option of that item).
     filters: ClassVar[dict[str, tuple[str, str]]] = {}
     extra_options: ClassVar[tuple[str, ...]] = ()
@@ -73,6 +75,9 @@ class RollupDirective(SphinxDirective):
                 )
                 values = [value for value in values if value in allowed]
         return values
+
+    #: What the non-filter options mean, for the generated reference.
+    option_help: ClassVar[dict[str, str]] = {}
 
     def check_option(self, name: str, values: list[str], problems: list[str]) -> Any:
         """Validate a non-filter option (``:columns:``, ``:sort:``)."""

@@ -19,6 +19,10 @@ FILTERS = {"owner": (FALLBACK.name, "owner"), "tags": (FALLBACK.name, "tags")}
 
 
 class FallbackChains(RollupDirective):
+    summary = (
+        "Every fallback chain drawn tier by tier from its head, with the triggers of each"
+        " tier and whether it ends in a safe kind."
+    )
     kind = "fallback-chains"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 

@@ -14,9 +14,16 @@ from .base import Cell, Renderer, RollupDirective
 
 
 class FreshnessIndex(RollupDirective):
+    summary = (
+        "Per document: its last git change, oldest review, owners, and which of its items"
+        " are stale."
+    )
     kind = "freshness-index"
     filters: ClassVar[dict[str, tuple[str, str]]] = {}
     extra_options = ("stale-only",)
+    option_help: ClassVar[dict[str, str]] = {
+        "stale-only": "A flag: list only documents holding a stale item."
+    }
 
     def check_option(self, name: str, values: list[str], problems: list[str]) -> bool:
         # A flag: present (empty) means on.

@@ -20,6 +20,10 @@ FILTERS = {
 
 
 class MonitoringIndex(RollupDirective):
+    summary = (
+        "Every monitored metric (with warn or crit) with its thresholds, window, "
+        "severity, owner and the fallbacks it triggers; then the coverage gaps."
+    )
     kind = "monitoring-index"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 

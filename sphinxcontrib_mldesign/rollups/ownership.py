@@ -14,6 +14,10 @@ FILTERS = {"tags": (OWNER.name, "tags")}
 
 
 class OwnershipIndex(RollupDirective):
+    summary = (
+        "Per owner: the items they own, their areas and backups; per area: its owners, "
+        "backups and bus factor."
+    )
     kind = "ownership-index"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 

@@ -33,9 +33,22 @@ _REFS = {"metrics", "fallbacks", "risks", "depends", "owner"}
 
 
 class RequirementIndex(RollupDirective):
+    summary = (
+        "Every requirement with its target, metrics, fallbacks and owner; gaps (no "
+        "metric, no owner, no fallback for a requirement that serves predictions) are "
+        "flagged."
+    )
     kind = "requirement-index"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
     extra_options = ("columns", "sort")
+    option_help: ClassVar[dict[str, str]] = {
+        "columns": "Columns to show, in order; default: "
+        + ", ".join(DEFAULT_COLUMNS)
+        + ". Any of: "
+        + ", ".join(COLUMNS),
+        "sort": "One column to sort by (``-`` before it: descending); enumerated values "
+        "sort in their natural order (must before should). Default: document order.",
+    }
 
     def check_option(self, name: str, values: list[str], problems: list[str]) -> Any:
         names = [value.lstrip("-") for value in values]

@@ -24,6 +24,11 @@ LEVELS = list(LEVEL_SCORES)  # very-low .. very-high
 
 
 class RiskIndex(RollupDirective):
+    summary = (
+        "The risk register sorted by score, a likelihood x impact matrix, and the risks "
+        "derived from the doc: areas below the minimum bus factor, serving requirements "
+        "with no fallback, stale items."
+    )
     kind = "risk-index"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 

@@ -1,0 +1,193 @@
+"""The roll-ups in a real browser: headless Chromium driven through WebDriver.
+
+Serves a built copy of our own docs (pydata-sphinx-theme) over HTTP, then checks, in light
+and dark mode, that the roll-up tables are visible and readable, that clicking a header
+sorts, and that typing in the filter hides rows. Screenshots are saved as test artifacts
+under ``tests/artifacts/`` (or ``$MLDESIGN_ARTIFACTS``).
+
+The browser is Debian's ``chromium`` with ``chromium-driver``; ``.ci/run`` installs them.
+In CI (``CI`` set) a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+CHROMIUM = Path(os.environ.get("MLDESIGN_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("MLDESIGN_CHROMEDRIVER", "/usr/bin/chromedriver"))
+DOCS = Path(__file__).parent.parent / "docs"
+ARTIFACTS = Path(os.environ.get("MLDESIGN_ARTIFACTS", Path(__file__).parent / "artifacts"))
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    if os.environ.get("CI"):
+        raise RuntimeError(f"CI needs {CHROMIUM} and {CHROMEDRIVER}: .ci/run installs them")
+    pytest.skip("no Chromium/ChromeDriver on this machine", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Our docs, built once into a temporary directory and served on localhost."""
+    out = tmp_path_factory.mktemp("site")
+    app = SphinxTestApp("html", srcdir=DOCS, builddir=out)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(app.outdir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(str(CHROMEDRIVER)))
+    driver.implicitly_wait(5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _open(browser: WebDriver, url: str, theme: str) -> None:
+    browser.get(url)
+    # pydata-sphinx-theme keeps the choice in localStorage and on <html data-theme>.
+    browser.execute_script(
+        "localStorage.setItem('mode', arguments[0]);"
+        "localStorage.setItem('theme', arguments[0]);"
+        "document.documentElement.dataset.theme = arguments[0];"
+        "document.documentElement.dataset.mode = arguments[0];",
+        theme,
+    )
+    browser.get(url)
+    assert browser.execute_script("return document.documentElement.dataset.theme") == theme
+
+
+def _luminance(css_colour: str) -> float:
+    parts = css_colour[css_colour.index("(") + 1 : css_colour.index(")")].split(",")
+    red, green, blue = (float(part) / 255 for part in parts[:3])
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(red) + 0.7152 * channel(green) + 0.0722 * channel(blue)
+
+
+def _contrast(foreground: str, background: str) -> float:
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _background(browser: WebDriver, element: object) -> str:
+    """The first non-transparent background colour from the element up."""
+    colour: str = browser.execute_script(
+        "let e = arguments[0];"
+        "while (e) { const c = getComputedStyle(e).backgroundColor;"
+        "  if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c;"
+        "  e = e.parentElement; }"
+        "return 'rgb(255, 255, 255)';",
+        element,
+    )
+    return colour
+
+
+def _column(table: object, index: int) -> list[str]:
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")  # type: ignore[attr-defined]
+    return [row.find_elements(By.TAG_NAME, "td")[index].text.strip() for row in rows]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_rollup_tables_are_readable_sortable_and_filterable(
+    theme: str, site: str, browser: WebDriver
+) -> None:
+    _open(browser, f"{site}/example/rollups.html", theme)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tables = browser.find_elements(By.CSS_SELECTOR, "table.ml-requirement-index")
+    assert tables
+    table = tables[0]
+    assert table.is_displayed()
+
+    # Readable: cell text against its background meets WCAG AA for normal text (4.5:1).
+    cell = table.find_element(By.CSS_SELECTOR, "tbody td")
+    colour = cell.value_of_css_property("color")
+    assert _contrast(colour, _background(browser, cell)) >= 4.5, (colour, theme)
+    gap = browser.find_elements(By.CSS_SELECTOR, "span.ml-gap")
+    for element in gap[:3]:
+        assert (
+            _contrast(element.value_of_css_property("color"), _background(browser, element)) >= 4.5
+        )
+
+    # Sortable: clicking "ID" sorts the rows by ID, a second click reverses them.
+    header = table.find_element(By.XPATH, ".//thead//th[normalize-space()='ID']")
+    header.click()
+    ascending = _column(table, 0)
+    assert ascending == sorted(ascending, key=str.casefold) and len(ascending) > 3
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    assert _column(table, 0) == list(reversed(ascending))
+
+    # Filterable: typing keeps only the rows that contain the words.
+    search = browser.find_elements(By.CSS_SELECTOR, "input.ml-filter")[0]
+    search.send_keys("must")
+    visible = [
+        row for row in table.find_elements(By.CSS_SELECTOR, "tbody tr") if row.is_displayed()
+    ]
+    assert 0 < len(visible) < len(ascending)
+    assert all("must" in row.text.lower() for row in visible)
+
+    browser.save_screenshot(str(ARTIFACTS / f"rollups-{theme}.png"))
+    search.clear()
+    search.send_keys(" ")  # clearing does not fire "input" in every driver
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_risk_matrix_and_chains_render(theme: str, site: str, browser: WebDriver) -> None:
+    _open(browser, f"{site}/example/rollups.html", theme)
+    matrix = browser.find_element(By.CSS_SELECTOR, "table.ml-risk-matrix")
+    browser.execute_script("arguments[0].scrollIntoView()", matrix)
+    cells = matrix.find_elements(By.CSS_SELECTOR, "td[class*='ml-cell-']")
+    assert len(cells) == 25
+    colours = {cell.value_of_css_property("background-color") for cell in cells}
+    assert len(colours) == 4  # one per score band
+    chain = browser.find_element(By.CSS_SELECTOR, "div.ml-chain")
+    tiers = chain.find_elements(By.CSS_SELECTOR, "li.ml-tier")
+    assert len(tiers) >= 2
+    # Drawn left to right (wrapping like text when the page is narrow): tiers come in
+    # reading order, and the first two sit side by side.
+    spots = [(tier.location["y"], tier.location["x"]) for tier in tiers]
+    assert spots == sorted(spots)
+    assert spots[0][0] == spots[1][0] and spots[0][1] < spots[1][1]
+    browser.save_screenshot(str(ARTIFACTS / f"risks-{theme}.png"))
+
+
+def test_home_page_screenshot(site: str, browser: WebDriver) -> None:
+    for theme in ("light", "dark"):
+        _open(browser, f"{site}/index.html", theme)
+        assert browser.find_element(By.CSS_SELECTOR, "div.ml-item").is_displayed()
+        browser.save_screenshot(str(ARTIFACTS / f"home-{theme}.png"))
+        assert (ARTIFACTS / f"home-{theme}.png").stat().st_size > 10_000
