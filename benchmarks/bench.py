@@ -4,10 +4,11 @@ Usage (``make bench`` runs the defaults)::
 
     python benchmarks/bench.py [--items 1000] [--per-page 20] [--runs 3] [--no-docs]
 
-Each measurement is a fresh ``sphinx-build -E -b html`` in a subprocess; runs of the
-flavours are interleaved (plain, mldesign, plain, mldesign, ...) so that machine noise
-hits both alike. Reports the median wall time and the peak RSS of each. Results are
-printed as a table and written to ``benchmarks/results/``.
+Each run of a flavour is a full ``sphinx-build -E -b html`` in a fresh subprocess, then
+an incremental build after a one-page prose edit; runs of the flavours are interleaved
+(plain, mldesign, plain, mldesign, ...) so that machine noise hits both alike. Reports the
+median wall times and the peak RSS of the full build. Results are printed as a table and
+written to ``benchmarks/results/``.
 """
 
 from __future__ import annotations
@@ -27,17 +28,21 @@ import sphinx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import FLAVOURS  # noqa: E402
+from generate import FLAVOURS, edit_prose  # noqa: E402
 
 WORK = HERE / "_work"
 RESULTS = HERE / "results"
 
 
-def timed_build(srcdir: Path, outdir: Path, jobs: int = 1) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one full build in a fresh process."""
-    if outdir.exists():
+def timed_build(
+    srcdir: Path, outdir: Path, jobs: int = 1, fresh: bool = True
+) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one build in a fresh process: a full build, or
+    (``fresh=False``) an incremental one over the previous build's output."""
+    if fresh and outdir.exists():
         shutil.rmtree(outdir)
-    cmd = [sys.executable, "-m", "sphinx", "-E", "-q", "-b", "html", "-j", str(jobs)]
+    cmd = [sys.executable, "-m", "sphinx", *(["-E"] if fresh else []), "-q", "-b", "html"]
+    cmd += ["-j", str(jobs)]
     cmd += [str(srcdir), str(outdir)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -49,16 +54,28 @@ def timed_build(srcdir: Path, outdir: Path, jobs: int = 1) -> tuple[float, float
     return elapsed, usage.ru_maxrss / 1024
 
 
-def measure(sources: dict[str, Path], runs: int) -> dict[str, dict[str, float]]:
+def measure(
+    sources: dict[str, Path], runs: int, incremental: bool = True
+) -> dict[str, dict[str, float]]:
     times: dict[str, list[float]] = {name: [] for name in sources}
+    edits: dict[str, list[float]] = {name: [] for name in sources}
     rss: dict[str, list[float]] = {name: [] for name in sources}
     for _ in range(runs):
         for name, srcdir in sources.items():
             elapsed, peak = timed_build(srcdir, WORK / "out" / name)
             times[name].append(elapsed)
             rss[name].append(peak)
+            if incremental:
+                edit_prose(srcdir)
+                edited, _ = timed_build(srcdir, WORK / "out" / name, fresh=False)
+                edits[name].append(edited)
     return {
-        name: {"median_s": statistics.median(times[name]), "rss_mib": max(rss[name]), "runs": runs}
+        name: {
+            "median_s": statistics.median(times[name]),
+            "incremental_s": statistics.median(edits[name]) if edits[name] else float("nan"),
+            "rss_mib": max(rss[name]),
+            "runs": runs,
+        }
         for name in sources
     }
 
@@ -80,8 +97,9 @@ def main() -> None:
         "projects": {},
     }
     lines = [
-        "| project | flavour | full build (median) | ratio to plain | peak RSS |",
-        "|---|---|---|---|---|",
+        "| project | flavour | full build | ratio | one-page edit, incremental | ratio "
+        "| peak RSS |",
+        "|---|---|---|---|---|---|---|",
     ]
     for items in args.items:
         pages = max(1, items // args.per_page)
@@ -91,19 +109,22 @@ def main() -> None:
         }
         figures = measure(sources, args.runs)
         results["projects"][f"{items} items"] = figures  # type: ignore[index]
-        floor = figures["plain"]["median_s"]
+        floor = figures["plain"]
         for name, fig in figures.items():
             lines.append(
                 f"| {items} items ({pages} pages) | {name} | {fig['median_s']:.2f} s "
-                f"| {fig['median_s'] / floor:.2f} | {fig['rss_mib']:.0f} MiB |"
+                f"| {fig['median_s'] / floor['median_s']:.2f} | {fig['incremental_s']:.2f} s "
+                f"| {fig['incremental_s'] / floor['incremental_s']:.2f} "
+                f"| {fig['rss_mib']:.0f} MiB |"
             )
     if not args.no_docs:
         docs = {"docs": HERE.parent / "docs"}
-        figures = measure(docs, args.runs)
+        figures = measure(docs, args.runs, incremental=False)  # never edit our docs
         results["projects"]["docs/"] = figures  # type: ignore[index]
         fig = figures["docs"]
         lines.append(
-            f"| docs/ | mldesign | {fig['median_s']:.2f} s | n/a | {fig['rss_mib']:.0f} MiB |"
+            f"| docs/ | mldesign | {fig['median_s']:.2f} s | n/a | n/a | n/a "
+            f"| {fig['rss_mib']:.0f} MiB |"
         )
 
     machine = results["machine"]

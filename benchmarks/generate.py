@@ -4,7 +4,7 @@ Every flavour has the same pages, titles, fields and prose; only the markup diff
 
 * ``plain``: Sphinx admonitions with a field list, no extension (the floor);
 * ``mldesign``: the same items as sphinxcontrib-mldesign directives, with cross-page
-  references as option refs and roles.
+  references as option refs and roles, plus one page holding all six roll-ups.
 """
 
 from __future__ import annotations
@@ -90,8 +90,27 @@ def _page(flavour: str, page: int, pages: int, items_per_page: int) -> str:
 
 CONF = {
     "plain": 'project = "bench"\nextensions = []\n',
-    "mldesign": 'project = "bench"\nextensions = ["sphinxcontrib_mldesign"]\n',
+    # Pinned so that runs on different days measure the same work.
+    "mldesign": 'project = "bench"\nextensions = ["sphinxcontrib_mldesign"]\n'
+    'mldesign_today = "2026-11-01"\n',
 }
+
+
+ROLLUPS = """Roll-ups
+========
+
+.. ml-requirement-index::
+
+.. ml-risk-index::
+
+.. ml-monitoring-index::
+
+.. ml-ownership-index::
+
+.. ml-fallback-chains::
+
+.. ml-freshness-index::
+"""
 
 
 def generate(dest: Path, flavour: str, pages: int, items_per_page: int) -> Path:
@@ -99,7 +118,11 @@ def generate(dest: Path, flavour: str, pages: int, items_per_page: int) -> Path:
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     (dest / "conf.py").write_text(CONF[flavour], encoding="utf-8")
-    toctree = "\n".join(f"   page{p}" for p in range(pages))
+    docs = [f"page{p}" for p in range(pages)]
+    if flavour == "mldesign":
+        (dest / "rollups.rst").write_text(ROLLUPS, encoding="utf-8")
+        docs.append("rollups")
+    toctree = "\n".join(f"   {doc}" for doc in docs)
     index = f"Benchmark\n=========\n\n.. toctree::\n   :maxdepth: 1\n\n{toctree}\n"
     (dest / "index.rst").write_text(index, encoding="utf-8")
     for page in range(pages):
@@ -111,3 +134,9 @@ def generate(dest: Path, flavour: str, pages: int, items_per_page: int) -> Path:
 FLAVOURS: dict[str, Callable[[Path, int, int], Path]] = {
     name: (lambda dest, pages, per, name=name: generate(dest, name, pages, per)) for name in CONF
 }
+
+
+def edit_prose(dest: Path, page: int = 0) -> None:
+    """A one-page prose edit, the same in every flavour (for incremental builds)."""
+    path = dest / f"page{page}.rst"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
