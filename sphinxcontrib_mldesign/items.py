@@ -45,6 +45,13 @@ TYPE_BY_OBJTYPE: dict[str, ItemType] = {t.objtype: t for t in ITEM_TYPES.values(
 TYPE_BY_ROLE: dict[str, ItemType] = {t.role: t for t in ITEM_TYPES.values()}
 
 
+def as_list(value: object) -> list[str]:
+    """A list option's value as stored, tolerating a single value (a retyped option)."""
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
+
+
 @dataclass
 class OptionRef:
     """A reference written in an option (``:metrics: MET-1``)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .items import OWNER, Item
+from .items import OWNER, Item, as_list
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def collect_areas(owners: Iterable[Item], index: Mapping[str, Item]) -> list[Are
     names: dict[str, str] = {}
     listed_by: dict[str, dict[str | None, Item]] = {}  # area -> owners by ID, in order
     for owner in owners:
-        for name in _as_list(owner.values.get("areas")):
+        for name in as_list(owner.values.get("areas")):
             key = area_key(name)
             if not key:
                 continue
@@ -47,7 +47,7 @@ def collect_areas(owners: Iterable[Item], index: Mapping[str, Item]) -> list[Are
     for key, area_owners in listed_by.items():
         backups: dict[str | None, Item] = {}
         for owner in area_owners.values():
-            for backup_id in _as_list(owner.values.get("backups")):
+            for backup_id in as_list(owner.values.get("backups")):
                 backup = index.get(backup_id)
                 if (
                     backup is not None
@@ -57,9 +57,3 @@ def collect_areas(owners: Iterable[Item], index: Mapping[str, Item]) -> list[Are
                     backups.setdefault(backup.id, backup)
         areas.append(Area(names[key], tuple(area_owners.values()), tuple(backups.values())))
     return sorted(areas, key=lambda area: area_key(area.name))
-
-
-def _as_list(value: object) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [str(value)] if value else []

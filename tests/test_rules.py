@@ -63,6 +63,12 @@ def _git(root: Path, *args: str, date: str | None = None) -> None:
     )
 
 
+def _commit_all(root: Path, date: str) -> None:
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", f"at {date}", date=date)
+
+
 def test_items_without_reviewed_are_dated_by_git(build: Build, tmp_path: Path) -> None:
     root = write_project(
         tmp_path / "repo",
@@ -102,9 +108,7 @@ def test_odd_file_names_are_dated_too(build: Build, tmp_path: Path) -> None:
         },
         'mldesign_today = "2026-11-01"\n',
     )
-    _git(root, "init", "-q")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "old", date="2025-01-10T12:00:00+00:00")
+    _commit_all(root, "2025-01-10T12:00:00+00:00")
     app = build(root)
     assert sorted(rules_of(app)) == [("stale", "magic"), ("stale", "quote")]
 
@@ -120,9 +124,7 @@ def test_a_shallow_clone_does_not_date_files_by_its_cut_off_commit(
         },
         'mldesign_today = "2026-11-01"\n',
     )
-    _git(origin, "init", "-q")
-    _git(origin, "add", ".")
-    _git(origin, "commit", "-q", "-m", "old", date="2024-01-10T12:00:00+00:00")
+    _commit_all(origin, "2024-01-10T12:00:00+00:00")
     (origin / "index.rst").write_text("Index\n=====\n\nNew text.\n\n.. toctree::\n\n   old\n")
     _git(origin, "commit", "-q", "-am", "tip", date="2024-02-10T12:00:00+00:00")
     assert rules_of(build(origin)) == [("stale", "old")]  # full history: dated 2024-01-10
@@ -146,9 +148,7 @@ def test_without_git_installed_freshness_is_skipped_quietly(
     root = write_project(
         tmp_path / "repo", {"index.rst": STALE_DOC}, 'mldesign_today = "2030-01-01"\n'
     )
-    _git(root, "init", "-q")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "old", date="2025-01-10T12:00:00+00:00")
+    _commit_all(root, "2025-01-10T12:00:00+00:00")
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, RISK, Item
+from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, RISK, Item, as_list
 from ..warnings_ import Rule
 from .base import Context, Finding
 
@@ -60,13 +60,6 @@ def requirement_gaps(context: Context) -> Iterator[Finding]:
             )
 
 
-def _as_list(value: object) -> list[str]:
-    """Ref lists as stored; tolerate a single ID."""
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    return [str(value)] if value else []
-
-
 def is_monitored(metric: Item) -> bool:
     return "warn" in metric.values or "crit" in metric.values
 
@@ -74,7 +67,7 @@ def is_monitored(metric: Item) -> bool:
 def unmonitored_triggers(context: Context) -> Iterator[Finding]:
     triggered_by: dict[str, list[str]] = {}
     for fallback in context.of_type(FALLBACK.name):
-        for metric_id in dict.fromkeys(_as_list(fallback.values.get("trigger"))):
+        for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
             triggered_by.setdefault(metric_id, []).append(str(fallback.id))
     for metric_id, fallbacks in triggered_by.items():
         metric = context.index.get(metric_id)
