@@ -6,7 +6,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, directives, domain, export, html, nodes, rollups, rules
+from . import config, directives, domain, export, html, nodes, outputs, rollups, rules
 
 __version__ = "0.1.0"
 
@@ -21,7 +21,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_domain(domain.MLDomain)
     rollups.register(app)
     app.connect("env-updated", rules.on_env_updated)
-    app.connect("env-get-updated", domain.on_env_get_updated)
+    app.connect("env-get-updated", outputs.on_env_get_updated)
+    app.connect("doctree-resolved", outputs.on_doctree_resolved)
+    app.connect("build-finished", outputs.on_build_finished)
     app.connect("missing-reference", domain.on_missing_reference)
     app.add_post_transform(html.ItemPermalinks)
     app.add_post_transform(html.BracketBadges)

@@ -70,10 +70,8 @@ class MLDomain(Domain):
         "refs": {},  # docname -> [RoleRef]
         "any_refs": {},  # docname -> {target} of :any: references (not checked, but linked)
         "rollups": {},  # docname -> [RollupUse]: pages that roll up the whole project
-        "published": {},  # builder -> id -> (type, title, docname) as last written
-        "rollup_digest": {},  # builder -> digest of what the roll-ups showed when written
     }
-    data_version = 4
+    data_version = 5
 
     _index: dict[str, Item] | None = None
     #: Set on every build by the checks in :mod:`.rules` (domains are not pickled).
@@ -173,22 +171,13 @@ class MLDomain(Domain):
             return None
         return item
 
-    def changed_ids(self, builder_name: str) -> set[str]:
-        """IDs whose type, title or place changed since this builder last wrote (pages that
-        link to them show the title, so they must be re-written).
-
-        Kept per builder: ``make html text`` shares one environment, and what the text
-        build wrote says nothing about the HTML pages.
-        """
-        current = {
-            item_id: (item.type, item.title, item.docname, item.anchor)
+    def link_targets(self) -> dict[str, list[Any]]:
+        """What a link to each ID shows and points at: pages linking to an ID whose entry
+        changed must be re-written (see :mod:`.outputs`)."""
+        return {
+            item_id: [item.type, item.title, item.docname, item.anchor]
             for item_id, item in self.index.items()
         }
-        published: dict[str, dict[str, Any]] = self.data["published"]
-        previous = published.get(builder_name, {})
-        changed = {i for i in current.keys() | previous.keys() if current.get(i) != previous.get(i)}
-        published[builder_name] = current
-        return changed
 
     def docs_referencing(self, ids: set[str]) -> set[str]:
         docs = {ref.docname for ref in self.all_refs() if ref.target in ids}
@@ -273,21 +262,6 @@ def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref
     )
     ref += nodes.literal(item_id, item_id, classes=["ml-ref"])
     return ref
-
-
-def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages to re-write although their source did not change: those linking to an item
-    whose title or place changed, and every roll-up page when what it shows changed."""
-    domain = get_ml_domain(env)
-    builder = app.builder.name
-    changed = domain.changed_ids(builder)
-    outdated = domain.docs_referencing(changed) if changed else set()
-    if domain.rollups_by_doc and domain.context is not None:
-        digest = domain.context.rollup_digest()
-        if domain.data["rollup_digest"].get(builder) != digest:
-            domain.data["rollup_digest"][builder] = digest
-            outdated.update(domain.rollups_by_doc)
-    return sorted(outdated)
 
 
 def on_missing_reference(

@@ -4,6 +4,8 @@ parallel builds (the edit-in-A, table-in-B case for every roll-up)."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -207,7 +209,7 @@ def test_empty_project_says_so(build: Build, tmp_path: Path) -> None:
         "No monitored metric",
         "No owners match",
         "No fallback chains",
-        "nothing is stale",
+        "No items yet",
     ):
         assert message in html, message
 
@@ -313,3 +315,80 @@ def test_parallel_rollups_equal_serial(build: Build, copy_root: Copy) -> None:
     parallel = build(copy_root("rollups", "parallel"), parallel=2)
     for docname in ("rollups", "filtered", "design"):
         assert page(parallel, docname) == page(serial, docname)
+
+
+def test_a_build_of_some_files_does_not_lose_a_rollup_update(build: Build, copy_root: Copy) -> None:
+    """`sphinx-build ... design.rst` writes only that page; the next full build must still
+    re-write the roll-ups."""
+    src = copy_root("rollups")
+    build(src)
+    design = src / "design.rst"
+    design.write_text(design.read_text().replace("Rank fast", "Rank faster"))
+    partial = SphinxTestApp("html", srcdir=src)
+    try:
+        partial.build(force_all=False, filenames=[str(design)])
+    finally:
+        partial.cleanup()
+    assert "Rank fast<" in page(partial, "rollups")  # not written by the partial build
+    app = build(src)
+    assert "Rank faster" in page(app, "rollups")
+
+
+def test_two_output_directories_sharing_one_environment(copy_root: Copy, tmp_path: Path) -> None:
+    """``sphinx-build -d DOCTREES``: what one output directory was written with says nothing
+    about another."""
+    src = copy_root("rollups")
+
+    def build_into(name: str) -> str:
+        out = tmp_path / name
+        command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(tmp_path / "dt")]
+        # Exit 1: test-rollups has error-level findings on purpose.
+        result = subprocess.run([*command, str(src), str(out)], capture_output=True, check=False)
+        assert result.returncode in (0, 1), result.stderr
+        return (out / "rollups.html").read_text(encoding="utf-8")
+
+    build_into("one")
+    build_into("two")
+    design = src / "design.rst"
+    design.write_text(design.read_text().replace("Rank fast", "Rank faster"))
+    assert "Rank faster" in build_into("two")
+    assert "Rank faster" in build_into("one")
+
+
+def test_moving_items_down_a_page_does_not_rewrite_rollups(build: Build, copy_root: Copy) -> None:
+    src = copy_root("rollups")
+    before = _mtimes(build(src))
+    design = src / "design.rst"
+    design.write_text(
+        design.read_text().replace("Design\n======\n", "Design\n======\n\nA new paragraph.\n")
+    )
+    after = _mtimes(build(src))
+    assert after["design.html"] != before["design.html"]
+    assert after["rollups.html"] == before["rollups.html"]
+
+
+def test_latex_uses_ascii_marks(build: Build, copy_root: Copy) -> None:
+    app = build(copy_root("rollups"), "latex")
+    tex = "".join(p.read_text(encoding="utf-8") for p in Path(app.outdir).glob("*.tex"))
+    assert "✗" not in tex and "✓" not in tex  # pdflatex has no glyph for them
+    assert "{[}!{]} no fallback" in tex  # "[!] no fallback", escaped for LaTeX
+
+
+def test_wrong_type_refs_and_option_forms(build: Build, tmp_path: Path) -> None:
+    src = tmp_path / "p"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
+    )
+    (src / "index.md").write_text(
+        "# Index\n\n"
+        "```{ml-requirement} Measured by a requirement\n:id: R1\n:metrics: R1, R1\n```\n\n"
+        "```{ml-requirement-index}\n:columns: -id, title, metrics\n```\n\n"
+        "```{ml-freshness-index}\nstale-only: true\n```\n"
+    )
+    app = build(src)
+    lines = warnings_of(app)
+    assert any(":columns: '-id'" in w and w.endswith("[mldesign.schema]") for w in lines)
+    assert not any("stale-only" in w for w in lines)
+    [table] = tables_of(page(app, "index"), "ml-requirement-index")
+    assert table[1] == ["Measured by a requirement", "R1 ✗ no metric"]  # once, not linked

@@ -117,21 +117,24 @@ class Renderer:
 
     # -- inline pieces ---------------------------------------------------------------------
 
-    def link(self, item_id: str, text: str | None = None) -> nodes.Node:
-        """A link to an item, shown as its ID; plain text when the ID names nothing."""
+    def link(
+        self, item_id: str, text: str | None = None, expected: str | None = None
+    ) -> nodes.Node:
+        """A link to an item, shown as its ID; plain text when the ID names nothing, or an
+        item of another type than ``expected`` (unknown-ref reports it)."""
         item = self.context.index.get(item_id)
         label = nodes.literal(text or item_id, text or item_id, classes=["ml-ref"])
-        if item is None:
+        if item is None or (expected is not None and item.type != expected):
             return nodes.inline("", "", label, classes=["ml-broken-ref"])
         anchor = item.anchor or item_id
         return make_refnode(self.builder, self.docname, item.docname, anchor, label, item.title)
 
-    def links(self, item_ids: Iterable[str]) -> list[nodes.Node]:
+    def links(self, item_ids: Iterable[str], expected: str | None = None) -> list[nodes.Node]:
         out: list[nodes.Node] = []
-        for index, item_id in enumerate(item_ids):
+        for index, item_id in enumerate(dict.fromkeys(item_ids)):  # each ID once
             if index:
                 out.append(nodes.Text(", "))
-            out.append(self.link(item_id))
+            out.append(self.link(item_id, expected=expected))
         return out
 
     def doc_link(self, docname: str) -> nodes.Node:
@@ -140,10 +143,14 @@ class Renderer:
         uri = self.builder.get_relative_uri(self.docname, docname)
         return nodes.reference("", text, internal=True, refuri=uri)
 
-    @staticmethod
-    def gap(text: str) -> nodes.Node:
+    @property
+    def marks(self) -> tuple[str, str]:
+        """(bad, good) markers; ASCII where the output may not have the glyphs (pdflatex)."""
+        return ("✗", "✓") if self.builder.format in ("html", "text") else ("[!]", "[ok]")
+
+    def gap(self, text: str) -> nodes.Node:
         """A missing piece, shown so it stands out (and reads as such in plain text)."""
-        return nodes.inline("", f"✗ {text}", classes=["ml-gap"])
+        return nodes.inline("", f"{self.marks[0]} {text}", classes=["ml-gap"])
 
     @staticmethod
     def ranked(value: Any, order: Sequence[Any]) -> nodes.Node:

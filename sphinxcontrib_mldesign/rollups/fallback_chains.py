@@ -98,7 +98,7 @@ def _status(renderer: Renderer, chain: Chain) -> tuple[list[nodes.Node], str]:
         ], "ml-chain-broken"
     kind = chain.terminal.values.get("kind", "?")
     if chain.safe:
-        return [nodes.Text(f"✓ ends safely in a {kind} tier")], "ml-chain-safe"
+        return [nodes.Text(f"{renderer.marks[1]} ends safely in a {kind} tier")], "ml-chain-safe"
     return [
         renderer.gap("unsafe end"),
         nodes.Text(f" the last tier is a {kind}, which can fail too"),

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from docutils import nodes
 
-from ..items import Item
+from ..items import OWNER, Item
 from ..rules.stale import staleness
 from .base import Cell, Renderer, RollupDirective
 
@@ -26,9 +26,13 @@ class FreshnessIndex(RollupDirective):
     }
 
     def check_option(self, name: str, values: list[str], problems: list[str]) -> bool:
-        # A flag: present (empty) means on.
-        if values:
-            problems.append(f"{self.name} :{name}: takes no value")
+        # A flag: present and empty means on; MyST authors write `stale-only: true`.
+        value = ",".join(values).strip().lower()
+        if value in ("", "true", "yes", "on"):
+            return True
+        if value in ("false", "no", "off"):
+            return False
+        problems.append(f"{self.name} :{name}: is a flag: give no value (or true/false)")
         return True
 
 
@@ -67,7 +71,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 nodes.Text(str(len(items))),
                 nodes.Text(git_date.isoformat() if git_date else "—"),
                 oldest,
-                renderer.links(owners) or nodes.Text("—"),
+                renderer.links(owners, OWNER.name) or nodes.Text("—"),
                 [renderer.gap("stale"), nodes.Text(": "), *renderer.links(str(i.id) for i in stale)]
                 if stale
                 else nodes.Text("fresh"),
@@ -75,6 +79,8 @@ def render(renderer: Renderer) -> list[nodes.Node]:
         )
         row_classes.append(["ml-derived"] if stale else [])
     if not rows:
+        if not by_doc:
+            return [renderer.empty("No items yet, so no document to show.")]
         return [renderer.empty("No document matches: nothing is stale.")]
     today = context.config.today_date().isoformat()
     intro = nodes.paragraph(

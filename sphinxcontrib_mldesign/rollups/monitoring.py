@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from docutils import nodes
 
-from ..items import FALLBACK, METRIC, REQUIREMENT, Item
+from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, Item
 from ..rules.coverage import is_active_requirement, is_monitored
 from .base import Renderer, RollupDirective, matches
 
@@ -71,8 +71,8 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
                 renderer.text(values.get("crit")),
                 renderer.text(values.get("window")),
                 renderer.text(values.get("severity")),
-                renderer.links(values.get("owner") or []) or renderer.gap("no owner"),
-                renderer.links(triggers.get(str(metric.id), [])) or nodes.Text("—"),
+                renderer.links(values.get("owner") or [], OWNER.name) or renderer.gap("no owner"),
+                renderer.links(triggers.get(str(metric.id), []), FALLBACK.name) or nodes.Text("—"),
             ]
         )
     headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit", "Window", "Severity",

@@ -46,7 +46,8 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 renderer.links(items) or nodes.Text("—"),
                 nodes.Text(str(len(items))),
                 renderer.text(values.get("areas")),
-                renderer.links(values.get("backups") or []) or renderer.gap("no backup"),
+                renderer.links(values.get("backups") or [], OWNER.name)
+                or renderer.gap("no backup"),
             ]
         )
     out: list[nodes.Node] = [

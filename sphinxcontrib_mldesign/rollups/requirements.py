@@ -28,6 +28,13 @@ COLUMNS = (
     "reviewed", "document",
 )  # fmt: skip
 DEFAULT_COLUMNS = ("id", "title", "priority", "status", "target", "metrics", "fallbacks", "owner")
+_REF_TYPES = {
+    "metrics": "ml-metric",
+    "fallbacks": "ml-fallback",
+    "risks": "ml-risk",
+    "depends": "ml-requirement",
+    "owner": "ml-owner",
+}
 HEADERS = {"id": "ID", "title": "Requirement", "owner": "Owner", "reviewed": "Reviewed"}
 _REFS = {"metrics", "fallbacks", "risks", "depends", "owner"}
 
@@ -51,14 +58,15 @@ class RequirementIndex(RollupDirective):
     }
 
     def check_option(self, name: str, values: list[str], problems: list[str]) -> Any:
-        names = [value.lstrip("-") for value in values]
+        # Only :sort: takes a leading "-" (descending).
+        names = [value.removeprefix("-") if name == "sort" else value for value in values]
         bad = [value for value in names if value not in COLUMNS]
         if bad or (name == "sort" and len(values) > 1):
             problems.append(
                 f"{self.name} :{name}: {', '.join(map(repr, bad or values))} — "
                 + ("give one column" if not bad else f"columns are: {', '.join(COLUMNS)}")
             )
-            return [] if name == "sort" else [v for v in values if v not in bad]
+            return [] if name == "sort" else [v for v in names if v not in bad]
         return values
 
 
@@ -116,15 +124,32 @@ def _cell(renderer: Renderer, item: Item, column: str) -> nodes.Node | list[node
     active = is_active_requirement(item)
     if column in _REFS:
         refs = values.get(column) or []
-        if refs:
-            return renderer.links(refs)
-        if active and column == "metrics":
-            return renderer.gap("no metric")
-        if active and column == "owner":
-            return renderer.gap("no owner")
-        if active and column == "fallbacks" and values.get("inference"):
-            return renderer.gap("no fallback")
-        return nodes.Text("—")
+        expected = _REF_TYPES[column]
+        shown = renderer.links(refs, expected)
+        if any(_is_a(renderer, ref, expected) for ref in refs):
+            return shown
+        # None names a real item of the right type (unknown-ref reports the bad ones).
+        gap = _gap_for(item, column, active)
+        if gap:
+            return [*shown, nodes.Text(" ") if shown else nodes.Text(""), renderer.gap(gap)]
+        return shown or nodes.Text("—")
     if column in ("priority", "status", "kind", "scope"):
         return renderer.ranked(values.get(column), _orders()[column])
     return renderer.text(values.get(column))
+
+
+def _gap_for(item: Item, column: str, active: bool) -> str | None:
+    if not active:
+        return None
+    if column == "metrics":
+        return "no metric"
+    if column == "owner":
+        return "no owner"
+    if column == "fallbacks" and item.values.get("inference"):
+        return "no fallback"
+    return None
+
+
+def _is_a(renderer: Renderer, item_id: str, type_name: str) -> bool:
+    item = renderer.context.index.get(item_id)
+    return item is not None and item.type == type_name

@@ -9,7 +9,7 @@ from typing import ClassVar
 from docutils import nodes
 
 from ..directives.risk import LEVEL_SCORES
-from ..items import REQUIREMENT, RISK, Item
+from ..items import FALLBACK, OWNER, REQUIREMENT, RISK, Item, as_list
 from ..rules.coverage import is_active_requirement
 from ..rules.stale import staleness
 from .base import Renderer, RollupDirective, matches
@@ -73,7 +73,11 @@ def derived_risks(renderer: Renderer) -> list[DerivedRisk]:
             )
     for item in context.of_type(REQUIREMENT.name):
         values = item.values
-        if values.get("inference") and is_active_requirement(item) and not values.get("fallbacks"):
+        has_fallback = any(
+            (fallback := context.index.get(ref)) is not None and fallback.type == FALLBACK.name
+            for ref in as_list(values.get("fallbacks"))
+        )
+        if values.get("inference") and is_active_requirement(item) and not has_fallback:
             found.append(
                 DerivedRisk(
                     "no fallback",
@@ -161,7 +165,7 @@ def _register(renderer: Renderer, risks: list[Item]) -> nodes.table:
                 else nodes.Text("—"),
                 renderer.text(values.get("status")),
                 renderer.links(values.get("mitigations") or []) or renderer.gap("none"),
-                renderer.links(values.get("owner") or []) or renderer.gap("no owner"),
+                renderer.links(values.get("owner") or [], OWNER.name) or renderer.gap("no owner"),
             ]
         )
         row_classes.append([f"ml-score-{score_band(score)}"] if isinstance(score, int) else [])

@@ -127,8 +127,11 @@ class Context:
         holding a roll-up is re-written; when it does not, none is."""
         files = sorted({self.source_of(item) for item in self.items})
         state = {
-            "items": [{**item.export(), "anchor": item.anchor} for item in self.items],
-            "violations": [violation.to_json() for violation in self.domain.violations],
+            # Line numbers and violations are not shown in roll-ups: an edit that only
+            # moves items down a page does not re-write them. Their order is kept.
+            "items": [
+                {**item.export(), "lineno": None, "anchor": item.anchor} for item in self.items
+            ],
             "git": {file: str(self.git_dates.get(file)) for file in files},
             "titles": {
                 docname: self.env.titles[docname].astext() if docname in self.env.titles else ""
