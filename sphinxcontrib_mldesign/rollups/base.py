@@ -9,7 +9,7 @@ roll-up is never older than the items it shows, and no doctree is ever re-scanne
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -83,10 +83,11 @@ class RollupDirective(SphinxDirective):
         """Validate a non-filter option (``:columns:``, ``:sort:``)."""
         return values
 
-    @classmethod
-    def make_option_spec(cls) -> dict[str, Callable[[str], Any]]:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Options are the filters plus the extras; values are validated in run().
         names = [*cls.filters, *cls.extra_options]
-        return dict.fromkeys(names, directives.unchanged)
+        cls.option_spec = dict.fromkeys(names, directives.unchanged)
 
 
 def matches(item: Item, filters: dict[str, tuple[str, str]], options: dict[str, Any]) -> bool:

@@ -27,9 +27,6 @@ class FallbackChains(RollupDirective):
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 
 
-FallbackChains.option_spec = FallbackChains.make_option_spec()
-
-
 def render(renderer: Renderer) -> list[nodes.Node]:
     chains = [
         chain

@@ -36,9 +36,6 @@ class FreshnessIndex(RollupDirective):
         return True
 
 
-FreshnessIndex.option_spec = FreshnessIndex.make_option_spec()
-
-
 def render(renderer: Renderer) -> list[nodes.Node]:
     context = renderer.context
     by_doc: dict[str, list[Item]] = {}

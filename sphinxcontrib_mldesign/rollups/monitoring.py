@@ -28,9 +28,6 @@ class MonitoringIndex(RollupDirective):
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 
 
-MonitoringIndex.option_spec = MonitoringIndex.make_option_spec()
-
-
 def render(renderer: Renderer) -> list[nodes.Node]:
     context = renderer.context
     triggers: dict[str, list[str]] = {}  # metric -> fallbacks it switches to

@@ -22,9 +22,6 @@ class OwnershipIndex(RollupDirective):
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 
 
-OwnershipIndex.option_spec = OwnershipIndex.make_option_spec()
-
-
 def render(renderer: Renderer) -> list[nodes.Node]:
     context = renderer.context
     owners = [o for o in context.of_type(OWNER.name) if matches(o, FILTERS, renderer.options)]

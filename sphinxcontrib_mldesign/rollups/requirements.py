@@ -70,9 +70,6 @@ class RequirementIndex(RollupDirective):
         return values
 
 
-RequirementIndex.option_spec = RequirementIndex.make_option_spec()
-
-
 def render(renderer: Renderer) -> list[nodes.Node]:
     options = renderer.options
     items = [item for item in renderer.context.of_type(REQ) if matches(item, FILTERS, options)]

@@ -33,9 +33,6 @@ class RiskIndex(RollupDirective):
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 
 
-RiskIndex.option_spec = RiskIndex.make_option_spec()
-
-
 def score_band(score: int) -> str:
     """low (1-4), medium (5-9), high (10-16), critical (20-25)."""
     if score >= 20:
