@@ -40,9 +40,9 @@ docs-check: $(STAMP)
 compat: $(STAMP)
 	@for v in $(COMPAT_SPHINX); do \
 	  venv=.venv-sphinx$$v; \
-	  if [ ! -f $$venv/.installed ] || [ pyproject.toml -nt $$venv/.installed ]; then \
+	  if [ ! -f $$venv/.installed ] || [ pyproject.toml -nt $$venv/.installed ] || [ Makefile -nt $$venv/.installed ]; then \
 	    $(PYTHON) -m venv $$venv && \
-	    $$venv/bin/python -m pip install --quiet "sphinx~=$$v.0" myst-parser pytest -e . && \
+	    $$venv/bin/python -m pip install --quiet "sphinx~=$$v.0" myst-parser pydata-sphinx-theme pytest -e . && \
 	    touch $$venv/.installed || exit 1; \
 	  fi; \
 	  echo "== pytest on Sphinx $$($$venv/bin/python -c 'import sphinx; print(sphinx.__version__)')"; \

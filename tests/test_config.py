@@ -32,19 +32,25 @@ from helpers import export_of, warnings_of
     ],
 )
 def test_bad_config_is_a_clear_config_error(
-    overrides: dict[str, Any], message: str, make_app: Callable[..., SphinxTestApp], rootdir: Path
+    overrides: dict[str, Any],
+    message: str,
+    make_app: Callable[..., SphinxTestApp],
+    copy_root: Callable[..., Path],
 ) -> None:
     with pytest.raises(ConfigError, match=message):
-        make_app("html", srcdir=rootdir / "test-basic", confoverrides=overrides)
+        make_app("html", srcdir=copy_root("basic"), confoverrides=overrides)
 
 
 @pytest.mark.parametrize(("value", "expected"), [("2026-03-04", "2026-03-04"), (None, None)])
 def test_today_accepts_string_or_none(
-    value: str | None, expected: str | None, make_app: Callable[..., SphinxTestApp], rootdir: Path
+    value: str | None,
+    expected: str | None,
+    make_app: Callable[..., SphinxTestApp],
+    copy_root: Callable[..., Path],
 ) -> None:
     from sphinxcontrib_mldesign.config import get_config
 
-    app = make_app("html", srcdir=rootdir / "test-basic", confoverrides={"mldesign_today": value})
+    app = make_app("html", srcdir=copy_root("basic"), confoverrides={"mldesign_today": value})
     today = get_config(app).today
     assert (today.isoformat() if today else None) == expected
 

@@ -115,11 +115,11 @@ def test_extension_that_cannot_work_is_a_config_error(
     extension: dict[str, object],
     message: str,
     make_app: Callable[..., SphinxTestApp],
-    rootdir: Path,
+    copy_root: Callable[..., Path],
 ) -> None:
     overrides = {"mldesign_schema_extensions": {"ml-requirement": extension}}
     with pytest.raises(ConfigError, match=message):
-        make_app("html", srcdir=rootdir / "test-basic", confoverrides=overrides)
+        make_app("html", srcdir=copy_root("basic"), confoverrides=overrides)
 
 
 def test_violations_sort_when_only_the_item_differs() -> None:

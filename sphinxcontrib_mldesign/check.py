@@ -1,0 +1,129 @@
+"""``mldesign check``: build with the ``mldesign`` builder in a temporary directory and
+report the violations — as a table, as JSON, or as GitHub workflow annotations."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.errors import SphinxError
+from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+from .cli import UsageError
+from .export import EXPORT_FILENAME
+
+
+def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
+    if not sourcedir.is_dir():
+        raise UsageError(f"{sourcedir}: no such directory")
+    if not (sourcedir / "conf.py").is_file():
+        raise UsageError(f"{sourcedir}: no conf.py here (give the directory holding conf.py)")
+    overrides = {}
+    for define in defines:
+        name, sep, value = define.partition("=")
+        if not sep or not name:
+            raise UsageError(f"-D {define!r}: expected NAME=VALUE")
+        overrides[name] = value
+    export, paths, other_warnings = _build(sourcedir, overrides)
+    violations: list[dict[str, Any]] = export["violations"]
+    for line in other_warnings:  # docutils errors and the like: not ours, but worth seeing
+        print(line, file=sys.stderr)
+    if fmt == "json":
+        print(json.dumps(violations, indent=2, sort_keys=True, ensure_ascii=False))
+    elif fmt == "github":
+        for violation in violations:
+            print(_annotation(violation, paths))
+    else:
+        print(_table(violations, paths), end="")
+    errors = sum(v["severity"] == "error" for v in violations)
+    warnings = len(violations) - errors
+    summary = (
+        f"mldesign: {len(export['items'])} items, {errors} error(s), {warnings} warning(s)"
+        + (" — failing" if errors else "")
+    )
+    print(summary, file=sys.stderr if fmt == "json" else sys.stdout)
+    return 1 if errors else 0
+
+
+def _build(
+    sourcedir: Path, overrides: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    warning_stream = io.StringIO()
+    with tempfile.TemporaryDirectory(prefix="mldesign-check-") as tmp:
+        out = Path(tmp) / "out"
+        try:
+            with patch_docutils(sourcedir), docutils_namespace():
+                app = Sphinx(
+                    str(sourcedir), str(sourcedir), str(out), str(Path(tmp) / "doctrees"),
+                    "mldesign", confoverrides=overrides, status=None,
+                    warning=warning_stream, freshenv=True,
+                )  # fmt: skip
+                app.build()
+        except SphinxError as err:
+            if "mldesign" in str(err) and "not registered" in str(err):
+                raise UsageError(
+                    f"{sourcedir}/conf.py does not enable sphinxcontrib_mldesign "
+                    "(add it to extensions)"
+                ) from None
+            raise UsageError(f"Sphinx could not build {sourcedir}: {err}") from None
+        export: dict[str, Any] = json.loads((out / EXPORT_FILENAME).read_text(encoding="utf-8"))
+        cwd = Path.cwd()
+        paths = {
+            docname: _relative(Path(app.env.doc2path(docname)), cwd)
+            for docname in app.env.found_docs
+        }
+    others = [
+        line
+        for line in warning_stream.getvalue().splitlines()
+        if line.strip() and "[mldesign." not in line
+    ]
+    return export, paths, others
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return os.path.relpath(path, base)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _table(violations: list[dict[str, Any]], paths: dict[str, str]) -> str:
+    if not violations:
+        return ""
+    by_file: dict[str, list[dict[str, Any]]] = {}
+    for violation in violations:
+        by_file.setdefault(paths.get(violation["docname"], violation["docname"]), []).append(
+            violation
+        )
+    lines = []
+    for path, found in by_file.items():
+        lines.append(path)
+        for v in found:
+            lines.append(f"  {v['lineno']:>5}  {v['severity']:<7}  {v['rule']:<26}  {v['message']}")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _annotation(violation: dict[str, Any], paths: dict[str, str]) -> str:
+    level = "error" if violation["severity"] == "error" else "warning"
+    path = paths.get(violation["docname"], violation["docname"])
+    title = f"mldesign.{violation['rule']}"
+    message = _escape(violation["message"])
+    return (
+        f"::{level} file={_escape(path, True)},line={violation['lineno']},title={title}::{message}"
+    )
+
+
+def _escape(text: str, prop: bool = False) -> str:
+    """GitHub workflow-command escaping (%, CR, LF; also : and , in properties)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text

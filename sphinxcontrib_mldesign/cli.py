@@ -1,0 +1,138 @@
+"""The ``mldesign`` command: ``init``, ``check`` and ``diff``.
+
+Exit codes: 0 success; 1 ``check`` found a violation of severity error; 2 usage error
+(missing directory, no ``conf.py``, unreadable or non-export JSON), with a clear message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .scaffold import ScaffoldError, write_scaffold
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user: reported in one line, exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mldesign",
+        description="Work with ML system design docs written with sphinxcontrib-mldesign.",
+        epilog="Run 'mldesign <command> --help' for a command's options and examples.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="command", required=True)
+    raw = argparse.RawDescriptionHelpFormatter
+
+    init = commands.add_parser(
+        "init",
+        help="start a design doc that already builds",
+        formatter_class=raw,
+        description="Write a complete design-doc project: conf.py, one page per chapter of an "
+        "ML system design doc with guiding questions and example items, a roll-up page, "
+        ".readthedocs.yaml, requirements.txt and a Makefile.",
+        epilog="examples:\n  mldesign init docs/design\n"
+        "  mldesign init design --format md --project 'Search ranking'\n",
+    )
+    init.add_argument("directory", type=Path, help="where to write (created if missing)")
+    init.add_argument("--format", choices=("rst", "md"), default="rst",
+                      help="reStructuredText (default) or Markdown with MyST")  # fmt: skip
+    init.add_argument("--project", default=None, help="project name (default: the directory's)")
+    init.add_argument("--force", action="store_true", help="write into a non-empty directory")
+
+    check = commands.add_parser(
+        "check",
+        help="check a design doc and report its violations (CI gate)",
+        formatter_class=raw,
+        description="Build SOURCEDIR with the mldesign builder in a temporary directory and "
+        "print every violation. Exit 1 when any has severity error, else 0.",
+        epilog="examples:\n  mldesign check docs\n  mldesign check docs --format github\n"
+        "  mldesign check docs --format json > violations.json\n"
+        "  mldesign check docs -D mldesign_rules.stale=error\n",
+    )
+    check.add_argument("sourcedir", type=Path, help="the directory holding conf.py")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="text (default), json (the export's violations), or github "
+                       "(workflow annotations)")  # fmt: skip
+    check.add_argument("-D", dest="define", action="append", default=[], metavar="NAME=VALUE",
+                       help="override a conf.py value, as sphinx-build -D")  # fmt: skip
+
+    diff = commands.add_parser(
+        "diff",
+        help="compare two exports (mldesign.json) for a review",
+        formatter_class=raw,
+        description="Items added, removed and changed field by field, and violations "
+        "introduced or resolved, between two exports.",
+        epilog="examples:\n  mldesign diff main/mldesign.json pr/mldesign.json\n"
+        "  mldesign diff old.json new.json --format md > comment.md\n",
+    )
+    diff.add_argument("old", type=Path, help="the export before the change")
+    diff.add_argument("new", type=Path, help="the export after the change")
+    diff.add_argument("--format", choices=("text", "md", "json"), default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            return _init(args)
+        code: int
+        if args.command == "check":
+            from .check import run_check
+
+            code = run_check(args.sourcedir, args.format, args.define)
+        else:
+            from .diff import run_diff
+
+            code = run_diff(args.old, args.new, args.format)
+        return code
+    except UsageError as err:
+        print(f"mldesign {args.command}: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:  # `mldesign check docs | head`: the reader left; not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    target: Path = args.directory
+    project = args.project or target.resolve().name.replace("-", " ").replace("_", " ").title()
+    try:
+        written = write_scaffold(target, project, args.format, args.force, _today())
+    except ScaffoldError as err:
+        raise UsageError(str(err)) from None
+    print(f"Wrote {len(written)} files to {target}/ ({args.format}).")
+    print(f"Build it:  sphinx-build -W -b html {target} {target}/_build/html")
+    print(f"Check it:  mldesign check {target}")
+    return 0
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"{path}: cannot read it ({err})") from None
+    except json.JSONDecodeError as err:
+        raise UsageError(f"{path}: not valid JSON ({err})") from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""``mldesign diff``: what changed between two exports, for a pull-request review."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from .cli import UsageError, load_json
+from .export import export_schema
+
+#: Keys that say where an item is, not what it says: a moved item has not changed.
+_PLACE = {"docname", "lineno"}
+
+
+def run_diff(old_path: Path, new_path: Path, fmt: str) -> int:
+    old, new = _load_export(old_path), _load_export(new_path)
+    changes = compare(old, new)
+    if fmt == "json":
+        print(json.dumps(changes, indent=2, sort_keys=True, ensure_ascii=False))
+    elif fmt == "md":
+        print(_markdown(changes), end="")
+    else:
+        print(_text(changes), end="")
+    return 0
+
+
+def _load_export(path: Path) -> dict[str, Any]:
+    data = load_json(path)
+    try:
+        jsonschema.validate(data, export_schema())
+    except jsonschema.ValidationError as err:
+        where = "/".join(map(str, err.absolute_path)) or "top level"
+        raise UsageError(f"{path}: not an mldesign export ({where}: {err.message})") from None
+    exported: dict[str, Any] = data
+    return exported
+
+
+def _violation_key(violation: dict[str, Any]) -> tuple[str, str, str]:
+    # Line numbers shift with every edit; a violation is the same if rule, item and text are.
+    return (violation["rule"], violation["item"] or violation["docname"], violation["message"])
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    old_items, new_items = old["items"], new["items"]
+    changed = {}
+    for item_id in sorted(old_items.keys() & new_items.keys()):
+        before, after = old_items[item_id], new_items[item_id]
+        fields = {
+            key: {"old": before.get(key), "new": after.get(key)}
+            for key in sorted((before.keys() | after.keys()) - _PLACE)
+            if before.get(key) != after.get(key)
+        }
+        if fields:
+            changed[item_id] = fields
+    old_violations = {_violation_key(v): v for v in old["violations"]}
+    new_violations = {_violation_key(v): v for v in new["violations"]}
+    return {
+        "added": [new_items[i] for i in sorted(new_items.keys() - old_items.keys())],
+        "removed": [old_items[i] for i in sorted(old_items.keys() - new_items.keys())],
+        "changed": changed,
+        "violations_introduced": [
+            new_violations[k] for k in sorted(new_violations.keys() - old_violations.keys())
+        ],
+        "violations_resolved": [
+            old_violations[k] for k in sorted(old_violations.keys() - new_violations.keys())
+        ],
+    }
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(unset)"
+    if isinstance(value, dict) and "text" in value:
+        return str(value["text"])
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "(none)"
+    return str(value)
+
+
+def _summary(changes: dict[str, Any]) -> str:
+    return (
+        f"{len(changes['added'])} added, {len(changes['removed'])} removed, "
+        f"{len(changes['changed'])} changed; {len(changes['violations_introduced'])} violation(s) "
+        f"introduced, {len(changes['violations_resolved'])} resolved"
+    )
+
+
+def _text(changes: dict[str, Any]) -> str:
+    lines = []
+    for item in changes["added"]:
+        lines.append(f"+ {item['id']} ({item['type']}): {item['title']}")
+    for item in changes["removed"]:
+        lines.append(f"- {item['id']} ({item['type']}): {item['title']}")
+    for item_id, fields in changes["changed"].items():
+        lines.append(f"~ {item_id}")
+        for key, values in fields.items():
+            lines.append(f"    {key}: {_show(values['old'])} -> {_show(values['new'])}")
+    for v in changes["violations_introduced"]:
+        lines.append(
+            f"! new {v['severity']} [{v['rule']}] {v['item'] or v['docname']}: {v['message']}"
+        )
+    for v in changes["violations_resolved"]:
+        lines.append(f"✓ resolved [{v['rule']}] {v['item'] or v['docname']}: {v['message']}")
+    lines.append(_summary(changes))
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: Any) -> str:
+    return _show(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(changes: dict[str, Any]) -> str:
+    out = ["### Design doc changes", "", _summary(changes) + ".", ""]
+    if changes["added"] or changes["removed"]:
+        out += ["| | ID | Type | Title |", "|---|---|---|---|"]
+        out += [
+            f"| added | `{i['id']}` | {i['type']} | {_cell(i['title'])} |" for i in changes["added"]
+        ]
+        out += [
+            f"| removed | `{i['id']}` | {i['type']} | {_cell(i['title'])} |"
+            for i in changes["removed"]
+        ]
+        out.append("")
+    if changes["changed"]:
+        out += ["| ID | Field | Before | After |", "|---|---|---|---|"]
+        for item_id, fields in changes["changed"].items():
+            for key, values in fields.items():
+                out.append(
+                    f"| `{item_id}` | {key} | {_cell(values['old'])} | {_cell(values['new'])} |"
+                )
+        out.append("")
+    if changes["violations_introduced"] or changes["violations_resolved"]:
+        out += ["| | Severity | Rule | Item | Message |", "|---|---|---|---|---|"]
+        for label, key in (("new", "violations_introduced"), ("resolved", "violations_resolved")):
+            for v in changes[key]:
+                out.append(
+                    f"| {label} | {v['severity']} | `{v['rule']}` | `{v['item'] or v['docname']}` "
+                    f"| {_cell(v['message'])} |"
+                )
+        out.append("")
+    return "\n".join(out)

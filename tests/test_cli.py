@@ -1,0 +1,218 @@
+"""The ``mldesign`` console script, called as a user would: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import sphinxcontrib_mldesign
+
+MLDESIGN = Path(sys.executable).parent / "mldesign"
+Copy = Callable[..., Path]
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(MLDESIGN), *map(str, args)], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def sphinx_build(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sphinx", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"mldesign {sphinxcontrib_mldesign.__version__}"
+    assert run("--help").returncode == 0
+    for command in ("init", "check", "diff"):
+        result = run(command, "--help")
+        assert result.returncode == 0
+        assert "examples:" in result.stdout and f"mldesign {command}" in result.stdout
+    assert run().returncode == 2  # no command: usage error
+
+
+# -- init ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["rst", "md"])
+def test_init_writes_a_project_that_builds_with_W(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / "design-doc"
+    result = run("init", target, "--format", fmt, "--project", "Search ranking")
+    assert result.returncode == 0, result.stderr
+    suffix = ".md" if fmt == "md" else ".rst"
+    for name in ("conf.py", "Makefile", ".readthedocs.yaml", "requirements.txt",
+                 f"index{suffix}", f"rollups{suffix}", f"requirements{suffix}",
+                 f"serving{suffix}", f"ownership{suffix}", f"security{suffix}"):  # fmt: skip
+        assert (target / name).is_file(), name
+    assert "'Search ranking'" in (target / "conf.py").read_text()
+    assert ("myst_parser" in (target / "conf.py").read_text()) == (fmt == "md")
+    built = sphinx_build("-W", "--keep-going", "-b", "html", target, tmp_path / "html")
+    assert built.returncode == 0, built.stderr
+    assert "Roll-ups" in (tmp_path / "html" / "rollups.html").read_text(encoding="utf-8")
+    checked = run("check", target)
+    assert checked.returncode == 0 and "0 error(s), 0 warning(s)" in checked.stdout
+
+
+def test_both_init_formats_export_the_same_items(tmp_path: Path) -> None:
+    exports = {}
+    for fmt in ("rst", "md"):
+        run("init", tmp_path / fmt, "--format", fmt, "--project", "Same")
+        sphinx_build("-b", "mldesign", tmp_path / fmt, tmp_path / f"out-{fmt}")
+        data = json.loads((tmp_path / f"out-{fmt}" / "mldesign.json").read_text())
+        exports[fmt] = {
+            item_id: {k: v for k, v in item.items() if k != "lineno"}
+            for item_id, item in data["items"].items()
+        }
+    assert exports["rst"] == exports["md"] and len(exports["rst"]) >= 15
+
+
+def test_init_refuses_a_non_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run("init", tmp_path)
+    assert result.returncode == 2
+    assert "is not empty; use --force" in result.stderr
+    assert not (tmp_path / "conf.py").exists()
+    assert run("init", tmp_path, "--force").returncode == 0
+    assert (tmp_path / "conf.py").is_file() and (tmp_path / "notes.txt").read_text() == "mine"
+
+
+# -- check --------------------------------------------------------------------------------
+
+
+def test_check_text_groups_by_file_and_fails_on_errors(copy_root: Copy) -> None:
+    src = copy_root("broken")
+    result = run("check", src, cwd=src.parent)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == "broken/index.rst"
+    assert "broken/rules.rst" in lines and "broken/other.rst" in lines
+    assert any("9  error    schema" in line and "unknown option :colour:" in line for line in lines)
+    assert lines[-1] == "mldesign: 22 items, 19 error(s), 16 warning(s) — failing"
+
+
+def test_check_json_is_the_exports_violations(copy_root: Copy, tmp_path: Path) -> None:
+    src = copy_root("broken")
+    result = run("check", src, "--format", "json")
+    assert result.returncode == 1
+    sphinx_build("-b", "mldesign", src, tmp_path / "out")
+    export = json.loads((tmp_path / "out" / "mldesign.json").read_text())
+    assert json.loads(result.stdout) == export["violations"]
+    assert "19 error(s)" in result.stderr  # the summary stays off stdout
+
+
+def test_check_github_annotations(copy_root: Copy) -> None:
+    src = copy_root("broken")
+    result = run("check", src, "--format", "github", cwd=src.parent)
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    assert len(annotations) == 35
+    assert annotations[0] == (
+        "::warning file=broken/index.rst,line=9,title=mldesign.missing-owner::"
+        "requirement 'REQ-1' has no :owner:"
+    )
+    assert sum(line.startswith("::error ") for line in annotations) == 19
+    assert result.returncode == 1
+
+
+def test_check_clean_project_and_overrides(copy_root: Copy) -> None:
+    src = copy_root("basic")
+    clean = run("check", src)
+    assert clean.returncode == 0 and "0 error(s), 0 warning(s)" in clean.stdout
+    stricter = run(
+        "check", src, "-D", "mldesign_min_bus_factor=3", "-D", "mldesign_rules.bus-factor=error"
+    )
+    assert stricter.returncode == 1
+    assert "bus-factor" in stricter.stdout
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda root: root / "missing", "no such directory"),
+        (lambda root: root, "no conf.py here"),
+    ],
+)
+def test_check_usage_errors(setup: Callable[[Path], Path], message: str, tmp_path: Path) -> None:
+    result = run("check", setup(tmp_path))
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_without_the_extension_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "conf.py").write_text("extensions = []\n")
+    (tmp_path / "index.rst").write_text("Hi\n==\n")
+    result = run("check", tmp_path)
+    assert result.returncode == 2 and "does not enable sphinxcontrib_mldesign" in result.stderr
+
+
+# -- diff ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_exports(tmp_path: Path) -> tuple[Path, Path]:
+    src = tmp_path / "doc"
+    run("init", src)
+    sphinx_build("-b", "mldesign", src, tmp_path / "old")
+    requirements = src / "requirements.rst"
+    text = requirements.read_text()
+    text = text.replace(":target: p99 <= 200 ms", ":target: p99 <= 150 ms", 1)
+    text = text.replace("   :metrics: MET-PII\n", "")
+    text += "\n.. ml-requirement:: A new requirement\n   :id: REQ-NEW\n   :owner: owner.lead\n"
+    requirements.write_text(text)
+    cost = src / "cost.rst"
+    cost.write_text(
+        cost.read_text().split(".. ml-requirement::")[0]
+        + cost.read_text().split("   :owner: owner.lead\n", 1)[1]
+    )
+    sphinx_build("-b", "mldesign", src, tmp_path / "new")
+    return tmp_path / "old" / "mldesign.json", tmp_path / "new" / "mldesign.json"
+
+
+def test_diff_json(two_exports: tuple[Path, Path]) -> None:
+    old, new = two_exports
+    result = run("diff", old, new, "--format", "json")
+    assert result.returncode == 0
+    changes = json.loads(result.stdout)
+    assert [item["id"] for item in changes["added"]] == ["REQ-NEW"]
+    assert [item["id"] for item in changes["removed"]] == ["REQ-COST"]
+    assert changes["changed"]["REQ-LATENCY"]["target"]["new"]["text"] == "p99 <= 150 ms"
+    assert changes["changed"]["REQ-PRIVACY"] == {"metrics": {"old": ["MET-PII"], "new": None}}
+    assert {(v["rule"], v["item"]) for v in changes["violations_introduced"]} == {
+        ("must-needs-metric", "REQ-PRIVACY")
+    }
+    assert changes["violations_resolved"] == []
+
+
+def test_diff_text_and_markdown(two_exports: tuple[Path, Path]) -> None:
+    old, new = two_exports
+    text = run("diff", old, new).stdout
+    assert "+ REQ-NEW (ml-requirement): A new requirement" in text
+    assert "- REQ-COST (ml-requirement): Stay within the serving budget" in text
+    assert "    target: p99 <= 200 ms -> p99 <= 150 ms" in text
+    assert text.splitlines()[-1].startswith("1 added, 1 removed,")
+    md = run("diff", old, new, "--format", "md").stdout
+    assert md.startswith("### Design doc changes")
+    assert "| `REQ-LATENCY` | target | p99 <= 200 ms | p99 <= 150 ms |" in md
+    assert "| new | warning | `must-needs-metric` | `REQ-PRIVACY` |" in md
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        ("{not json", "not valid JSON"),
+        ('{"items": []}', "not an mldesign export"),
+    ],
+)
+def test_diff_bad_input(content: str | None, message: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    if content is not None:
+        bad.write_text(content)
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"version": 1, "project": "x", "items": {}, "violations": []}))
+    result = run("diff", bad, good)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
