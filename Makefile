@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest compat docs-check bench browser clean
+.PHONY: demo serve test lint typecheck pytest compat docs-check bench browser clean
 
 # Older Sphinx lines the spec supports; the main .venv has the newest.
 COMPAT_SPHINX := 7.4 8.2
@@ -21,6 +21,10 @@ demo: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 	@echo
 	@echo "The example design doc is built: open $(CURDIR)/docs/_build/html/index.html"
+
+# The docs with live reload while you edit them (http://127.0.0.1:8000).
+serve: $(STAMP)
+	$(BIN)/sphinx-autobuild docs docs/_build/serve --watch sphinxcontrib_mldesign
 
 lint: $(STAMP)
 	$(BIN)/ruff check sphinxcontrib_mldesign tests benchmarks docs/conf.py docs/_ext
@@ -42,7 +46,7 @@ compat: $(STAMP)
 	  venv=.venv-sphinx$$v; \
 	  if [ ! -f $$venv/.installed ] || [ pyproject.toml -nt $$venv/.installed ] || [ Makefile -nt $$venv/.installed ]; then \
 	    $(PYTHON) -m venv $$venv && \
-	    $$venv/bin/python -m pip install --quiet "sphinx~=$$v.0" myst-parser pydata-sphinx-theme pytest -e . && \
+	    $$venv/bin/python -m pip install --quiet "sphinx~=$$v.0" myst-parser pydata-sphinx-theme sphinx-design pytest -e . && \
 	    touch $$venv/.installed || exit 1; \
 	  fi; \
 	  echo "== pytest on Sphinx $$($$venv/bin/python -c 'import sphinx; print(sphinx.__version__)')"; \

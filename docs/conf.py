@@ -17,6 +17,7 @@ copyright = "2026, the sphinxcontrib-mldesign developers"
 extensions = [
     "sphinxcontrib_mldesign",
     "myst_parser",
+    "sphinx_design",  # the RST / MyST tabs of the tutorial
     "mldesign_docs",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

@@ -24,7 +24,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-updated", outputs.on_env_get_updated)
     app.connect("doctree-resolved", outputs.on_doctree_resolved)
     app.connect("build-finished", outputs.on_build_finished)
-    app.connect("missing-reference", domain.on_missing_reference)
+    # After intersphinx (priority 500), which resolves references to other projects.
+    app.connect("missing-reference", domain.on_missing_reference, priority=900)
     app.add_post_transform(html.ItemPermalinks)
     app.add_post_transform(html.BracketBadges)
     app.connect("builder-inited", html.add_static)

@@ -23,18 +23,40 @@ EXTENSIBLE_TYPES = ("ml-requirement", "ml-metric", "ml-fallback", "ml-owner", "m
 class MLDesignConfig:
     """Every ``mldesign_*`` value, after validation."""
 
-    short_names: bool = True
-    """Register ``metric``, ``fallback`` and ``owner`` besides their ``ml-`` aliases."""
-    rules: dict[str, Setting] = field(default_factory=dict)
-    """Per-rule severity override: ``"error"``, ``"warning"`` or ``"off"``."""
-    schema_extensions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """JSON Schema fragments merged into an item type's schema."""
-    min_bus_factor: int = 2
-    """Areas with fewer distinct owners (plus backups) than this are flagged."""
-    review_every: str = "180d"
-    """Items not reviewed within this duration are stale."""
-    today: dt.date | None = None
-    """The date staleness is measured against (else ``SOURCE_DATE_EPOCH``, else the clock)."""
+    short_names: bool = field(
+        default=True,
+        metadata={"rebuild": "env",
+                  "doc": "Register ``metric``, ``fallback`` and ``owner`` besides "
+                  "``ml-metric``, ``ml-fallback`` and ``ml-owner``. Set to ``False`` when another "
+                  "extension owns the short names."},
+    )  # fmt: skip
+    rules: dict[str, Setting] = field(
+        default_factory=dict,
+        metadata={"doc": "Per-rule severity, ``\"error\"``, ``\"warning\"`` or ``\"off\"``, keyed "
+                  "by rule name (the warning subtypes): ``{\"stale\": \"error\", \"bus-factor\": "
+                  "\"off\"}``. ``\"off\"`` also removes the rule's findings from the export."},
+    )  # fmt: skip
+    schema_extensions: dict[str, dict[str, Any]] = field(
+        default_factory=dict,
+        metadata={"rebuild": "env",
+                  "doc": "JSON Schema fragments merged into an item type's schema, keyed by "
+                  "the type's long name: add options (also required ones), narrow enums."},
+    )  # fmt: skip
+    min_bus_factor: int = field(
+        default=2,
+        metadata={"doc": "An area known to fewer people than this (owners listing it in "
+                  "``:areas:`` plus their ``:backups:``) is flagged by ``bus-factor``."},
+    )  # fmt: skip
+    review_every: str = field(
+        default="180d",
+        metadata={"doc": "A duration. An item whose ``:reviewed:`` date (else its file's last "
+                  "git commit) is older than this is flagged by ``stale``."},
+    )  # fmt: skip
+    today: dt.date | None = field(
+        default=None,
+        metadata={"doc": "The date staleness is measured against, ``\"YYYY-MM-DD\"``; unset: "
+                  "``SOURCE_DATE_EPOCH``, else today's date (UTC)."},
+    )  # fmt: skip
 
     def today_date(self) -> dt.date:
         if self.today is not None:
@@ -49,19 +71,25 @@ class MLDesignConfig:
         return dt.datetime.now(dt.timezone.utc).date()
 
 
-# conf.py name, default, rebuild scope ("env": items must be re-read to apply it).
-_CONF_VALUES: dict[str, tuple[Any, Literal["env", ""]]] = {
-    "mldesign_short_names": (True, "env"),
-    "mldesign_rules": ({}, ""),
-    "mldesign_schema_extensions": ({}, "env"),
-    "mldesign_min_bus_factor": (2, ""),
-    "mldesign_review_every": ("180d", ""),
-    "mldesign_today": (None, ""),
-}
+def conf_values() -> list[tuple[str, Any, Literal["env", ""], str]]:
+    """(conf.py name, default, rebuild scope, meaning) of every value: the dataclass is the
+    single source for registration and for the generated reference. Rebuild ``"env"``: the
+    items must be re-read to apply a change; the others are applied by every build's checks."""
+    values = []
+    for config_field in dataclasses.fields(MLDesignConfig):
+        if config_field.default_factory is not dataclasses.MISSING:
+            default = config_field.default_factory()
+        else:
+            default = config_field.default
+        rebuild = config_field.metadata.get("rebuild", "")
+        values.append(
+            (f"mldesign_{config_field.name}", default, rebuild, config_field.metadata["doc"])
+        )
+    return values
 
 
 def register(app: Sphinx) -> None:
-    for name, (default, rebuild) in _CONF_VALUES.items():
+    for name, default, rebuild, _ in conf_values():
         app.add_config_value(name, default, rebuild)
     app.connect("config-inited", _on_config_inited, priority=400)
 
@@ -156,8 +184,3 @@ def _parse_today(value: Any) -> dt.date | None:
         except ValueError:
             pass
     raise ConfigError(f"mldesign_today must be a date or 'YYYY-MM-DD', got {value!r}")
-
-
-def config_fields() -> list[dataclasses.Field[Any]]:
-    """The documented config fields, for the generated reference."""
-    return list(dataclasses.fields(MLDesignConfig))

@@ -126,3 +126,29 @@ def test_violations_sort_when_only_the_item_differs() -> None:
     prose = Violation("doc", 3, "unknown-ref", "m", None, "error")
     item = Violation("doc", 3, "unknown-ref", "m", "REQ-1", "error")
     assert sorted([item, prose], key=Violation.sort_key) == [prose, item]
+
+
+def test_intersphinx_links_to_another_projects_items(build: Build, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "conf.py").write_text('project = "Other"\nextensions = ["sphinxcontrib_mldesign"]\n')
+    (other / "index.rst").write_text(
+        "Other\n=====\n\n.. ml-requirement:: Fast answers\n   :id: REQ-A\n"
+    )
+    other_app = build(other)
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "conf.py").write_text(
+        'extensions = ["sphinx.ext.intersphinx", "sphinxcontrib_mldesign"]\n'
+        f"intersphinx_mapping = {{'other': ({str(other_app.outdir)!r}, None)}}\n"
+        "show_warning_types = True\n"
+    )
+    (here / "index.rst").write_text(
+        "Here\n====\n\nSee :ml:req:`other:REQ-A` and :ml:req:`other:REQ-GONE`.\n"
+    )
+    app = build(here)
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert f'href="{other_app.outdir}/index.html#REQ-A"' in html
+    assert "Fast answers" in html
+    # This project's unknown-ref rule does not judge another project's IDs.
+    assert not [w for w in warnings_of(app) if "mldesign.unknown-ref" in w]

@@ -7,13 +7,15 @@ the documentation cannot drift from the code.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from sphinxcontrib_mldesign.config import MLDesignConfig
+from sphinxcontrib_mldesign.cli import _parser as cli_parser
+from sphinxcontrib_mldesign.config import MLDesignConfig, conf_values
 from sphinxcontrib_mldesign.items import ITEM_TYPES
 from sphinxcontrib_mldesign.rollups import ROLLUPS
 from sphinxcontrib_mldesign.schema import base_schema, item_schema
@@ -114,9 +116,63 @@ class RollupsReference(SphinxDirective):
         return self.parse_text_to_nodes("\n".join(lines))
 
 
+class ConfigReference(SphinxDirective):
+    """``.. mldesign-config-reference::`` — every ``mldesign_*`` value of ``conf.py``."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for name, default, rebuild, doc in conf_values():
+            effect = "re-reads every document" if rebuild == "env" else "re-reads nothing"
+            rows.append([f"``{name}``", f"``{default!r}``", effect, doc])
+        return self.parse_text_to_nodes(
+            _list_table(["Name", "Default", "On change", "Meaning"], rows, "24 12 14 50")
+        )
+
+
+class RolesReference(SphinxDirective):
+    """``.. mldesign-roles-reference::`` — the roles of the ``ml`` domain."""
+
+    def run(self) -> list[nodes.Node]:
+        rows = [
+            [f"``:ml:{t.role}:``", f"``{{ml:{t.role}}}``", f"a {t.label.lower()} (``{t.name}``)"]
+            for t in ITEM_TYPES.values()
+        ]
+        rows.append(["``:ml:ref:``", "``{ml:ref}``", "an item of any type"])
+        return self.parse_text_to_nodes(
+            _list_table(["RST role", "MyST role", "Links to"], rows, "25 25 50")
+        )
+
+
+class CLIReference(SphinxDirective):
+    """``.. mldesign-cli-reference::`` — the ``--help`` of the command and subcommands."""
+
+    def run(self) -> list[nodes.Node]:
+        previous = os.environ.get("COLUMNS")
+        os.environ["COLUMNS"] = "88"  # argparse wraps to the terminal: make it fixed
+        try:
+            parser = cli_parser()
+            helps = [("mldesign", parser.format_help())]
+            for action in parser._subparsers._group_actions:  # type: ignore[union-attr]
+                for name, sub in action.choices.items():
+                    helps.append((f"mldesign {name}", sub.format_help()))
+        finally:
+            if previous is None:
+                del os.environ["COLUMNS"]
+            else:
+                os.environ["COLUMNS"] = previous
+        out: list[nodes.Node] = []
+        for title, text in helps:
+            out.append(nodes.rubric("", title))
+            out.append(nodes.literal_block(text, text, language="text"))
+        return out
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("mldesign-rules-table", RulesTable)
     app.add_directive("mldesign-options-table", OptionsTable)
     app.add_directive("mldesign-type-description", SchemaDescription)
     app.add_directive("mldesign-rollups-reference", RollupsReference)
+    app.add_directive("mldesign-config-reference", ConfigReference)
+    app.add_directive("mldesign-roles-reference", RolesReference)
+    app.add_directive("mldesign-cli-reference", CLIReference)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

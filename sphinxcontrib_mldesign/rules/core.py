@@ -50,7 +50,11 @@ def unknown_refs(context: Context) -> Iterator[Finding]:
             if problem:
                 yield Finding(Rule.UNKNOWN_REF, item, f":{ref.option}: {problem}")
     every_type = tuple(ITEM_TYPES)
+    inventories = set(getattr(context.env.config, "intersphinx_mapping", None) or ())
     for role_ref in context.domain.all_refs():
+        prefix, sep, _ = role_ref.target.partition(":")
+        if sep and prefix in inventories and role_ref.target not in context.index:
+            continue  # another project's item: intersphinx resolves (and reports) it
         allowed = every_type if role_ref.role == ANY_ROLE else (TYPE_BY_ROLE[role_ref.role].name,)
         problem = _describe_target(context, role_ref.target, allowed)
         if problem:
