@@ -1,0 +1,86 @@
+"""Our docs: built with -W elsewhere (make test); here, checked for completeness against
+the code they document, so the reference cannot fall behind it."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from sphinxcontrib_mldesign.config import conf_values
+from sphinxcontrib_mldesign.items import ITEM_TYPES
+from sphinxcontrib_mldesign.rollups import ROLLUPS
+from sphinxcontrib_mldesign.schema import base_schema
+from sphinxcontrib_mldesign.warnings_ import Rule
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    app = SphinxTestApp("html", srcdir=DOCS, builddir=tmp_path_factory.mktemp("docs"))
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert not app.warning.getvalue().strip(), app.warning.getvalue()
+    return Path(app.outdir)
+
+
+def text_of(built: Path, page: str) -> str:
+    raw = (built / f"{page}.html").read_text(encoding="utf-8")
+    text = html_lib.unescape(re.sub(r"<[^>]+>", "", raw))
+    return text.translate(str.maketrans("\u2019\u2018\u201c\u201d", "''\"\""))  # undo smart quotes
+
+
+@pytest.mark.parametrize("type_name", list(ITEM_TYPES))
+def test_every_option_of_every_schema_is_in_the_reference(built: Path, type_name: str) -> None:
+    text = text_of(built, "reference/directives")
+    for option in base_schema(type_name)["properties"]:
+        assert f":{option}:" in text, (type_name, option)
+
+
+def test_every_rule_is_in_the_reference(built: Path) -> None:
+    text = text_of(built, "reference/warnings")
+    for rule in Rule:
+        assert rule.subtype in text and rule.fires_when.split("``")[0][:30] in text, rule
+
+
+def test_every_config_value_roll_up_role_and_command_is_documented(built: Path) -> None:
+    config = text_of(built, "reference/config")
+    assert all(name in config for name, *_ in conf_values())
+    directives = text_of(built, "reference/directives")
+    for name, (directive, _) in ROLLUPS.items():
+        assert f".. {name}::" in directives
+        assert all(f":{option}:" in directives for option in directive.option_spec)
+    roles = text_of(built, "reference/roles")
+    assert all(f":ml:{t.role}:" in roles for t in ITEM_TYPES.values()) and ":ml:ref:" in roles
+    cli = text_of(built, "reference/cli")
+    for command in ("usage: mldesign init", "usage: mldesign check", "usage: mldesign diff"):
+        assert command in cli
+
+
+def test_worked_example_is_large_and_complete(built: Path) -> None:
+    import json
+
+    export = json.loads((built / "mldesign.json").read_text())
+    items = [i for i in export["items"].values() if i["docname"].startswith("example/")]
+    assert len(items) >= 30 and export["violations"] == []
+    fallbacks = {i["id"]: i for i in items if i["type"] == "ml-fallback"}
+    heads = set(fallbacks) - {f.get("next") for f in fallbacks.values()}
+    assert len(heads) >= 3  # several fallback chains
+    sources = {p.suffix for p in (DOCS / "example").iterdir()}
+    assert {".rst", ".md"} <= sources
+    rollups = text_of(built, "example/rollups")
+    for title in (
+        "Requirements",
+        "Risks",
+        "Monitoring",
+        "Ownership",
+        "Fallback chains",
+        "Freshness",
+    ):
+        assert title in rollups
