@@ -116,6 +116,5 @@ def test_the_first_build_reports_what_is_missing(tmp_path: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 1
     for missing in (":fallbacks: 'FB-MODEL'", ":metrics: 'MET-RECALL'", ":owner: 'ana'"):
-        assert (
-            f"index.rst:8: ERROR: {missing} names no item [mldesign.unknown-ref]" in result.stderr
-        )
+        # (Sphinx 7.4 does not print the "[mldesign.unknown-ref]" type by default.)
+        assert f"index.rst:8: ERROR: {missing} names no item" in result.stderr
