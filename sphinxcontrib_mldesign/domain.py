@@ -250,8 +250,11 @@ def included_source(env: BuildEnvironment, source: str | None) -> str | None:
     the current document itself."""
     if not source:
         return None
+    doc_path = str(env.doc2path(env.docname))
+    if source == doc_path:  # the common case, without touching the file system
+        return None
     path = Path(source).resolve()
-    return None if path == Path(env.doc2path(env.docname)).resolve() else str(path)
+    return None if path == Path(doc_path).resolve() else str(path)
 
 
 def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref:

@@ -22,6 +22,8 @@ ROLLUPS: dict[str, tuple[type[RollupDirective], Render]] = {
     "ml-fallback-chains": (fallback_chains.FallbackChains, fallback_chains.render),
     "ml-freshness-index": (freshness.FreshnessIndex, freshness.render),
 }
+#: Builders that resolve one doctree assembled from many documents.
+_ASSEMBLING_BUILDERS = {"singlehtml", "latex", "texinfo", "man", "epub"}
 _RENDER_BY_KIND = {directive.kind: render for directive, render in ROLLUPS.values()}
 
 
@@ -33,10 +35,13 @@ def register(app: Sphinx) -> None:
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    domain = get_ml_domain(app.env)
+    if docname not in domain.rollups_by_doc and app.builder.name not in _ASSEMBLING_BUILDERS:
+        return  # no roll-up on this page: do not walk its doctree
     placeholders = list(doctree.findall(ml_rollup))
     if not placeholders:
         return
-    context = get_ml_domain(app.env).context
+    context = domain.context
     for placeholder in placeholders:
         if context is None:  # not reachable in a normal build: checks run before writing
             placeholder.replace_self([])

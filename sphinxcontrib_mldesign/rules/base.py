@@ -4,6 +4,7 @@ build reports (:class:`Violation`)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -87,7 +88,11 @@ class Context:
 
     def source_of(self, item: Item) -> str:
         """The absolute path of the file the item is written in."""
-        return item.source or str(Path(self.env.doc2path(item.docname)).resolve())
+        return item.source or self._doc_path(item.docname)
+
+    @functools.cache  # noqa: B019 - one Context per build; few documents
+    def _doc_path(self, docname: str) -> str:
+        return str(Path(self.env.doc2path(docname)).resolve())
 
     @cached_property
     def git_dates(self) -> dict[str, dt.date]:
