@@ -66,8 +66,15 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+# The benchmark harness, in its own venv with sphinx-needs (a comparison, not a dependency).
+BENCH := .venv-bench
+$(BENCH)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip install --quiet "sphinx==9.0.4" "sphinx-needs==9.1.0" -e .
+	touch $@
+
+bench: $(BENCH)/.installed
+	$(BENCH)/bin/python benchmarks/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf docs/_build build *.egg-info
