@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -57,6 +59,17 @@ class MLDesignConfig:
         metadata={"doc": "The date staleness is measured against, ``\"YYYY-MM-DD\"``; unset: "
                   "``SOURCE_DATE_EPOCH``, else today's date (UTC)."},
     )  # fmt: skip
+
+    @functools.cached_property
+    def extension_keys(self) -> dict[str, str]:
+        """Each type's schema extension as canonical JSON: the key of its compiled schema,
+        made once per build rather than once per item."""
+        return {
+            type_name: json.dumps(
+                self.schema_extensions.get(type_name, {}), sort_keys=True, default=str
+            )
+            for type_name in EXTENSIBLE_TYPES
+        }
 
     def today_date(self) -> dt.date:
         if self.today is not None:

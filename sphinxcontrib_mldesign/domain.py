@@ -18,6 +18,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 if TYPE_CHECKING:
+    from .outputs import PendingState
     from .rules.base import Context, Violation
 
 from .items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef, RollupUse
@@ -78,6 +79,8 @@ class MLDomain(Domain):
     violations: tuple[Violation, ...] = ()
     #: The project as the checks saw it this build; the roll-ups render from it.
     context: Context | None = None
+    #: What this build will record as written, once its pages are (see :mod:`.outputs`).
+    pending_state: PendingState | None = None
 
     # -- storage -------------------------------------------------------------------------
 

@@ -23,16 +23,14 @@ from .domain import get_ml_domain
 STATE_FILE = ".mldesign-state.json"
 
 
-class _Pending:
-    """This build's state, and the pages that must be written before it can be saved."""
+class PendingState:
+    """This build's state, and the pages that must be written before it can be saved.
+    Kept on the domain for the length of one build (domains are not pickled)."""
 
     def __init__(self, state: dict[str, Any], must_write: set[str]) -> None:
         self.state = state
         self.must_write = must_write
         self.written: set[str] = set()
-
-
-_pending: dict[int, _Pending] = {}  # id(app) -> this build's pending state
 
 
 def _state_path(app: Sphinx) -> Path:
@@ -62,18 +60,21 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if domain.rollups_by_doc and digest != previous.get("rollups"):
         outdated.update(domain.rollups_by_doc)
     outdated &= env.found_docs
-    _pending[id(app)] = _Pending({"targets": targets, "rollups": digest}, outdated)
+    domain.pending_state = PendingState({"targets": targets, "rollups": digest}, outdated)
     return sorted(outdated)
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    pending = _pending.get(id(app))
+    pending = get_ml_domain(app.env).pending_state
     if pending is not None:
         pending.written.add(docname)
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    pending = _pending.pop(id(app), None)
+    if app.env is None:
+        return
+    domain = get_ml_domain(app.env)
+    pending, domain.pending_state = domain.pending_state, None
     if exception is not None or pending is None or not pending.must_write <= pending.written:
         return  # keep the old state: the pages it marks are still to be written
     text = json.dumps(pending.state, sort_keys=True, ensure_ascii=False)

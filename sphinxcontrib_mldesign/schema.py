@@ -236,8 +236,7 @@ def _compiled(type_name: str, extension_json: str) -> ItemSchema:
 
 def item_schema(type_name: str, config: MLDesignConfig) -> ItemSchema:
     """The compiled schema for a type under this project's extensions (cached)."""
-    extension = config.schema_extensions.get(type_name, {})
-    return _compiled(type_name, json.dumps(extension, sort_keys=True, default=str))
+    return _compiled(type_name, config.extension_keys[type_name])
 
 
 #: What an extension may change in a shipped option: narrow it, document it, default it.

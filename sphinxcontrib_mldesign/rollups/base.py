@@ -18,11 +18,12 @@ from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
+from ..config import get_config
 from ..domain import get_ml_domain, included_source
 from ..formats import parse_list
 from ..items import Item, RollupUse
 from ..rules.base import Context
-from ..schema import base_schema
+from ..schema import item_schema
 
 
 class ml_rollup(nodes.General, nodes.Element):
@@ -65,7 +66,8 @@ class RollupDirective(SphinxDirective):
 
     def _check_filter(self, name: str, values: list[str], problems: list[str]) -> list[str]:
         type_name, option = self.filters[name]
-        allowed = base_schema(type_name)["properties"][option].get("enum")
+        # The project's schema, extensions included (a narrowed or widened enum).
+        allowed = item_schema(type_name, get_config(self.config)).options[option].enum
         if allowed:
             bad = [value for value in values if value not in allowed]
             if bad:

@@ -3,7 +3,6 @@ review, who owns what is in it, and whether anything in it is stale."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
 from docutils import nodes
@@ -48,9 +47,12 @@ def render(renderer: Renderer) -> list[nodes.Node]:
         stale = [item for item in items if staleness(context, item) is not None]
         if renderer.options.get("stale-only") and not stale:
             continue
-        git_date = _latest(
-            context.git_dates.get(path) for path in {context.source_of(i) for i in items}
-        )
+        git_dates = [
+            date
+            for path in {context.source_of(item) for item in items}
+            if (date := context.git_dates.get(path)) is not None
+        ]
+        git_date = max(git_dates, default=None)
         reviewed = [
             (str(item.values["reviewed"]), str(item.id))
             for item in items
@@ -93,8 +95,3 @@ def render(renderer: Renderer) -> list[nodes.Node]:
         row_classes=row_classes,
     )
     return [intro, table]
-
-
-def _latest(dates: object) -> dt.date | None:
-    known = [date for date in dates if isinstance(date, dt.date)]  # type: ignore[attr-defined]
-    return max(known) if known else None

@@ -7,8 +7,8 @@ from typing import ClassVar
 
 from docutils import nodes
 
-from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, Item
-from ..rules.coverage import is_active_requirement, is_monitored
+from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, Item, as_list
+from ..rules.coverage import is_active_requirement, is_monitored, unmonitored_metric
 from .base import Renderer, RollupDirective, matches
 
 FILTERS = {
@@ -30,14 +30,18 @@ class MonitoringIndex(RollupDirective):
 
 def render(renderer: Renderer) -> list[nodes.Node]:
     context = renderer.context
-    triggers: dict[str, list[str]] = {}  # metric -> fallbacks it switches to
-    for fallback in context.of_type(FALLBACK.name):
-        for metric_id in fallback.values.get("trigger", ()):
-            triggers.setdefault(metric_id, []).append(str(fallback.id))
-    for metric in context.of_type(METRIC.name):
-        for fallback_id in metric.values.get("on-breach", ()):
-            if fallback_id not in triggers.get(str(metric.id), []):
-                triggers.setdefault(str(metric.id), []).append(fallback_id)
+    # Metric -> fallbacks it switches to: those naming it in :trigger:, and its :on-breach:.
+    triggers = {
+        str(metric.id): list(
+            dict.fromkeys(
+                [
+                    *context.triggers.get(str(metric.id), []),
+                    *as_list(metric.values.get("on-breach")),
+                ]
+            )
+        )
+        for metric in context.of_type(METRIC.name)
+    }
     metrics = [
         m
         for m in context.of_type(METRIC.name)
@@ -85,10 +89,8 @@ def _gaps(renderer: Renderer) -> nodes.bullet_list | None:
             continue
         unmonitored = [
             metric_id
-            for metric_id in requirement.values.get("metrics", ())
-            if (metric := context.index.get(metric_id)) is not None
-            and metric.type == METRIC.name
-            and not is_monitored(metric)
+            for metric_id in as_list(requirement.values.get("metrics"))
+            if unmonitored_metric(context, metric_id) is not None
         ]
         if unmonitored:
             entries.append(
@@ -100,20 +102,20 @@ def _gaps(renderer: Renderer) -> nodes.bullet_list | None:
                     *renderer.links(unmonitored),
                 )
             )
-    for fallback in context.of_type(FALLBACK.name):
-        for metric_id in fallback.values.get("trigger", ()):
-            metric = context.index.get(metric_id)
-            if metric is not None and metric.type == METRIC.name and not is_monitored(metric):
-                entries.append(
-                    _entry(
-                        renderer.gap("cannot fire"),
-                        nodes.Text(" fallback "),
-                        renderer.link(str(fallback.id)),
-                        nodes.Text(" is triggered by "),
-                        renderer.link(metric_id),
-                        nodes.Text(", which has no :warn: or :crit:"),
-                    )
+    for metric_id, fallbacks in context.triggers.items():
+        if unmonitored_metric(context, metric_id) is None:
+            continue
+        for fallback_id in fallbacks:
+            entries.append(
+                _entry(
+                    renderer.gap("cannot fire"),
+                    nodes.Text(" fallback "),
+                    renderer.link(fallback_id),
+                    nodes.Text(" is triggered by "),
+                    renderer.link(metric_id),
+                    nodes.Text(", which has no :warn: or :crit:"),
                 )
+            )
     if not entries:
         return None
     return nodes.bullet_list("", *entries, classes=["ml-gaps"])

@@ -36,7 +36,6 @@ _REF_TYPES = {
     "owner": "ml-owner",
 }
 HEADERS = {"id": "ID", "title": "Requirement", "owner": "Owner", "reviewed": "Reviewed"}
-_REFS = {"metrics", "fallbacks", "risks", "depends", "owner"}
 
 
 class RequirementIndex(RollupDirective):
@@ -119,7 +118,7 @@ def _cell(renderer: Renderer, item: Item, column: str) -> nodes.Node | list[node
     if column == "document":
         return renderer.doc_link(item.docname)
     active = is_active_requirement(item)
-    if column in _REFS:
+    if column in _REF_TYPES:
         refs = values.get(column) or []
         expected = _REF_TYPES[column]
         shown = renderer.links(refs, expected)

@@ -18,8 +18,9 @@ from sphinx.environment import BuildEnvironment
 from ..chains import Chain, build_chains
 from ..config import MLDesignConfig
 from ..domain import MLDomain
+from ..formats import duration_seconds
 from ..freshness import last_changes
-from ..items import FALLBACK, OWNER, Item, RoleRef, RollupUse
+from ..items import FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
 from ..ownership import Area, collect_areas
 from ..warnings_ import Rule, Severity
 
@@ -127,6 +128,23 @@ class Context:
     def areas(self) -> list[Area]:
         return collect_areas(self.of_type(OWNER.name), self.index)
 
+    @cached_property
+    def triggers(self) -> dict[str, list[str]]:
+        """Metric ID -> the fallbacks naming it in ``:trigger:`` (each once, in order)."""
+        triggered_by: dict[str, list[str]] = {}
+        for fallback in self.of_type(FALLBACK.name):
+            for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
+                triggered_by.setdefault(metric_id, []).append(str(fallback.id))
+        return triggered_by
+
+    @cached_property
+    def today(self) -> dt.date:
+        return self.config.today_date()
+
+    @cached_property
+    def review_seconds(self) -> int:
+        return duration_seconds(self.config.review_every)
+
     def rollup_digest(self) -> str:
         """A fingerprint of everything a roll-up can show. When it changes, every page
         holding a roll-up is re-written; when it does not, none is."""
@@ -142,7 +160,7 @@ class Context:
                 docname: self.env.titles[docname].astext() if docname in self.env.titles else ""
                 for docname in sorted({item.docname for item in self.items})
             },
-            "today": self.config.today_date().isoformat(),
+            "today": self.today.isoformat(),
             "settings": [self.config.min_bus_factor, self.config.review_every],
         }
         text = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)

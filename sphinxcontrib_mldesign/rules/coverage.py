@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, RISK, Item, as_list
+from ..items import METRIC, OWNER, REQUIREMENT, RISK, Item
 from ..warnings_ import Rule
 from .base import Context, Finding
 
@@ -64,15 +64,20 @@ def is_monitored(metric: Item) -> bool:
     return "warn" in metric.values or "crit" in metric.values
 
 
+def unmonitored_metric(context: Context, metric_id: str) -> Item | None:
+    """The metric, when it exists and has neither warn nor crit (a missing or wrong-type
+    ID is an unknown-ref, not this)."""
+    metric = context.index.get(metric_id)
+    if metric is None or metric.type != METRIC.name or is_monitored(metric):
+        return None
+    return metric
+
+
 def unmonitored_triggers(context: Context) -> Iterator[Finding]:
-    triggered_by: dict[str, list[str]] = {}
-    for fallback in context.of_type(FALLBACK.name):
-        for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
-            triggered_by.setdefault(metric_id, []).append(str(fallback.id))
-    for metric_id, fallbacks in triggered_by.items():
-        metric = context.index.get(metric_id)
-        if metric is None or metric.type != METRIC.name or is_monitored(metric):
-            continue  # a missing or wrong-type trigger is an unknown-ref already
+    for metric_id, fallbacks in context.triggers.items():
+        metric = unmonitored_metric(context, metric_id)
+        if metric is None:
+            continue
         names = ", ".join(repr(f) for f in fallbacks)
         yield Finding(
             Rule.TRIGGER_NOT_MONITORED,

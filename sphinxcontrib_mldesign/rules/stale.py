@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..formats import duration_seconds
 from ..items import Item
 from ..warnings_ import Rule
 from .base import Context, Finding
@@ -35,8 +34,8 @@ def staleness(context: Context, item: Item) -> Staleness | None:
     date, source = last_confirmed(context, item)
     if date is None:
         return None
-    age = (context.config.today_date() - date).days
-    if age * 86400 <= duration_seconds(context.config.review_every):
+    age = (context.today - date).days
+    if age * 86400 <= context.review_seconds:
         return None
     return Staleness(date, source, age)
 
@@ -44,7 +43,7 @@ def staleness(context: Context, item: Item) -> Staleness | None:
 def stale_items(context: Context) -> Iterator[Finding]:
     if context.config.rules.get(Rule.STALE.subtype) == "off":
         return  # spare the git call
-    today = context.config.today_date().isoformat()
+    today = context.today.isoformat()
     for item in context.unique_items:
         stale = staleness(context, item)
         if stale is not None:
