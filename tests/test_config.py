@@ -13,6 +13,10 @@ from sphinx.testing.util import SphinxTestApp
 from helpers import export_of, warnings_of
 
 
+def _requirement_extension(properties: dict[str, Any]) -> dict[str, Any]:
+    return {"mldesign_schema_extensions": {"ml-requirement": {"properties": properties}}}
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -29,6 +33,12 @@ from helpers import export_of, warnings_of
             {"mldesign_schema_extensions": {"ml-risk": {"properties": {"x": {"type": "colour"}}}}},
             "is not a valid JSON Schema",
         ),
+        # Extensions that are valid JSON Schema but could not work:
+        (_requirement_extension({"blocks": {"x-refs": ["requirement"]}}), "x-refs"),
+        (_requirement_extension({"blocks": {"x-refs": []}}), "x-refs"),
+        (_requirement_extension({"id": {"type": "integer"}}), "'id' option cannot be changed"),
+        (_requirement_extension({"reviewed": {"x-format": "text"}}), "'reviewed' is built in"),
+        (_requirement_extension({"depends": {"type": "string"}}), "not change type"),
     ],
 )
 def test_bad_config_is_a_clear_config_error(

@@ -392,3 +392,22 @@ def test_wrong_type_refs_and_option_forms(build: Build, tmp_path: Path) -> None:
     assert not any("stale-only" in w for w in lines)
     [table] = tables_of(page(app, "index"), "ml-requirement-index")
     assert table[1] == ["Measured by a requirement", "R1 ✗ no metric"]  # once, not linked
+
+
+def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: Path) -> None:
+    src = tmp_path / "p"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
+        'mldesign_schema_extensions = {"ml-risk": {"properties": {"status": '
+        '{"enum": ["open", "closed", "watching"]}}}}\n'
+    )
+    (src / "index.rst").write_text(
+        "Risks\n=====\n\n.. ml-risk:: Watched\n   :id: R1\n   :status: watching\n\n"
+        ".. ml-risk-index::\n   :status: watching, mitigated\n"
+    )
+    app = build(src)
+    [register] = tables_of(page(app, "index"), "ml-risk-register")
+    assert ids(register) == ["R1"]  # "watching" exists in this project
+    bad = [w for w in warnings_of(app) if "ml-risk-index :status:" in w]
+    assert len(bad) == 1 and "'mitigated' is not one of: open, closed, watching" in bad[0]

@@ -159,7 +159,7 @@ def test_without_git_installed_freshness_is_skipped_quietly(
 
 @pytest.mark.parametrize("epoch", ["300000000000", "-99999999999999", "1e9"])
 def test_unusable_source_date_epoch_falls_back_to_the_clock(
-    epoch: str, build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    epoch: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     from sphinxcontrib_mldesign.config import MLDesignConfig
