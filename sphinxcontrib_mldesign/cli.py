@@ -113,6 +113,8 @@ def _init(args: argparse.Namespace) -> int:
         written = write_scaffold(target, project, args.format, args.force, _today())
     except ScaffoldError as err:
         raise UsageError(str(err)) from None
+    except OSError as err:  # e.g. no permission to create the directory
+        raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
     print(f"Wrote {len(written)} files to {target}/ ({args.format}).")
     print(f"Build it:  sphinx-build -W -b html {target} {target}/_build/html")
     print(f"Check it:  mldesign check {target}")

@@ -216,3 +216,11 @@ def test_diff_bad_input(content: str | None, message: str, tmp_path: Path) -> No
     good.write_text(json.dumps({"version": 1, "project": "x", "items": {}, "violations": []}))
     result = run("diff", bad, good)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_init_into_an_unwritable_place_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    result = run("init", blocker / "design")  # its parent is a file
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr

@@ -4,7 +4,6 @@ build reports (:class:`Violation`)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -86,14 +85,19 @@ class Context:
         self.env = env
         self.domain = domain
         self.config = config
+        self._doc_paths: dict[str, str] = {}
 
     def source_of(self, item: Item) -> str:
         """The absolute path of the file the item is written in."""
         return item.source or self._doc_path(item.docname)
 
-    @functools.cache  # noqa: B019 - one Context per build; few documents
     def _doc_path(self, docname: str) -> str:
-        return str(Path(self.env.doc2path(docname)).resolve())
+        # Cached on the instance: a functools.cache on the method would keep every
+        # build's Context (and its environment) alive in a long-running sphinx-autobuild.
+        path = self._doc_paths.get(docname)
+        if path is None:
+            path = self._doc_paths[docname] = str(Path(self.env.doc2path(docname)).resolve())
+        return path
 
     @cached_property
     def git_dates(self) -> dict[str, dt.date]:
