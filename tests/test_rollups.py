@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
 from helpers import page, tables_of, warnings_of
+from sphinxcontrib_mldesign.rollups import base as rollups_base
 
 Build = Callable[..., SphinxTestApp]
 Copy = Callable[..., Path]
@@ -411,3 +413,122 @@ def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: P
     assert ids(register) == ["R1"]  # "watching" exists in this project
     bad = [w for w in warnings_of(app) if "ml-risk-index :status:" in w]
     assert len(bad) == 1 and "'mitigated' is not one of: open, closed, watching" in bad[0]
+
+
+class _Events(HTMLParser):
+    """A page as a list of (start tag + attributes | text | end tag), ignoring what HTML
+    ignores: the order of classes and attributes, entity spelling, runs of white space."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, ...]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: " ".join((value or "").split()) for name, value in attrs}
+        classes = " ".join(sorted(values.pop("class", "").split()))
+        self.events.append(("start", tag, classes, *sorted(f"{k}={v}" for k, v in values.items())))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.events.append(("end", tag))
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.events.append(("text", " ".join(data.split())))
+
+
+def _events(html: str) -> list[tuple[str, ...]]:
+    parser = _Events()
+    parser.feed(html)
+    return parser.events
+
+
+ODD_PAGE = """\
+Odd
+===
+
+.. ml-owner:: ann
+   :name: Ann "A&B" <Lee> @ml
+   :areas: serving
+
+.. ml-requirement:: Serve <fast> & "right"
+   :id: REQ-ODD
+   :inference: online
+   :metrics: MET-QUIET, MET-NONE
+   :owner: ann
+
+.. ml-metric:: Quiet
+   :id: MET-QUIET
+
+.. ml-fallback:: Loop A
+   :id: FB-A
+   :kind: smaller-model
+   :next: FB-B
+
+.. ml-fallback:: Loop B
+   :id: FB-B
+   :kind: cache
+   :trigger: MET-QUIET
+   :next: FB-A
+
+.. ml-fallback:: Dangling
+   :id: FB-C
+   :kind: cache
+   :next: FB-NOPE
+
+.. ml-risk:: A risk
+   :id: RISK-ODD
+   :likelihood: high
+   :impact: very-high
+   :owner: REQ-ODD
+
+.. ml-requirement-index::
+   :columns: id, title, metrics, fallbacks, owner, document, tags
+
+.. ml-risk-index::
+
+.. ml-monitoring-index::
+
+.. ml-ownership-index::
+
+.. ml-fallback-chains::
+
+.. ml-freshness-index::
+"""
+
+
+@pytest.mark.parametrize("project", ["test-rollups", "odd", "docs"])
+def test_html_fast_path_equals_the_html_writer(
+    project: str, build: Build, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTML builders get roll-up bodies as ready HTML text (markup.to_html); every page
+    must read exactly as Sphinx's own HTML writer (and the theme's) renders the nodes."""
+    if project == "docs":
+        source = Path(__file__).parent.parent / "docs"
+    elif project == "odd":
+        source = tmp_path / "odd-src"
+        source.mkdir()
+        (source / "conf.py").write_text(
+            'extensions = ["sphinxcontrib_mldesign"]\nmldesign_today = "2026-11-01"\n'
+        )
+        (source / "index.rst").write_text(ODD_PAGE)
+    else:
+        source = rootdir / project
+
+    def pages(builddir: Path) -> dict[str, list[tuple[str, ...]]]:
+        app = build(source, builddir=builddir)
+        out = Path(app.outdir)
+        found = {
+            str(path.relative_to(out)): _events(path.read_text(encoding="utf-8"))
+            for path in sorted(out.rglob("*.html"))
+            if "ml-rollup" in path.read_text(encoding="utf-8")
+        }
+        assert found, "no page with a roll-up"
+        return found
+
+    fast = pages(tmp_path / "fast")
+    monkeypatch.setattr(rollups_base, "RAW_HTML_FORMATS", frozenset())
+    slow = pages(tmp_path / "slow")
+    assert list(fast) == list(slow)
+    for name in fast:
+        assert len(fast[name]) > 100
+        assert fast[name] == slow[name], name

@@ -10,13 +10,13 @@ roll-up is never older than the items it shows, and no doctree is ever re-scanne
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
-from sphinx.util.nodes import make_refnode
 
 from ..config import get_config
 from ..domain import get_ml_domain, included_source
@@ -24,6 +24,7 @@ from ..formats import parse_list
 from ..items import Item, RollupUse
 from ..rules.base import Context
 from ..schema import item_schema
+from .markup import Element, Markup, el, text_of, to_html, to_nodes
 
 
 class ml_rollup(nodes.General, nodes.Element):
@@ -105,73 +106,104 @@ def matches(item: Item, filters: dict[str, tuple[str, str]], options: dict[str, 
     return True
 
 
-#: What a table cell may be: a node, several inline nodes, or a ready ``entry``.
-Cell = nodes.Node | list[nodes.Node]
+@dataclass(frozen=True)
+class Cell:
+    """A table cell with classes of its own (the risk matrix colours its cells)."""
+
+    content: list[Markup]
+    classes: tuple[str, ...] = ()
+
+
+#: What a table cell may be: markup, several pieces of markup, or a :class:`Cell`.
+CellContent = Markup | list[Markup] | Cell
+
+#: Builder formats that get roll-up bodies as HTML text (see :mod:`.markup`).
+RAW_HTML_FORMATS = frozenset({"html"})
 
 
 class Renderer:
-    """Builds the nodes of one roll-up on one page."""
+    """Builds one roll-up on one page: markup for the bulk, docutils nodes around it."""
 
     def __init__(self, context: Context, builder: Builder, docname: str, options: dict[str, Any]):
         self.context = context
         self.builder = builder
         self.docname = docname
         self.options = options
+        self.html = builder.format in RAW_HTML_FORMATS
+        self._uris: dict[str, str] = {}
+        self._links: dict[tuple[str, str | None], Element] = {}
 
     # -- inline pieces ---------------------------------------------------------------------
 
-    def link(
-        self, item_id: str, text: str | None = None, expected: str | None = None
-    ) -> nodes.Node:
+    def link(self, item_id: str, expected: str | None = None) -> Element:
         """A link to an item, shown as its ID; plain text when the ID names nothing, or an
         item of another type than ``expected`` (unknown-ref reports it)."""
-        item = self.context.index.get(item_id)
-        label = nodes.literal(text or item_id, text or item_id, classes=["ml-ref"])
-        if item is None or (expected is not None and item.type != expected):
-            return nodes.inline("", "", label, classes=["ml-broken-ref"])
-        anchor = item.anchor or item_id
-        return make_refnode(self.builder, self.docname, item.docname, anchor, label, item.title)
+        key = (item_id, expected)
+        cached = self._links.get(key)  # the same owner or metric is linked from many rows
+        if cached is None:
+            cached = self._links[key] = self._make_link(item_id, expected)
+        return cached
 
-    def links(self, item_ids: Iterable[str], expected: str | None = None) -> list[nodes.Node]:
-        out: list[nodes.Node] = []
+    def _make_link(self, item_id: str, expected: str | None) -> Element:
+        item = self.context.index.get(item_id)
+        label = el("literal", item_id, classes=["ml-ref"])
+        if item is None or (expected is not None and item.type != expected):
+            return el("inline", label, classes=["ml-broken-ref"])
+        return Element(
+            "reference", (label,), uri=f"{self._uri(item.docname)}#{item.anchor or item_id}",
+            title=item.title,
+        )  # fmt: skip
+
+    def _uri(self, docname: str) -> str:
+        """The page's URI from this one; empty for this page (links become ``#anchor``)."""
+        uri = self._uris.get(docname)
+        if uri is None:
+            uri = self._uris[docname] = (
+                "" if docname == self.docname
+                else self.builder.get_relative_uri(self.docname, docname)
+            )  # fmt: skip
+        return uri
+
+    def links(self, item_ids: Iterable[str], expected: str | None = None) -> list[Markup]:
+        out: list[Markup] = []
         for index, item_id in enumerate(dict.fromkeys(item_ids)):  # each ID once
             if index:
-                out.append(nodes.Text(", "))
+                out.append(", ")
             out.append(self.link(item_id, expected=expected))
         return out
 
-    def doc_link(self, docname: str) -> nodes.Node:
+    def doc_link(self, docname: str) -> Element:
         title = self.context.env.titles.get(docname)
         text = title.astext() if title is not None else docname
         uri = self.builder.get_relative_uri(self.docname, docname)
-        return nodes.reference("", text, internal=True, refuri=uri)
+        return Element("reference", (text,), uri=uri)
 
     @property
     def marks(self) -> tuple[str, str]:
         """(bad, good) markers; ASCII where the output may not have the glyphs (pdflatex)."""
         return ("✗", "✓") if self.builder.format in ("html", "text") else ("[!]", "[ok]")
 
-    def gap(self, text: str) -> nodes.Node:
+    def gap(self, text: str) -> Element:
         """A missing piece, shown so it stands out (and reads as such in plain text)."""
-        return nodes.inline("", f"{self.marks[0]} {text}", classes=["ml-gap"])
+        return el("inline", f"{self.marks[0]} {text}", classes=["ml-gap"])
 
     @staticmethod
-    def ranked(value: Any, order: Sequence[Any]) -> nodes.Node:
+    def ranked(value: Any, order: Sequence[Any]) -> Markup:
         """An enumerated value that sorts in its natural order (must before should)."""
         if value is None:
-            return nodes.Text("—")
+            return "—"
         rank = list(order).index(value) if value in order else len(order)
-        return nodes.inline("", str(value), classes=[f"ml-rank-{rank:02d}"])
+        return el("inline", str(value), classes=[f"ml-rank-{rank:02d}"])
 
     @staticmethod
-    def text(value: Any) -> nodes.Node:
+    def text(value: Any) -> str:
         if value is None or value == "" or value == []:
-            return nodes.Text("—")
+            return "—"
         if isinstance(value, dict) and "text" in value:
-            return nodes.Text(str(value["text"]))
+            return str(value["text"])
         if isinstance(value, list):
-            return nodes.Text(", ".join(map(str, value)))
-        return nodes.Text(str(value))
+            return ", ".join(map(str, value))
+        return str(value)
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -179,57 +211,79 @@ class Renderer:
     def empty(message: str) -> nodes.paragraph:
         return nodes.paragraph("", message, classes=["ml-rollup-empty"])
 
+    def block(self, elements: Sequence[Element]) -> list[nodes.Node]:
+        """Block markup (chains, lists) as one raw HTML node, or as docutils nodes."""
+        if self.html:
+            return [nodes.raw("", "".join(map(to_html, elements)), format="html")]
+        return [to_nodes(element) for element in elements]
+
     def table(
         self,
         headers: Sequence[str],
-        rows: Sequence[Sequence[Cell]],
+        rows: Sequence[Sequence[CellContent]],
         classes: Sequence[str] = (),
-        row_classes: Sequence[list[str]] | None = None,
+        row_classes: Sequence[Sequence[str]] | None = None,
         widths: Sequence[int] | None = None,
     ) -> nodes.table:
-        """A plain docutils table: every builder renders it; HTML adds sorting/filtering."""
+        """A docutils table: every builder renders it; HTML adds sorting/filtering. For
+        HTML the body rows are HTML text, numbered odd/even as Sphinx numbers them (the
+        header row is the first)."""
         table = nodes.table(classes=["ml-rollup-table", *classes])
         group = nodes.tgroup(cols=len(headers))
         table += group
-        for width in widths or _natural_widths(headers, rows):
+        if widths is None:
+            # Only the text and LaTeX writers read the widths; HTML sizes columns itself.
+            widths = [1] * len(headers) if self.html else _natural_widths(headers, rows)
+        for width in widths:
             group += nodes.colspec(colwidth=width)
         head = nodes.thead()
         group += head
-        head += self._row([nodes.Text(header) for header in headers])
+        head += nodes.row("", *(_entry(Cell([header])) for header in headers))
         body = nodes.tbody()
         group += body
-        for index, row in enumerate(rows):
-            body += self._row(row, row_classes[index] if row_classes else [])
+        cells = [[_cell(cell) for cell in row] for row in rows]
+        if self.html:
+            body += nodes.raw("", _rows_html(cells, row_classes), format="html")
+            return table
+        for index, row in enumerate(cells):
+            body += nodes.row(
+                "", *map(_entry, row), classes=list(row_classes[index] if row_classes else [])
+            )
         return table
 
-    @staticmethod
-    def _row(cells: Sequence[Cell], classes: Sequence[str] = ()) -> nodes.row:
-        row = nodes.row(classes=list(classes))
-        for cell in cells:
-            if isinstance(cell, nodes.entry):  # a cell with classes of its own
-                row += cell
-                continue
-            entry = nodes.entry()
-            content = cell if isinstance(cell, list) else [cell]
-            if (
-                len(content) == 1
-                and isinstance(content[0], nodes.Element)
-                and not isinstance(content[0], nodes.Inline | nodes.TextElement)
-            ):
-                entry += content[0]
-            else:
-                entry += nodes.paragraph("", "", *content)
-            row += entry
-        return row
+
+def _cell(content: CellContent) -> Cell:
+    if isinstance(content, Cell):
+        return content
+    return Cell(content if isinstance(content, list) else [content])
 
 
-def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> list[int]:
+def _entry(cell: Cell) -> nodes.entry:
+    return nodes.entry(
+        "", nodes.paragraph("", "", *map(to_nodes, cell.content)), classes=list(cell.classes)
+    )
+
+
+def _rows_html(rows: list[list[Cell]], row_classes: Sequence[Sequence[str]] | None) -> str:
+    out: list[str] = []
+    for index, row in enumerate(rows):
+        parity = "row-even" if index % 2 == 0 else "row-odd"  # the header row was odd
+        classes = " ".join([*(row_classes[index] if row_classes else ()), parity])
+        out.append(f'<tr class="{classes}">')
+        for cell in row:
+            attributes = f' class="{" ".join(cell.classes)}"' if cell.classes else ""
+            content = "".join(map(to_html, cell.content))
+            out.append(f"<td{attributes}><p>{content}</p></td>\n")
+        out.append("</tr>\n")
+    return "".join(out)
+
+
+def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[CellContent]]) -> list[int]:
     """Column widths from the text they hold: the text builder uses them as characters,
     LaTeX as proportions. Clamped so one long title does not squeeze the rest."""
     widths = [max(6, len(header)) for header in headers]
     for row in rows:
         for column, cell in enumerate(row):
-            parts = cell if isinstance(cell, list) else [cell]
-            length = sum(len(part.astext()) for part in parts) + 2  # quotes, padding
+            length = len(text_of(_cell(cell).content)) + 2  # quotes, padding
             widths[column] = max(widths[column], min(length, 36))
     return widths

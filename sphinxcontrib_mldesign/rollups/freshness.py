@@ -9,7 +9,8 @@ from docutils import nodes
 
 from ..items import OWNER, Item
 from ..rules.stale import staleness
-from .base import Cell, Renderer, RollupDirective
+from .base import CellContent, Renderer, RollupDirective
+from .markup import Markup
 
 
 class FreshnessIndex(RollupDirective):
@@ -40,7 +41,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     by_doc: dict[str, list[Item]] = {}
     for item in context.unique_items:
         by_doc.setdefault(item.docname, []).append(item)
-    rows: list[list[Cell]] = []
+    rows: list[list[CellContent]] = []
     row_classes = []
     for docname in sorted(by_doc):
         items = by_doc[docname]
@@ -58,22 +59,20 @@ def render(renderer: Renderer) -> list[nodes.Node]:
             for item in items
             if item.values.get("reviewed")
         ]
-        oldest: list[nodes.Node] = (
-            [nodes.Text(f"{min(reviewed)[0]} ("), renderer.link(min(reviewed)[1]), nodes.Text(")")]
-            if reviewed
-            else [nodes.Text("—")]
+        oldest: list[Markup] = (
+            [f"{min(reviewed)[0]} (", renderer.link(min(reviewed)[1]), ")"] if reviewed else ["—"]
         )
         owners = sorted({owner for item in items for owner in item.values.get("owner", ())})
         rows.append(
             [
                 renderer.doc_link(docname),
-                nodes.Text(str(len(items))),
-                nodes.Text(git_date.isoformat() if git_date else "—"),
+                str(len(items)),
+                git_date.isoformat() if git_date else "—",
                 oldest,
-                renderer.links(owners, OWNER.name) or nodes.Text("—"),
-                [renderer.gap("stale"), nodes.Text(": "), *renderer.links(str(i.id) for i in stale)]
+                renderer.links(owners, OWNER.name) or "—",
+                [renderer.gap("stale"), ": ", *renderer.links(str(i.id) for i in stale)]
                 if stale
-                else nodes.Text("fresh"),
+                else "fresh",
             ]
         )
         row_classes.append(["ml-derived"] if stale else [])

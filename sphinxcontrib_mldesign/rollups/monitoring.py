@@ -9,7 +9,8 @@ from docutils import nodes
 
 from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, Item, as_list
 from ..rules.coverage import is_active_requirement, is_monitored, unmonitored_metric
-from .base import Renderer, RollupDirective, matches
+from .base import CellContent, Renderer, RollupDirective, matches
+from .markup import Element, Markup, el
 
 FILTERS = {
     "kind": (METRIC.name, "kind"),
@@ -54,18 +55,18 @@ def render(renderer: Renderer) -> list[nodes.Node]:
         out.append(renderer.empty("No monitored metric (one with :warn: or :crit:) matches."))
     out.append(nodes.rubric("", "Coverage gaps"))
     gaps = _gaps(renderer)
-    out.append(gaps if gaps is not None else renderer.empty("No coverage gaps."))
+    out.extend(gaps if gaps is not None else [renderer.empty("No coverage gaps.")])
     return out
 
 
 def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[str]]) -> nodes.table:
-    rows = []
+    rows: list[list[CellContent]] = []
     for metric in metrics:
         values = metric.values
         rows.append(
             [
                 renderer.link(str(metric.id)),
-                nodes.Text(metric.title),
+                metric.title,
                 renderer.text(values.get("kind")),
                 renderer.text(values.get("target")),
                 renderer.text(values.get("warn")),
@@ -73,7 +74,7 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
                 renderer.text(values.get("window")),
                 renderer.text(values.get("severity")),
                 renderer.links(values.get("owner") or [], OWNER.name) or renderer.gap("no owner"),
-                renderer.links(triggers.get(str(metric.id), []), FALLBACK.name) or nodes.Text("—"),
+                renderer.links(triggers.get(str(metric.id), []), FALLBACK.name) or "—",
             ]
         )
     headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit", "Window", "Severity",
@@ -81,9 +82,9 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
     return renderer.table(headers, rows, classes=["ml-monitoring-index"])
 
 
-def _gaps(renderer: Renderer) -> nodes.bullet_list | None:
+def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
     context = renderer.context
-    entries: list[nodes.list_item] = []
+    entries: list[Element] = []
     for requirement in context.of_type(REQUIREMENT.name):
         if not is_active_requirement(requirement):
             continue
@@ -96,9 +97,9 @@ def _gaps(renderer: Renderer) -> nodes.bullet_list | None:
             entries.append(
                 _entry(
                     renderer.gap("unmonitored"),
-                    nodes.Text(" requirement "),
+                    " requirement ",
                     renderer.link(str(requirement.id)),
-                    nodes.Text(" is measured by metrics with no :warn: or :crit:: "),
+                    " is measured by metrics with no :warn: or :crit:: ",
                     *renderer.links(unmonitored),
                 )
             )
@@ -109,17 +110,17 @@ def _gaps(renderer: Renderer) -> nodes.bullet_list | None:
             entries.append(
                 _entry(
                     renderer.gap("cannot fire"),
-                    nodes.Text(" fallback "),
+                    " fallback ",
                     renderer.link(fallback_id),
-                    nodes.Text(" is triggered by "),
+                    " is triggered by ",
                     renderer.link(metric_id),
-                    nodes.Text(", which has no :warn: or :crit:"),
+                    ", which has no :warn: or :crit:",
                 )
             )
     if not entries:
         return None
-    return nodes.bullet_list("", *entries, classes=["ml-gaps"])
+    return renderer.block([el("bullet_list", *entries, classes=["ml-gaps"])])
 
 
-def _entry(*content: nodes.Node) -> nodes.list_item:
-    return nodes.list_item("", nodes.paragraph("", "", *content))
+def _entry(*content: Markup) -> Element:
+    return el("list_item", el("paragraph", *content))

@@ -8,7 +8,7 @@ from typing import ClassVar
 from docutils import nodes
 
 from ..items import OWNER
-from .base import Cell, Renderer, RollupDirective, matches
+from .base import CellContent, Renderer, RollupDirective, matches
 
 FILTERS = {"tags": (OWNER.name, "tags")}
 
@@ -31,17 +31,17 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     for item in context.unique_items:
         for owner_id in item.values.get("owner", ()):
             owned.setdefault(owner_id, []).append(str(item.id))
-    rows: list[list[Cell]] = []
+    rows: list[list[CellContent]] = []
     for owner in owners:
         values = owner.values
         items = owned.get(str(owner.id), [])
         rows.append(
             [
                 renderer.link(str(owner.id)),
-                nodes.Text(owner.title),
+                owner.title,
                 renderer.text(" / ".join(v for v in (values.get("team"), values.get("role")) if v)),
-                renderer.links(items) or nodes.Text("—"),
-                nodes.Text(str(len(items))),
+                renderer.links(items) or "—",
+                str(len(items)),
                 renderer.text(values.get("areas")),
                 renderer.links(values.get("backups") or [], OWNER.name)
                 or renderer.gap("no backup"),
@@ -61,16 +61,16 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     if not areas:
         out.append(renderer.empty("No owner lists :areas:, so no bus factor to show."))
         return out
-    area_rows: list[list[Cell]] = []
+    area_rows: list[list[CellContent]] = []
     row_classes = []
     for area in areas:
         low = area.bus_factor < minimum
         area_rows.append(
             [
-                nodes.Text(area.name),
+                area.name,
                 renderer.links(str(o.id) for o in area.owners),
-                renderer.links(str(b.id) for b in area.backups) or nodes.Text("—"),
-                renderer.gap(f"{area.bus_factor}") if low else nodes.Text(str(area.bus_factor)),
+                renderer.links(str(b.id) for b in area.backups) or "—",
+                renderer.gap(f"{area.bus_factor}") if low else str(area.bus_factor),
             ]
         )
         row_classes.append(["ml-derived"] if low else [])

@@ -12,6 +12,7 @@ from ..items import REQUIREMENT, Item
 from ..rules.coverage import is_active_requirement
 from ..schema import base_schema
 from .base import Renderer, RollupDirective, matches
+from .markup import Markup
 
 REQ = REQUIREMENT.name
 FILTERS = {
@@ -109,12 +110,12 @@ def _sort_key(item: Item, column: str, order: list[str] | None) -> tuple[int, st
     return (0 if value else 1, str(value or ""))
 
 
-def _cell(renderer: Renderer, item: Item, column: str) -> nodes.Node | list[nodes.Node]:
+def _cell(renderer: Renderer, item: Item, column: str) -> Markup | list[Markup]:
     values = item.values
     if column == "id":
         return renderer.link(str(item.id))
     if column == "title":
-        return nodes.Text(item.title)
+        return item.title
     if column == "document":
         return renderer.doc_link(item.docname)
     active = is_active_requirement(item)
@@ -127,8 +128,8 @@ def _cell(renderer: Renderer, item: Item, column: str) -> nodes.Node | list[node
         # None names a real item of the right type (unknown-ref reports the bad ones).
         gap = _gap_for(item, column, active)
         if gap:
-            return [*shown, nodes.Text(" ") if shown else nodes.Text(""), renderer.gap(gap)]
-        return shown or nodes.Text("—")
+            return [*shown, " " if shown else "", renderer.gap(gap)]
+        return shown or "—"
     if column in ("priority", "status", "kind", "scope"):
         return renderer.ranked(values.get(column), _orders()[column])
     return renderer.text(values.get(column))

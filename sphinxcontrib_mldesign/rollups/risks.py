@@ -12,7 +12,8 @@ from ..directives.risk import LEVEL_SCORES
 from ..items import FALLBACK, OWNER, REQUIREMENT, RISK, Item, as_list
 from ..rules.coverage import is_active_requirement
 from ..rules.stale import staleness
-from .base import Renderer, RollupDirective, matches
+from .base import Cell, CellContent, Renderer, RollupDirective, matches
+from .markup import Markup, el
 
 FILTERS = {
     "status": (RISK.name, "status"),
@@ -117,10 +118,10 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 ["Derived", "Kind", "Concerns", "Why"],
                 [
                     [
-                        nodes.inline("", "derived", classes=["ml-derived-badge"]),
-                        nodes.Text(risk.kind),
+                        el("inline", "derived", classes=["ml-derived-badge"]),
+                        risk.kind,
                         _concerns(renderer, risk),
-                        nodes.Text(risk.why),
+                        risk.why,
                     ]
                     for risk in derived
                 ],
@@ -139,13 +140,13 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     return out
 
 
-def _concerns(renderer: Renderer, risk: DerivedRisk) -> list[nodes.Node]:
-    prefix: list[nodes.Node] = [nodes.Text(f"area {risk.area!r}: ")] if risk.area else []
+def _concerns(renderer: Renderer, risk: DerivedRisk) -> list[Markup]:
+    prefix: list[Markup] = [f"area {risk.area!r}: "] if risk.area else []
     return prefix + renderer.links(risk.concerns)
 
 
 def _register(renderer: Renderer, risks: list[Item]) -> nodes.table:
-    rows = []
+    rows: list[list[CellContent]] = []
     row_classes = []
     for risk in risks:
         values = risk.values
@@ -153,13 +154,13 @@ def _register(renderer: Renderer, risks: list[Item]) -> nodes.table:
         rows.append(
             [
                 renderer.link(str(risk.id)),
-                nodes.Text(risk.title),
+                risk.title,
                 renderer.text(values.get("category")),
                 renderer.ranked(values.get("likelihood"), LEVELS),
                 renderer.ranked(values.get("impact"), LEVELS),
-                nodes.inline("", str(score), classes=[f"ml-score-{score_band(score)}"])
+                el("inline", str(score), classes=[f"ml-score-{score_band(score)}"])
                 if isinstance(score, int)
-                else nodes.Text("—"),
+                else "—",
                 renderer.text(values.get("status")),
                 renderer.links(values.get("mitigations") or []) or renderer.gap("none"),
                 renderer.links(values.get("owner") or [], OWNER.name) or renderer.gap("no owner"),
@@ -179,16 +180,14 @@ def _matrix(renderer: Renderer, risks: list[Item]) -> nodes.table:
         key = (risk.values.get("likelihood"), risk.values.get("impact"))
         if key[0] in LEVEL_SCORES and key[1] in LEVEL_SCORES:
             cells.setdefault((str(key[0]), str(key[1])), []).append(str(risk.id))
-    rows = []
+    rows: list[list[CellContent]] = []
     for impact in reversed(LEVELS):
-        row: list[nodes.Node | list[nodes.Node]] = [nodes.strong("", f"impact {impact}")]
+        row: list[CellContent] = [el("strong", f"impact {impact}")]
         for likelihood in LEVELS:
             score = LEVEL_SCORES[likelihood] * LEVEL_SCORES[impact]
             ids = cells.get((likelihood, impact), [])
-            content: list[nodes.Node] = renderer.links(ids) if ids else [nodes.Text("·")]
-            cell = nodes.entry(classes=[f"ml-cell-{score_band(score)}"])
-            cell += nodes.paragraph("", "", *content)
-            row.append(cell)
+            content: list[Markup] = renderer.links(ids) if ids else ["·"]
+            row.append(Cell(content, (f"ml-cell-{score_band(score)}",)))
         rows.append(row)
     headers = ["Impact \\ likelihood", *LEVELS]
     return renderer.table(headers, rows, classes=["ml-risk-matrix"], widths=[18] + [12] * 5)

@@ -1,0 +1,178 @@
+"""A small builder-neutral markup for the content of roll-ups.
+
+A roll-up of a 5,000-item project is hundreds of thousands of docutils nodes; building
+them and walking them through the HTML translator was most of the time of an incremental
+build after an edit. So renderers describe their rows, lists and chains once, in this
+markup, and each builder gets what it can use fastest:
+
+- HTML builders get the markup as HTML text in a ``raw`` node (:func:`to_html`). Only the
+  bulk (table bodies, chains, lists) goes that way: a table's shell and header still pass
+  through the theme's translator, so its classes and wrappers (pydata's scroll container)
+  stay the theme's. The text mirrors what Sphinx's HTML5 writer makes of the same nodes,
+  and a test builds both ways and compares them.
+- Every other builder (text, LaTeX, man, xml...) gets real docutils nodes (:func:`to_nodes`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from docutils import nodes
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One element; ``tag`` is a docutils node name (see :data:`_NODES`)."""
+
+    tag: str
+    children: tuple[Markup, ...] = ()
+    classes: tuple[str, ...] = ()
+    uri: str | None = None
+    """For ``reference``: where it goes (``#anchor`` on the same page)."""
+    title: str | None = None
+    """For ``reference``: the tooltip."""
+
+
+#: Text, or an element.
+Markup = str | Element
+
+
+def el(tag: str, *children: Markup, classes: Sequence[str] = ()) -> Element:
+    return Element(tag, children, tuple(classes))
+
+
+def text_of(markup: Markup | Iterable[Markup]) -> str:
+    if isinstance(markup, str):
+        return markup
+    if isinstance(markup, Element):
+        return "".join(text_of(child) for child in markup.children)
+    return "".join(text_of(part) for part in markup)
+
+
+# -- docutils nodes ------------------------------------------------------------------------
+
+_NODES: dict[str, type[nodes.Element]] = {
+    "inline": nodes.inline,
+    "strong": nodes.strong,
+    "literal": nodes.literal,
+    "reference": nodes.reference,
+    "paragraph": nodes.paragraph,
+    "container": nodes.container,
+    "enumerated_list": nodes.enumerated_list,
+    "bullet_list": nodes.bullet_list,
+    "list_item": nodes.list_item,
+}
+
+
+def to_nodes(markup: Markup) -> nodes.Node:
+    if isinstance(markup, str):
+        return nodes.Text(markup)
+    node_class = _NODES[markup.tag]
+    children = [to_nodes(child) for child in markup.children]
+    # A TextElement's second argument is its text; pass the children after it.
+    node = (
+        node_class("", "", *children)
+        if issubclass(node_class, nodes.TextElement)
+        else (node_class("", *children))
+    )
+    node["classes"] = list(markup.classes)
+    if markup.tag == "reference":
+        node["internal"] = True
+        uri = markup.uri or ""
+        if uri.startswith("#"):
+            node["refid"] = uri[1:]
+        else:
+            node["refuri"] = uri
+        if markup.title:
+            node["reftitle"] = markup.title
+    elif markup.tag == "enumerated_list":
+        node["enumtype"] = "arabic"
+    return node
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+# As docutils' HTML writers encode text and attribute values.
+_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", '"': "&quot;", ">": "&gt;", "@": "&#64;"})
+_WORDS_AND_SPACES = re.compile(r"\S+| +|\n")
+
+
+def _escape(text: str) -> str:
+    return text.translate(_SPECIAL)
+
+
+def _start(tag: str, classes: Iterable[str], **attributes: str | None) -> str:
+    parts = [tag]
+    class_text = " ".join(classes)
+    if class_text:
+        parts.append(f'class="{_escape(class_text)}"')
+    parts.extend(f'{name}="{_escape(value)}"' for name, value in attributes.items() if value)
+    return f"<{' '.join(parts)}>"
+
+
+def to_html(markup: Markup) -> str:
+    """HTML as Sphinx's HTML5 writer makes it of the same nodes."""
+    if isinstance(markup, str):
+        return _escape(markup)
+    out: list[str] = []
+    _html(markup, out)
+    return "".join(out)
+
+
+def _html(markup: Element, out: list[str]) -> None:
+    tag, classes = markup.tag, markup.classes
+    if tag == "literal":
+        # Sphinx keeps literal text on one line: every word in a span of its own.
+        out.append(_start("code", (*classes, "docutils", "literal", "notranslate")))
+        for token in _WORDS_AND_SPACES.findall(text_of(markup)):
+            out.append(f'<span class="pre">{_escape(token)}</span>' if token.strip() else token)
+        out.append("</code>")
+        return
+    if tag == "reference":
+        # As the HTML writer: an empty URI (this very page) links to "#".
+        out.append(
+            _start("a", ("reference", "internal"), href=markup.uri or "#", title=markup.title)
+        )
+        close = "</a>"
+    elif tag in ("inline", "strong"):
+        html_tag = "span" if tag == "inline" else "strong"
+        out.append(_start(html_tag, classes))
+        close = f"</{html_tag}>"
+    elif tag == "paragraph":
+        out.append(_start("p", classes))
+        close = "</p>\n"
+    elif tag == "container":
+        out.append(_start("div", (*classes, "docutils", "container")) + "\n")
+        close = "</div>\n"
+    elif tag in ("enumerated_list", "bullet_list"):
+        # docutils marks a list of one-paragraph items "simple" (Sphinx keeps the <p>).
+        simple = ("simple",) if _is_simple(markup) else ()
+        html_tag = "ol" if tag == "enumerated_list" else "ul"
+        extra = ("arabic",) if tag == "enumerated_list" else ()
+        out.append(_start(html_tag, (*extra, *classes, *simple)))
+        out.append("\n")
+        close = f"</{html_tag}>\n"
+    elif tag == "list_item":
+        out.append(_start("li", classes))
+        close = "</li>\n"
+    else:  # pragma: no cover - every tag the renderers use is handled above
+        raise ValueError(f"no HTML for markup tag {tag!r}")
+    for child in markup.children:
+        if isinstance(child, str):
+            out.append(_escape(child))
+        else:
+            _html(child, out)
+    out.append(close)
+
+
+def _is_simple(markup: Element) -> bool:
+    """A list docutils writes compactly: every item is one paragraph."""
+    return all(
+        isinstance(item, Element)
+        and len(item.children) == 1
+        and isinstance(item.children[0], Element)
+        and item.children[0].tag == "paragraph"
+        for item in markup.children
+    )
