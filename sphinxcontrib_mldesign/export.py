@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import filecmp
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +32,6 @@ def build_export(app: Sphinx) -> dict[str, Any]:
     }
 
 
-def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-
-
 def export_schema() -> dict[str, Any]:
     return load_json(EXPORT_SCHEMA)
 
@@ -44,10 +42,17 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     if app.builder.format != "html" and app.builder.name != MLDesignBuilder.name:
         return
     path = Path(app.outdir) / EXPORT_FILENAME
-    text = dumps(build_export(app))
+    # Streamed to a file, not joined in memory: at thousands of items the text is
+    # megabytes, and the pieces of it were the build's peak memory.
+    fresh = path.with_name(f".{EXPORT_FILENAME}.new")
+    with fresh.open("w", encoding="utf-8") as out:
+        json.dump(build_export(app), out, sort_keys=True, indent=2, ensure_ascii=False)
+        out.write("\n")
     # Keep the file (and its mtime) when nothing changed, like Sphinx does for its outputs.
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    if path.is_file() and filecmp.cmp(fresh, path, shallow=False):
+        fresh.unlink()
+    else:
+        os.replace(fresh, path)
 
 
 class MLDesignBuilder(DummyBuilder):

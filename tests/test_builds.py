@@ -79,6 +79,10 @@ def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> N
     build(root)
     outdir = root / "_build" / "html"
     before = {page: (outdir / page).stat().st_mtime_ns for page in ("owners.html", "prose.html")}
+    export_mtime = (outdir / "mldesign.json").stat().st_mtime_ns
+    build(root)  # nothing changed: the export is kept as it was, no temporary file left
+    assert (outdir / "mldesign.json").stat().st_mtime_ns == export_mtime
+    assert not list(outdir.glob("*.new"))
 
     _edit(root / "metrics.rst", "Ranking latency", "Ranking latency (server side)")
     _edit(root / "metrics.rst", ":window: 5m", ":window: 10m")
@@ -90,6 +94,7 @@ def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> N
     clean = build(Path(clean.srcdir), freshenv=True)  # ...rebuilt from scratch after the same edit
     assert export_text(incremental) == export_text(clean)
     assert export_of(incremental)["items"]["MET-LAT"]["window"]["seconds"] == 600
+    assert (outdir / "mldesign.json").stat().st_mtime_ns != export_mtime
 
     # prose.html links to MET-LAT with its title: re-written. owners.html does not: left alone.
     prose = (outdir / "prose.html").read_text(encoding="utf-8")

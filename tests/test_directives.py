@@ -202,3 +202,59 @@ def test_latex_builder(app: SphinxTestApp) -> None:
     assert "{[}must{]}" in tex  # the badge, bracketed; LaTeX escapes the brackets
     assert warnings_of(app) == []
     assert not (Path(app.outdir) / "mldesign.json").exists()  # export only from HTML / mldesign
+
+
+TRICKY_TEXTS = [
+    "Serve within 200 ms",
+    "v1.2 model, 5% / batch; nightly",
+    "Ünïcode wörds end.",
+    "e.g. a note",
+    "mlflow.org and www.example.com",
+    'it\'s "quoted"',
+    "(c) 2026 -- then... +-",
+    "an_underscore_ and `code`",
+    "*stress* and **strong**",
+    "mail ml@example.com at http://example.com",
+    "a & b < c",
+    "p99 <= 200 ms (nightly) a+b = c > d",
+    "x <b>bold</b> <https://example.com>",
+    "(tm) (R) a +- b",
+]
+
+
+@pytest.mark.parametrize("parser", ["rst", "myst"])
+def test_plain_text_fast_path_equals_the_inline_parser(
+    parser: str, make_app: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Titles and free-text options without markup skip the inliner; the page must be what
+    the RST or MyST inliner (MyST with its typography extensions) makes of them."""
+    from sphinxcontrib_mldesign.directives import base as directive_base
+
+    def page_for(fast: bool) -> str:
+        src = tmp_path / f"{parser}-{fast}"
+        src.mkdir()
+        (src / "conf.py").write_text(
+            'extensions = ["sphinxcontrib_mldesign", "myst_parser"]\n'
+            'myst_enable_extensions = ["replacements", "smartquotes"]\n'
+        )
+        items = []
+        for index, text in enumerate(TRICKY_TEXTS):
+            if parser == "rst":
+                items.append(f".. ml-owner:: {text}\n   :id: O{index}\n   :role: {text}\n")
+            else:
+                # Tilde fences: a backtick fence cannot have backticks in its first line.
+                items.append(f"~~~{{ml-owner}} {text}\n:id: O{index}\n:role: {text}\n~~~\n")
+        name = "index.rst" if parser == "rst" else "index.md"
+        heading = "Texts\n=====\n\n" if parser == "rst" else "# Texts\n\n"
+        (src / name).write_text(heading + "\n".join(items), encoding="utf-8")
+        if not fast:
+            monkeypatch.setattr(directive_base, "_PLAIN_TEXT_RE", re.compile(r"(?!)"))
+        app = make_app("html", srcdir=src)  # type: ignore[operator]
+        app.build()
+        html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+        return html.replace(f"{parser}-{fast}", "")
+
+    fast = page_for(True)
+    slow = page_for(False)
+    assert "Ünïcode wörds end." in fast and "<em>stress</em>" in fast
+    assert fast == slow

@@ -3,6 +3,7 @@ parallel builds (the edit-in-A, table-in-B case for every roll-up)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import sphinx
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
@@ -532,3 +534,21 @@ def test_html_fast_path_equals_the_html_writer(
     for name in fast:
         assert len(fast[name]) > 100
         assert fast[name] == slow[name], name
+
+
+@pytest.mark.skipif(sphinx.version_info < (8,), reason="the no-search class is Sphinx 8+")
+def test_rollups_stay_out_of_the_search_index(build: Build, copy_root: Copy) -> None:
+    """Search lands on an item's own page, not on a roll-up that repeats it."""
+    app = build(copy_root("rollups"))
+    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    docnames = index["docnames"]
+
+    def pages_with(word: str, table: str = "terms") -> set[str]:
+        found = index[table].get(word, [])
+        return {docnames[i] for i in ([found] if isinstance(found, int) else found)}
+
+    assert "rollups" in pages_with("fallback", "titleterms")  # its headings are searchable
+    assert "design" in pages_with("cach")  # "Cache only": found on the item's page...
+    assert "rollups" not in pages_with("cach")  # ...not on the roll-up listing it
+    assert not pages_with("protect")  # words only roll-ups write are in no page

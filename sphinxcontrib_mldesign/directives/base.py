@@ -17,6 +17,17 @@ from ..nodes import ml_badge, ml_item, ml_item_header
 from ..schema import ItemSchema, OptionSpec, base_schema, item_schema
 
 _URL_RE = re.compile(r"^https?://\S+$")
+# Text that no inline syntax of RST or MyST (with any of its extensions) turns into
+# anything but itself: letters, digits, spaces and , ; / % =. Not "_" (RST references),
+# ":" (roles, URIs), "@" (e-mail), "&" (entities), quotes (MyST smartquotes), "--",
+# "..", "+-" and "(c)" (MyST replacements), "<" before a letter, "/", "!" or "?" (HTML,
+# autolinks), "." before a letter (linkify's "mlflow.org"). Most titles are such text,
+# and for them the inliner is skipped.
+_PLAIN_TEXT_RE = re.compile(
+    r"(?:[^\W_]|[ ,;/%=>)]|\.(?![^\W\d_]|\.)|-(?!-)|\+(?!-)|<(?![A-Za-z/!?])"
+    r"|\((?!(?:c|r|tm|p)\)))*",
+    re.IGNORECASE,
+)
 
 
 class AnyOptionSpec(dict[str, Any]):
@@ -56,7 +67,7 @@ class ItemDirective(SphinxDirective):
         title_nodes: list[nodes.Node] = []
         messages: list[nodes.system_message] = []
         if raw_title:
-            title_nodes, messages = self.parse_inline(raw_title, lineno=self.lineno)
+            title_nodes, messages = self._inline(raw_title)
         else:
             problems.insert(0, f"{type_name} needs a title (the directive's argument)")
         self.derive(values)
@@ -103,6 +114,12 @@ class ItemDirective(SphinxDirective):
             block += fields
         block += self.parse_content_to_nodes()
         return [block, *messages, *self._field_messages]
+
+    def _inline(self, text: str) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        """Inline markup parsed as the document's parser would (RST or MyST)."""
+        if _PLAIN_TEXT_RE.fullmatch(text):
+            return [nodes.Text(text)], []
+        return self.parse_inline(text, lineno=self.lineno)
 
     def _header(self, item: Item, title_nodes: list[nodes.Node]) -> ml_item_header:
         header = ml_item_header(classes=["ml-item-header"])
@@ -167,7 +184,7 @@ class ItemDirective(SphinxDirective):
             return [nodes.reference(value, value, refuri=value)]
         if spec.format == "text" and isinstance(value, str) and not spec.enum:
             # Free text may hold inline markup and links (runbooks, rationale).
-            parsed, messages = self.parse_inline(value, lineno=self.lineno)
+            parsed, messages = self._inline(value)
             self._field_messages.extend(messages)
             return parsed
         return [nodes.Text(str(value))]

@@ -132,6 +132,9 @@ class Renderer:
         self.html = builder.format in RAW_HTML_FORMATS
         self._uris: dict[str, str] = {}
         self._links: dict[tuple[str, str | None], Element] = {}
+        # The HTML of each link, made once: the same owner or metric fills many rows.
+        # Keyed by id(); the elements stay alive in _links for the renderer's lifetime.
+        self._link_html: dict[int, str] = {}
 
     # -- inline pieces ---------------------------------------------------------------------
 
@@ -139,9 +142,11 @@ class Renderer:
         """A link to an item, shown as its ID; plain text when the ID names nothing, or an
         item of another type than ``expected`` (unknown-ref reports it)."""
         key = (item_id, expected)
-        cached = self._links.get(key)  # the same owner or metric is linked from many rows
+        cached = self._links.get(key)
         if cached is None:
             cached = self._links[key] = self._make_link(item_id, expected)
+            if self.html:
+                self._link_html[id(cached)] = to_html(cached)
         return cached
 
     def _make_link(self, item_id: str, expected: str | None) -> Element:
@@ -214,7 +219,8 @@ class Renderer:
     def block(self, elements: Sequence[Element]) -> list[nodes.Node]:
         """Block markup (chains, lists) as one raw HTML node, or as docutils nodes."""
         if self.html:
-            return [nodes.raw("", "".join(map(to_html, elements)), format="html")]
+            html = "".join(to_html(element, self._link_html) for element in elements)
+            return [nodes.raw("", html, format="html")]
         return [to_nodes(element) for element in elements]
 
     def table(
@@ -243,13 +249,28 @@ class Renderer:
         group += body
         cells = [[_cell(cell) for cell in row] for row in rows]
         if self.html:
-            body += nodes.raw("", _rows_html(cells, row_classes), format="html")
+            body += nodes.raw("", self._rows_html(cells, row_classes), format="html")
             return table
         for index, row in enumerate(cells):
             body += nodes.row(
                 "", *map(_entry, row), classes=list(row_classes[index] if row_classes else [])
             )
         return table
+
+    def _rows_html(
+        self, rows: list[list[Cell]], row_classes: Sequence[Sequence[str]] | None
+    ) -> str:
+        out: list[str] = []
+        for index, row in enumerate(rows):
+            parity = "row-even" if index % 2 == 0 else "row-odd"  # the header row was odd
+            classes = " ".join([*(row_classes[index] if row_classes else ()), parity])
+            out.append(f'<tr class="{classes}">')
+            for cell in row:
+                attributes = f' class="{" ".join(cell.classes)}"' if cell.classes else ""
+                content = "".join(to_html(part, self._link_html) for part in cell.content)
+                out.append(f"<td{attributes}><p>{content}</p></td>\n")
+            out.append("</tr>\n")
+        return "".join(out)
 
 
 def _cell(content: CellContent) -> Cell:
@@ -262,20 +283,6 @@ def _entry(cell: Cell) -> nodes.entry:
     return nodes.entry(
         "", nodes.paragraph("", "", *map(to_nodes, cell.content)), classes=list(cell.classes)
     )
-
-
-def _rows_html(rows: list[list[Cell]], row_classes: Sequence[Sequence[str]] | None) -> str:
-    out: list[str] = []
-    for index, row in enumerate(rows):
-        parity = "row-even" if index % 2 == 0 else "row-odd"  # the header row was odd
-        classes = " ".join([*(row_classes[index] if row_classes else ()), parity])
-        out.append(f'<tr class="{classes}">')
-        for cell in row:
-            attributes = f' class="{" ".join(cell.classes)}"' if cell.classes else ""
-            content = "".join(map(to_html, cell.content))
-            out.append(f"<td{attributes}><p>{content}</p></td>\n")
-        out.append("</tr>\n")
-    return "".join(out)
 
 
 def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[CellContent]]) -> list[int]:

@@ -16,7 +16,7 @@ markup, and each builder gets what it can use fastest:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from docutils import nodes
@@ -112,16 +112,21 @@ def _start(tag: str, classes: Iterable[str], **attributes: str | None) -> str:
     return f"<{' '.join(parts)}>"
 
 
-def to_html(markup: Markup) -> str:
-    """HTML as Sphinx's HTML5 writer makes it of the same nodes."""
+def to_html(markup: Markup, known: Mapping[int, str] | None = None) -> str:
+    """HTML as Sphinx's HTML5 writer makes it of the same nodes. ``known``: HTML already
+    made for some elements, by ``id()`` (a link repeated in thousands of rows)."""
     if isinstance(markup, str):
         return _escape(markup)
     out: list[str] = []
-    _html(markup, out)
+    _html(markup, out, known or {})
     return "".join(out)
 
 
-def _html(markup: Element, out: list[str]) -> None:
+def _html(markup: Element, out: list[str], known: Mapping[int, str]) -> None:
+    done = known.get(id(markup))
+    if done is not None:
+        out.append(done)
+        return
     tag, classes = markup.tag, markup.classes
     if tag == "literal":
         # Sphinx keeps literal text on one line: every word in a span of its own.
@@ -163,7 +168,7 @@ def _html(markup: Element, out: list[str]) -> None:
         if isinstance(child, str):
             out.append(_escape(child))
         else:
-            _html(child, out)
+            _html(child, out, known)
     out.append(close)
 
 
