@@ -100,7 +100,13 @@ _WORDS_AND_SPACES = re.compile(r"\S+| +|\n")
 
 
 def _escape(text: str) -> str:
-    return text.translate(_SPECIAL)
+    text = text.translate(_SPECIAL)
+    if text.isascii():
+        return text
+    # Characters beyond ASCII as references ("—" as "&#8212;"): Python stores a string
+    # wider as soon as one character needs it, and a roll-up page of thousands of rows
+    # is copied several times while Sphinx writes it; ASCII keeps each copy compact.
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def _start(tag: str, classes: Iterable[str], **attributes: str | None) -> str:
