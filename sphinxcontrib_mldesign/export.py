@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -18,6 +19,7 @@ from .schema import load_json
 EXPORT_FILENAME = "mldesign.json"
 EXPORT_VERSION = 1
 EXPORT_SCHEMA = "export.schema.json"
+EXPORT_STAMP = ".mldesign-export.stamp"
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +44,46 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     if app.builder.format != "html" and app.builder.name != MLDesignBuilder.name:
         return
     path = Path(app.outdir) / EXPORT_FILENAME
+    data = build_export(app)
+    # Most incremental builds change no item: a digest of the data (the C encoder, fast)
+    # against the one stored with the file skips the indented text (pure Python, slow).
+    digest = hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+    # -b mldesign promises a directory holding the export alone: no stamp there.
+    stamp_path = None if app.builder.name == MLDesignBuilder.name else path.with_name(EXPORT_STAMP)
+    if stamp_path is not None and _stamp(path, digest) == _read(stamp_path):
+        return
     # Streamed to a file, not joined in memory: at thousands of items the text is
     # megabytes, and the pieces of it were the build's peak memory.
     fresh = path.with_name(f".{EXPORT_FILENAME}.new")
     with fresh.open("w", encoding="utf-8") as out:
-        json.dump(build_export(app), out, sort_keys=True, indent=2, ensure_ascii=False)
+        json.dump(data, out, sort_keys=True, indent=2, ensure_ascii=False)
         out.write("\n")
     # Keep the file (and its mtime) when nothing changed, like Sphinx does for its outputs.
     if path.is_file() and filecmp.cmp(fresh, path, shallow=False):
         fresh.unlink()
     else:
         os.replace(fresh, path)
+    if stamp_path is not None:
+        stamp_path.write_text(_stamp(path, digest), encoding="utf-8")
+
+
+def _stamp(path: Path, digest: str) -> str:
+    """The data's digest with the file's size and mtime: a file edited or removed by hand
+    no longer matches, and is written again."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    return f"{digest} {stat.st_size} {stat.st_mtime_ns}"
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
 
 
 class MLDesignBuilder(DummyBuilder):

@@ -74,6 +74,11 @@ def test_parallel_warnings_equal_serial(build: Build, copy_root: Copy) -> None:
     assert parallel.statuscode == serial.statuscode == 1
 
 
+def export_of_dir(outdir: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((outdir / "mldesign.json").read_text(encoding="utf-8"))
+    return data
+
+
 def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> None:
     root = copy_root("basic", "incremental")
     build(root)
@@ -83,6 +88,13 @@ def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> N
     build(root)  # nothing changed: the export is kept as it was, no temporary file left
     assert (outdir / "mldesign.json").stat().st_mtime_ns == export_mtime
     assert not list(outdir.glob("*.new"))
+    (outdir / "mldesign.json").write_text("{}")  # edited by hand: written again
+    build(root)
+    assert export_of_dir(outdir)["items"]["MET-LAT"]["window"]["seconds"] == 300
+    (outdir / "mldesign.json").unlink()  # removed: written again
+    build(root)
+    assert export_of_dir(outdir)["items"]["MET-LAT"]["window"]["seconds"] == 300
+    export_mtime = (outdir / "mldesign.json").stat().st_mtime_ns
 
     _edit(root / "metrics.rst", "Ranking latency", "Ranking latency (server side)")
     _edit(root / "metrics.rst", ":window: 5m", ":window: 10m")
