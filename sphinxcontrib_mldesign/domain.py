@@ -236,7 +236,10 @@ class MLDomain(Domain):
         if not node.get("refexplicit"):
             contnode = nodes.inline("", item.title or item.id, classes=contnode["classes"])
         anchor = item.anchor or item.id
-        return make_refnode(builder, fromdocname, item.docname, anchor, contnode, item.title)
+        ref = make_refnode(builder, fromdocname, item.docname, anchor, contnode, item.title)
+        if "refuri" in ref:
+            ref["refuri"] = single_anchor(ref["refuri"])
+        return ref
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for item_id, item in sorted(self.index.items()):
@@ -258,6 +261,15 @@ def included_source(env: BuildEnvironment, source: str | None) -> str | None:
         return None
     path = Path(source).resolve()
     return None if path == Path(doc_path).resolve() else str(path)
+
+
+def single_anchor(uri: str) -> str:
+    """A URI with one anchor. singlehtml makes a page "#document-<doc>" on its one page,
+    so a link to an item in it reads "#document-<doc>#<id>", which leads nowhere; the
+    item's own anchor is what to follow (Sphinx before 9 mended this after resolving)."""
+    if uri.count("#") > 1:
+        return uri[uri.rindex("#") :]
+    return uri
 
 
 def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref:

@@ -54,29 +54,38 @@ def write_export(app: Sphinx, exception: Exception | None) -> None:
     stamp_path = None if app.builder.name == MLDesignBuilder.name else path.with_name(EXPORT_STAMP)
     if stamp_path is not None and _stamp(path, digest) == _read(stamp_path):
         return
-    # Streamed to a file, not joined in memory: at thousands of items the text is
-    # megabytes, and the pieces of it were the build's peak memory.
-    fresh = path.with_name(f".{EXPORT_FILENAME}.new")
-    with fresh.open("w", encoding="utf-8") as out:
-        json.dump(data, out, sort_keys=True, indent=2, ensure_ascii=False)
-        out.write("\n")
-    # Keep the file (and its mtime) when nothing changed, like Sphinx does for its outputs.
-    if path.is_file() and filecmp.cmp(fresh, path, shallow=False):
-        fresh.unlink()
-    else:
-        os.replace(fresh, path)
+    write_json(path, data)
     if stamp_path is not None:
         stamp_path.write_text(_stamp(path, digest), encoding="utf-8")
 
 
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write the export's indented text, keeping the file (and its mtime) when the text is
+    unchanged, like Sphinx does for its outputs."""
+    # Streamed to a file, not joined in memory: at thousands of items the text is
+    # megabytes, and the pieces of it were the build's peak memory.
+    fresh = path.with_name(f".{EXPORT_FILENAME}.new")
+    try:
+        with fresh.open("w", encoding="utf-8") as out:
+            json.dump(data, out, sort_keys=True, indent=2, ensure_ascii=False)
+            out.write("\n")
+        filecmp.clear_cache()  # its cache trusts size and mtime, which may not have moved
+        if path.is_file() and filecmp.cmp(fresh, path, shallow=False):
+            return
+        os.replace(fresh, path)
+    finally:
+        fresh.unlink(missing_ok=True)
+
+
 def _stamp(path: Path, digest: str) -> str:
-    """The data's digest with the file's size and mtime: a file edited or removed by hand
-    no longer matches, and is written again."""
+    """The data's digest with the file's identity and times: a file replaced, edited or
+    removed by hand no longer matches (ctime moves on any change, whatever the tool), and
+    is written again."""
     try:
         stat = path.stat()
     except OSError:
         return ""
-    return f"{digest} {stat.st_size} {stat.st_mtime_ns}"
+    return f"{digest} {stat.st_size} {stat.st_ino} {stat.st_mtime_ns} {stat.st_ctime_ns}"
 
 
 def _read(path: Path) -> str | None:

@@ -14,6 +14,7 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
 from helpers import export_of, export_text, warnings_of
+from sphinxcontrib_mldesign import export as export_module
 from sphinxcontrib_mldesign.export import export_schema
 
 Build = Callable[..., SphinxTestApp]
@@ -85,7 +86,13 @@ def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> N
     outdir = root / "_build" / "html"
     before = {page: (outdir / page).stat().st_mtime_ns for page in ("owners.html", "prose.html")}
     export_mtime = (outdir / "mldesign.json").stat().st_mtime_ns
-    build(root)  # nothing changed: the export is kept as it was, no temporary file left
+
+    def no_rewrite(path: Path, data: dict[str, Any]) -> None:
+        raise AssertionError("the export was encoded again though no item changed")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(export_module, "write_json", no_rewrite)
+        build(root)  # nothing changed: the stamp says so, the export is not re-encoded
     assert (outdir / "mldesign.json").stat().st_mtime_ns == export_mtime
     assert not list(outdir.glob("*.new"))
     (outdir / "mldesign.json").write_text("{}")  # edited by hand: written again

@@ -20,11 +20,11 @@ _URL_RE = re.compile(r"^https?://\S+$")
 # Text that no inline syntax of RST or MyST (with any of its extensions) turns into
 # anything but itself: letters, digits, spaces and , ; / % =. Not "_" (RST references),
 # ":" (roles, URIs), "@" (e-mail), "&" (entities), quotes (MyST smartquotes), "--",
-# "..", "+-" and "(c)" (MyST replacements), "<" before a letter, "/", "!" or "?" (HTML,
+# "..", ",,", "+-" and "(c)" (MyST replacements), "<" before a letter, "/", "!" or "?" (HTML,
 # autolinks), "." before a letter (linkify's "mlflow.org"). Most titles are such text,
 # and for them the inliner is skipped.
 _PLAIN_TEXT_RE = re.compile(
-    r"(?:[^\W_]|[ ,;/%=>)]|\.(?![^\W\d_]|\.)|-(?!-)|\+(?!-)|<(?![A-Za-z/!?])"
+    r"(?:[^\W_]|[ ;/%=>)]|,(?!,)|\.(?![^\W\d_]|\.)|-(?!-)|\+(?!-)|<(?![A-Za-z/!?])"
     r"|\((?!(?:c|r|tm|p)\)))*",
     re.IGNORECASE,
 )

@@ -49,7 +49,7 @@ def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> N
         renderer = Renderer(context, app.builder, docname, placeholder["options"])
         rendered = _RENDER_BY_KIND[placeholder["kind"]](renderer)
         # "no-search": a roll-up repeats what the items' own pages say; search should land
-        # there, not on a table of thousands of rows (Sphinx 8+ honours the class).
+        # there, not on a table of thousands of rows (Sphinx 8.2 honours the class).
         wrapper = nodes.container(classes=["ml-rollup", f"ml-{placeholder['kind']}", "no-search"])
         wrapper.extend(rendered)
         placeholder.replace_self(wrapper)

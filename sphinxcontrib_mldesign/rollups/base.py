@@ -19,12 +19,12 @@ from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import get_config
-from ..domain import get_ml_domain, included_source
+from ..domain import get_ml_domain, included_source, single_anchor
 from ..formats import parse_list
 from ..items import Item, RollupUse
 from ..rules.base import Context
 from ..schema import item_schema
-from .markup import Element, Markup, el, text_of, to_html, to_nodes
+from .markup import Element, Markup, el, start_tag, text_of, to_html, to_nodes
 
 
 class ml_rollup(nodes.General, nodes.Element):
@@ -154,10 +154,8 @@ class Renderer:
         label = el("literal", item_id, classes=["ml-ref"])
         if item is None or (expected is not None and item.type != expected):
             return el("inline", label, classes=["ml-broken-ref"])
-        return Element(
-            "reference", (label,), uri=f"{self._uri(item.docname)}#{item.anchor or item_id}",
-            title=item.title,
-        )  # fmt: skip
+        uri = single_anchor(f"{self._uri(item.docname)}#{item.anchor or item_id}")
+        return Element("reference", (label,), uri=uri, title=item.title)
 
     def _uri(self, docname: str) -> str:
         """The page's URI from this one; empty for this page (links become ``#anchor``)."""
@@ -219,7 +217,8 @@ class Renderer:
     def block(self, elements: Sequence[Element]) -> list[nodes.Node]:
         """Block markup (chains, lists) as one raw HTML node, or as docutils nodes."""
         if self.html:
-            html = "".join(to_html(element, self._link_html) for element in elements)
+            compact = bool(getattr(self.builder.config, "html_compact_lists", True))
+            html = "".join(to_html(element, self._link_html, compact) for element in elements)
             return [nodes.raw("", html, format="html")]
         return [to_nodes(element) for element in elements]
 
@@ -263,12 +262,10 @@ class Renderer:
         out: list[str] = []
         for index, row in enumerate(rows):
             parity = "row-even" if index % 2 == 0 else "row-odd"  # the header row was odd
-            classes = " ".join([*(row_classes[index] if row_classes else ()), parity])
-            out.append(f'<tr class="{classes}">')
+            out.append(start_tag("tr", [*(row_classes[index] if row_classes else ()), parity]))
             for cell in row:
-                attributes = f' class="{" ".join(cell.classes)}"' if cell.classes else ""
                 content = "".join(to_html(part, self._link_html) for part in cell.content)
-                out.append(f"<td{attributes}><p>{content}</p></td>\n")
+                out.append(f"{start_tag('td', cell.classes)}<p>{content}</p></td>\n")
             out.append("</tr>\n")
         return "".join(out)
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import sphinx
 from docutils import nodes
 
 
@@ -99,17 +100,22 @@ _SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", '"': "&quot;", ">": "&gt;",
 _WORDS_AND_SPACES = re.compile(r"\S+| +|\n")
 
 
+# Characters beyond ASCII written as references ("—" as "&#8212;"): Python stores a string
+# wider as soon as one character needs it, and a roll-up page of thousands of rows is
+# copied several times while Sphinx writes it; ASCII keeps each copy compact. Only where
+# Sphinx's search skips roll-ups ("no-search", seen in 8.2): an older indexer would strip
+# the tags and index "8212" as a word.
+ASCII_HTML = sphinx.version_info >= (8, 2)
+
+
 def _escape(text: str) -> str:
     text = text.translate(_SPECIAL)
-    if text.isascii():
+    if text.isascii() or not ASCII_HTML:
         return text
-    # Characters beyond ASCII as references ("—" as "&#8212;"): Python stores a string
-    # wider as soon as one character needs it, and a roll-up page of thousands of rows
-    # is copied several times while Sphinx writes it; ASCII keeps each copy compact.
     return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
-def _start(tag: str, classes: Iterable[str], **attributes: str | None) -> str:
+def start_tag(tag: str, classes: Iterable[str], **attributes: str | None) -> str:
     parts = [tag]
     class_text = " ".join(classes)
     if class_text:
@@ -118,17 +124,20 @@ def _start(tag: str, classes: Iterable[str], **attributes: str | None) -> str:
     return f"<{' '.join(parts)}>"
 
 
-def to_html(markup: Markup, known: Mapping[int, str] | None = None) -> str:
+def to_html(
+    markup: Markup, known: Mapping[int, str] | None = None, compact_lists: bool = True
+) -> str:
     """HTML as Sphinx's HTML5 writer makes it of the same nodes. ``known``: HTML already
-    made for some elements, by ``id()`` (a link repeated in thousands of rows)."""
+    made for some elements, by ``id()`` (a link repeated in thousands of rows);
+    ``compact_lists``: the ``html_compact_lists`` setting."""
     if isinstance(markup, str):
         return _escape(markup)
     out: list[str] = []
-    _html(markup, out, known or {})
+    _html(markup, out, known or {}, compact_lists)
     return "".join(out)
 
 
-def _html(markup: Element, out: list[str], known: Mapping[int, str]) -> None:
+def _html(markup: Element, out: list[str], known: Mapping[int, str], compact: bool) -> None:
     done = known.get(id(markup))
     if done is not None:
         out.append(done)
@@ -136,37 +145,40 @@ def _html(markup: Element, out: list[str], known: Mapping[int, str]) -> None:
     tag, classes = markup.tag, markup.classes
     if tag == "literal":
         # Sphinx keeps literal text on one line: every word in a span of its own.
-        out.append(_start("code", (*classes, "docutils", "literal", "notranslate")))
+        out.append(start_tag("code", (*classes, "docutils", "literal", "notranslate")))
         for token in _WORDS_AND_SPACES.findall(text_of(markup)):
-            out.append(f'<span class="pre">{_escape(token)}</span>' if token.strip() else token)
+            if token.strip():
+                out.append(f'<span class="pre">{_escape(token)}</span>')
+            else:  # as Sphinx: a run of spaces keeps its width
+                out.append(token if token in " \n" else "&#160;" * (len(token) - 1) + " ")
         out.append("</code>")
         return
     if tag == "reference":
         # As the HTML writer: an empty URI (this very page) links to "#".
         out.append(
-            _start("a", ("reference", "internal"), href=markup.uri or "#", title=markup.title)
+            start_tag("a", ("reference", "internal"), href=markup.uri or "#", title=markup.title)
         )
         close = "</a>"
     elif tag in ("inline", "strong"):
         html_tag = "span" if tag == "inline" else "strong"
-        out.append(_start(html_tag, classes))
+        out.append(start_tag(html_tag, classes))
         close = f"</{html_tag}>"
     elif tag == "paragraph":
-        out.append(_start("p", classes))
+        out.append(start_tag("p", classes))
         close = "</p>\n"
     elif tag == "container":
-        out.append(_start("div", (*classes, "docutils", "container")) + "\n")
+        out.append(start_tag("div", (*classes, "docutils", "container")) + "\n")
         close = "</div>\n"
     elif tag in ("enumerated_list", "bullet_list"):
         # docutils marks a list of one-paragraph items "simple" (Sphinx keeps the <p>).
-        simple = ("simple",) if _is_simple(markup) else ()
+        simple = ("simple",) if compact and _is_simple(markup) else ()
         html_tag = "ol" if tag == "enumerated_list" else "ul"
         extra = ("arabic",) if tag == "enumerated_list" else ()
-        out.append(_start(html_tag, (*extra, *classes, *simple)))
+        out.append(start_tag(html_tag, (*extra, *classes, *simple)))
         out.append("\n")
         close = f"</{html_tag}>\n"
     elif tag == "list_item":
-        out.append(_start("li", classes))
+        out.append(start_tag("li", classes))
         close = "</li>\n"
     else:  # pragma: no cover - every tag the renderers use is handled above
         raise ValueError(f"no HTML for markup tag {tag!r}")
@@ -174,7 +186,7 @@ def _html(markup: Element, out: list[str], known: Mapping[int, str]) -> None:
         if isinstance(child, str):
             out.append(_escape(child))
         else:
-            _html(child, out, known)
+            _html(child, out, known, compact)
     out.append(close)
 
 
