@@ -161,12 +161,18 @@ def test_filters_sort_and_columns(rollups_html: Pages) -> None:
 def test_bad_rollup_options_are_schema_errors_at_their_line(
     rollups_html: Pages,
 ) -> None:
-    _, _, lines = rollups_html
+    _, html, lines = rollups_html
     bad = [w for w in lines if "filtered.rst:21: ERROR: ml-requirement-index" in w]
     assert len(bad) == 2 and all(w.endswith("[mldesign.schema]") for w in bad)
     assert any(":columns: 'colour'" in w for w in bad) and any(
         ":status: 'someday'" in w for w in bad
     )
+    # An option no roll-up has: reported, and the roll-up still renders with the rest.
+    [unknown] = [w for w in lines if "unknown option" in w]
+    assert "filtered.rst:25: ERROR: ml-monitoring-index: unknown option :colour:" in unknown
+    assert unknown.endswith("[mldesign.schema]")
+    [monitored] = tables_of(html, "ml-monitoring-index")
+    assert ids(monitored) == ["MET-P99"]  # its :severity: page filter still applies
 
 
 @pytest.mark.parametrize("builder", ["text", "latex", "man"])
@@ -405,17 +411,22 @@ def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: P
     (src / "conf.py").write_text(
         'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
         'mldesign_schema_extensions = {"ml-risk": {"properties": {"status": '
-        '{"enum": ["open", "closed", "watching"]}}}}\n'
+        '{"enum": ["open", "closed", "watching"]}}},\n'
+        '    "ml-requirement": {"properties": {"priority": {"enum": [1, 2, 3]}}}}\n'
     )
     (src / "index.rst").write_text(
         "Risks\n=====\n\n.. ml-risk:: Watched\n   :id: R1\n   :status: watching\n\n"
-        ".. ml-risk-index::\n   :status: watching, mitigated\n"
+        ".. ml-risk-index::\n   :status: watching, mitigated\n\n"
+        ".. ml-requirement-index::\n   :priority: 4, 2\n"
     )
     app = build(src)
     [register] = tables_of(page(app, "index"), "ml-risk-register")
     assert ids(register) == ["R1"]  # "watching" exists in this project
     bad = [w for w in warnings_of(app) if "ml-risk-index :status:" in w]
     assert len(bad) == 1 and "'mitigated' is not one of: open, closed, watching" in bad[0]
+    # An enum of numbers: filter values are compared as text, reported at the line.
+    [numeric] = [w for w in warnings_of(app) if "ml-requirement-index :priority:" in w]
+    assert "index.rst:11: ERROR" in numeric and "'4' is not one of: 1, 2, 3" in numeric
 
 
 class _Events(HTMLParser):

@@ -19,6 +19,7 @@ from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxDirective
 
 from ..config import get_config
+from ..directives.base import AnyOptionSpec
 from ..domain import get_ml_domain, included_source, single_anchor
 from ..formats import parse_list
 from ..items import Item, RollupUse
@@ -40,6 +41,7 @@ class RollupDirective(SphinxDirective):
     #: Filter option -> (item type whose values it checks, option of that item).
     filters: ClassVar[dict[str, tuple[str, str]]] = {}
     extra_options: ClassVar[tuple[str, ...]] = ()
+    option_names: ClassVar[tuple[str, ...]] = ()
     has_content = False
 
     def run(self) -> list[nodes.Node]:
@@ -47,7 +49,12 @@ class RollupDirective(SphinxDirective):
         options: dict[str, Any] = {}
         for name, raw in self.options.items():
             values = parse_list(raw or "")
-            if name in self.filters:
+            if name not in self.option_names:
+                problems.append(
+                    f"{self.name}: unknown option :{name}: "
+                    f"(allowed: {', '.join(self.option_names) or 'none'})"
+                )
+            elif name in self.filters:
                 options[name] = self._check_filter(name, values, problems)
             else:
                 options[name] = self.check_option(name, values, problems)
@@ -68,7 +75,9 @@ class RollupDirective(SphinxDirective):
     def _check_filter(self, name: str, values: list[str], problems: list[str]) -> list[str]:
         type_name, option = self.filters[name]
         # The project's schema, extensions included (a narrowed or widened enum).
-        allowed = item_schema(type_name, get_config(self.config)).options[option].enum
+        # Compared as text: an extension's enum may hold numbers, filter values are text.
+        allowed = [str(value) for value in item_schema(type_name, get_config(self.config))
+                   .options[option].enum]  # fmt: skip
         if allowed:
             bad = [value for value in values if value not in allowed]
             if bad:
@@ -88,9 +97,11 @@ class RollupDirective(SphinxDirective):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # Options are the filters plus the extras; values are validated in run().
-        names = [*cls.filters, *cls.extra_options]
-        cls.option_spec = dict.fromkeys(names, directives.unchanged)
+        # Options are the filters plus the extras; values are validated in run(). Any
+        # other name is accepted here and reported by run() as an mldesign.schema
+        # warning at the directive's line (docutils would drop the whole roll-up).
+        cls.option_names = (*cls.filters, *cls.extra_options)
+        cls.option_spec = AnyOptionSpec(dict.fromkeys(cls.option_names, directives.unchanged))
 
 
 def matches(item: Item, filters: dict[str, tuple[str, str]], options: dict[str, Any]) -> bool:
