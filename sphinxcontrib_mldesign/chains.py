@@ -56,54 +56,6 @@ def _next(fallback: Item, index: Mapping[str, Item]) -> tuple[Item | None, str |
     return found, None
 
 
-def heads(fallbacks: list[Item], index: Mapping[str, Item]) -> list[Item]:
-    """Fallbacks no other fallback names in ``:next:``, in document order."""
-    named = set()
-    for fallback in fallbacks:
-        following, _ = _next(fallback, index)
-        if following is not None:
-            named.add(following.id)
-    return [fallback for fallback in fallbacks if fallback.id not in named]
-
-
-def chain_ends(fallbacks: list[Item], index: Mapping[str, Item]) -> dict[str | None, Item | None]:
-    """Fallback ID -> the last tier its chain reaches, or None when the chain loops or
-    breaks. Linear: each fallback is walked once, whatever the chains share."""
-    ends: dict[str | None, Item | None] = {}
-    for start in fallbacks:
-        path: list[Item] = []
-        on_path: set[str | None] = set()
-        current: Item | None = start
-        end: Item | None = None
-        while current is not None:
-            if current.id in ends:
-                end = ends[current.id]
-                break
-            if current.id in on_path:  # a loop
-                end = None
-                break
-            path.append(current)
-            on_path.add(current.id)
-            following, dangling = _next(current, index)
-            if following is None:
-                end = current if dangling is None else None
-                break
-            current = following
-        for tier in path:
-            ends[tier.id] = end
-    return ends
-
-
-def path_to(head: Item, index: Mapping[str, Item]) -> list[Item]:
-    """The tiers from a head to the end of its chain (stopping at a loop)."""
-    tiers = [head]
-    seen = {head.id}
-    while (following := _next(tiers[-1], index)[0]) is not None and following.id not in seen:
-        tiers.append(following)
-        seen.add(following.id)
-    return tiers
-
-
 def build_chains(fallbacks: Iterable[Item], index: Mapping[str, Item]) -> list[Chain]:
     """Every chain, in document order of its head. Fallbacks that only sit on a loop (no
     head leads into it) make a chain of their own, starting at the loop's first fallback."""
@@ -156,7 +108,7 @@ def find_cycles(fallbacks: Iterable[Item], index: Mapping[str, Item]) -> list[li
             current, _ = _next(current, index)
         if current is not None and current.id in on_path:
             cycle = path[on_path[current.id] :]
-            first = min(range(len(cycle)), key=lambda i: position.get(cycle[i].id, 0))
+            first = min(range(len(cycle)), key=lambda i: position[cycle[i].id])
             cycles.append(cycle[first:] + cycle[:first])
         done.update(on_path)
     return cycles

@@ -117,7 +117,7 @@ class MLDomain(Domain):
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
         # ``:any:`` may point at an item; remember the target so the page is re-written
-        # when that item's title changes (see changed_ids()).
+        # when that item's title changes (see outputs.on_env_get_updated).
         targets = {
             node["reftarget"]
             for node in document.findall(addnodes.pending_xref)

@@ -29,7 +29,8 @@ def _git(directory: Path, *args: str) -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return os.fsdecode(result.stdout).strip() if result.returncode == 0 else None
+    # Only the line end: a directory name may end in spaces.
+    return os.fsdecode(result.stdout).rstrip("\n") if result.returncode == 0 else None
 
 
 def _shallow_boundary(top: Path) -> set[str]:

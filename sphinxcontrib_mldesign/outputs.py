@@ -51,14 +51,19 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = get_ml_domain(env)
     previous = _load(app)
     targets = domain.link_targets()
-    old_targets = previous.get("targets", {})
+    old_targets = previous.get("targets")
+    if not isinstance(old_targets, dict):  # no state yet, or a damaged file
+        old_targets = {}
     changed = {
         i for i in targets.keys() | old_targets.keys() if targets.get(i) != old_targets.get(i)
     }
     outdated = domain.docs_referencing(changed) if changed else set()
-    digest = domain.context.rollup_digest() if domain.context is not None else ""
-    if domain.rollups_by_doc and digest != previous.get("rollups"):
-        outdated.update(domain.rollups_by_doc)
+    digest = ""
+    if domain.rollups_by_doc and domain.context is not None:
+        # Only for a project with roll-ups: the fingerprint reads every item and git.
+        digest = domain.context.rollup_digest()
+        if digest != previous.get("rollups"):
+            outdated.update(domain.rollups_by_doc)
     outdated &= env.found_docs
     domain.pending_state = PendingState({"targets": targets, "rollups": digest}, outdated)
     return sorted(outdated)

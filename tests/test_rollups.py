@@ -581,3 +581,19 @@ def test_singlehtml_links_go_to_the_items_anchor(build: Build, copy_root: Copy) 
     )
     assert len(links) > 40 and "#REQ-FAST" in links and "#MET-P99" in links
     assert [link for link in links if link.count("#") != 1 or not link.startswith("#")] == []
+
+
+@pytest.mark.parametrize("state", ['{"targets": [], "rollups": 1}', "[1, 2]", "not json"])
+def test_a_damaged_state_file_rewrites_the_rollups(
+    state: str, build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("rollups")
+    first = build(src)
+    before = _mtimes(first)
+    (Path(first.outdir) / ".mldesign-state.json").write_text(state)
+    second = build(src)
+    assert second.statuscode == first.statuscode  # the same findings, no crash
+    assert "Traceback" not in second.warning.getvalue()
+    rewritten = {name for name, mtime in _mtimes(second).items() if mtime != before.get(name)}
+    assert {"rollups.html", "filtered.html"} <= rewritten  # the old state is unknown
+    assert page(second, "rollups") == page(first, "rollups")

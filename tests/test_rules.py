@@ -329,3 +329,29 @@ def test_the_docs_worked_example_breaks_no_rule(build: Build, tmp_path: Path) ->
     assert export_of(app)["violations"] == []
     assert len(export_of(app)["items"]) >= 25
     assert not [w for w in warnings_of(app) if "mldesign" in w]
+
+
+def test_git_is_not_run_when_nothing_needs_a_date(
+    build: Build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``stale`` off and no roll-up: no git date is shown or checked, so git is not run."""
+    root = write_project(
+        tmp_path / "repo",
+        {"index.rst": STALE_DOC},
+        'mldesign_today = "2030-01-01"\nmldesign_rules = {"stale": "off"}\n',
+    )
+    _commit_all(root, "2025-01-10T12:00:00+00:00")
+    spy = tmp_path / "spy-bin"
+    spy.mkdir()
+    calls = tmp_path / "git-calls"
+    real_git = shutil.which("git")
+    assert real_git is not None
+    (spy / "git").write_text(f'#!/bin/sh\necho "$@" >> "{calls}"\nexec "{real_git}" "$@"\n')
+    (spy / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{spy}{os.pathsep}{os.environ['PATH']}")
+    app = build(root)
+    assert rules_of(app) == []
+    assert not calls.exists()
+    (root / "index.rst").write_text(STALE_DOC + "\n.. ml-freshness-index::\n")
+    build(root)  # with a roll-up that shows git dates, git runs
+    assert "log" in calls.read_text()

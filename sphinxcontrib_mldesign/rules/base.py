@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -119,8 +119,16 @@ class Context:
         """The items that own their ID (a duplicate is reported once, then ignored)."""
         return [item for item in self.items if item.id and self.index.get(item.id) is item]
 
-    def of_type(self, type_name: str) -> list[Item]:
-        return [item for item in self.unique_items if item.type == type_name]
+    def of_type(self, type_name: str) -> Sequence[Item]:
+        """The unique items of one type, in document order (shared: do not change it)."""
+        return self._by_type.get(type_name, ())
+
+    @cached_property
+    def _by_type(self) -> dict[str, list[Item]]:
+        by_type: dict[str, list[Item]] = {}
+        for item in self.unique_items:
+            by_type.setdefault(item.type, []).append(item)
+        return by_type
 
     # -- derived structures, shared by the rules and the roll-ups ---------------------------
 
@@ -152,14 +160,13 @@ class Context:
     def rollup_digest(self) -> str:
         """A fingerprint of everything a roll-up can show. When it changes, every page
         holding a roll-up is re-written; when it does not, none is."""
-        files = sorted({self.source_of(item) for item in self.items})
         state = {
             # Line numbers and violations are not shown in roll-ups: an edit that only
             # moves items down a page does not re-write them. Their order is kept.
             "items": [
                 {**item.export(), "lineno": None, "anchor": item.anchor} for item in self.items
             ],
-            "git": {file: str(self.git_dates.get(file)) for file in files},
+            "git": {file: date.isoformat() for file, date in sorted(self.git_dates.items())},
             "titles": {
                 docname: self.env.titles[docname].astext() if docname in self.env.titles else ""
                 for docname in sorted({item.docname for item in self.items})

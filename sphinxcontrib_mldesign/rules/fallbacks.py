@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..chains import SAFE_TERMINAL_KINDS, chain_ends, find_cycles, heads, path_to
+from ..chains import SAFE_TERMINAL_KINDS, find_cycles
 from ..items import FALLBACK
 from ..warnings_ import Rule
 from .base import Context, Finding
@@ -21,23 +21,20 @@ def fallback_cycles(context: Context) -> Iterator[Finding]:
 
 
 def unsafe_terminals(context: Context) -> Iterator[Finding]:
-    fallbacks = context.of_type(FALLBACK.name)
-    ends = chain_ends(fallbacks, context.index)
     reported = set()
-    for head in heads(fallbacks, context.index):
-        terminal = ends.get(head.id)
-        if terminal is None or terminal.id in reported:
+    for chain in context.chains:
+        terminal = chain.terminal
+        if not chain.complete or terminal.id in reported:
             continue  # a loop or a broken :next: (reported by their own rules)
         reported.add(terminal.id)
         kind = terminal.values.get("kind")
-        if kind in SAFE_TERMINAL_KINDS or kind is None or "next" in terminal.invalid_options:
+        if chain.safe or kind is None or "next" in terminal.invalid_options:
             continue  # safe; or its kind or next is invalid, which schema already reports
-        path = " -> ".join(str(tier.id) for tier in path_to(head, context.index))
         yield Finding(
             Rule.FALLBACK_TERMINAL,
             terminal,
-            f"fallback chain {path} ends in a {kind!r} fallback, which can fail too; end it "
-            f"in one of: {', '.join(SAFE_TERMINAL_KINDS)}",
+            f"fallback chain {' -> '.join(chain.ids())} ends in a {kind!r} fallback, which "
+            f"can fail too; end it in one of: {', '.join(SAFE_TERMINAL_KINDS)}",
         )
 
 
