@@ -401,8 +401,14 @@ def test_wrong_type_refs_and_option_forms(build: Build, tmp_path: Path) -> None:
     lines = warnings_of(app)
     assert any(":columns: '-id'" in w and w.endswith("[mldesign.schema]") for w in lines)
     assert not any("stale-only" in w for w in lines)
-    [table] = tables_of(page(app, "index"), "ml-requirement-index")
-    assert table[1] == ["Measured by a requirement", "R1 ✗ no metric"]  # once, not linked
+    html = page(app, "index")
+    [table] = tables_of(html, "ml-requirement-index")
+    # Shown once and not linked; no "no metric" gap: it lists a metric (a wrong one, which
+    # unknown-ref reports), and the gaps are what the checks report.
+    assert table[1] == ["Measured by a requirement", "R1"]
+    index_html = html.split("ml-requirement-index", 1)[1]
+    assert '<span class="ml-broken-ref"><code class="ml-ref' in index_html
+    assert any("'R1' is an ml-requirement, expected ml-metric" in w for w in lines)
 
 
 def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: Path) -> None:
@@ -597,3 +603,35 @@ def test_a_damaged_state_file_rewrites_the_rollups(
     rewritten = {name for name, mtime in _mtimes(second).items() if mtime != before.get(name)}
     assert {"rollups.html", "filtered.html"} <= rewritten  # the old state is unknown
     assert page(second, "rollups") == page(first, "rollups")
+
+
+def test_rollup_gaps_are_what_the_checks_report(build: Build, tmp_path: Path) -> None:
+    """One definition of each gap: a cell is flagged exactly when the build warns, and a
+    rule turned off derives no risk."""
+    src = tmp_path / "p"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_mldesign"]\nmldesign_today = "2026-11-01"\n'
+        'mldesign_rules = {"bus-factor": "off", "stale": "off"}\n'
+    )
+    (src / "index.rst").write_text(
+        "Gaps\n====\n\n"
+        ".. ml-owner:: Ann\n   :id: ann\n   :areas: serving\n   :reviewed: 2020-01-01\n\n"
+        ".. ml-requirement:: Must\n   :id: R-MUST\n   :priority: must\n   :owner: ann\n\n"
+        ".. ml-requirement:: Could\n   :id: R-COULD\n   :priority: could\n   :owner: ann\n\n"
+        ".. ml-requirement:: Rejected\n   :id: R-OLD\n   :status: rejected\n"
+        "   :inference: batch\n\n"
+        ".. ml-requirement-index::\n\n.. ml-risk-index::\n"
+    )
+    app = build(src)
+    warned = {(w.rsplit("[mldesign.", 1)[1].rstrip("]"), w) for w in warnings_of(app)}
+    rules = sorted(rule for rule, _ in warned)
+    assert rules == ["missing-owner", "must-needs-metric", "serving-needs-fallback"]
+    html = page(app, "index")
+    [table] = tables_of(html, "ml-requirement-index")
+    rows = {row[0]: row for row in table[1:]}
+    assert rows["R-MUST"][5] == "✗ no metric"  # must-needs-metric
+    assert rows["R-COULD"][5] == "—"  # no rule asks a could-have for a metric
+    assert rows["R-OLD"][6:] == ["✗ no fallback", "✗ no owner"]  # rejected, still reported
+    [derived] = tables_of(html, "ml-derived-risks")
+    assert [row[1:3] for row in derived[1:]] == [["no fallback", "R-OLD"]]  # stale, bus: off

@@ -8,7 +8,6 @@ from typing import ClassVar
 from docutils import nodes
 
 from ..items import OWNER, Item
-from ..rules.stale import staleness
 from .base import CellContent, Renderer, RollupDirective
 from .markup import Markup
 
@@ -45,7 +44,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     row_classes = []
     for docname in sorted(by_doc):
         items = by_doc[docname]
-        stale = [item for item in items if staleness(context, item) is not None]
+        stale = [item for item in items if str(item.id) in context.stale]
         if renderer.options.get("stale-only") and not stale:
             continue
         git_dates = [

@@ -3,14 +3,14 @@ and owned, and the gaps in each."""
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from docutils import nodes
 
 from ..items import REQUIREMENT, Item
-from ..rules.coverage import is_active_requirement
-from ..schema import base_schema
+from ..rules.coverage import lacks_fallback, lacks_metric, lacks_owner
+from ..schema import item_schema
 from .base import Renderer, RollupDirective, matches
 from .markup import Markup
 
@@ -75,24 +75,20 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     items = [item for item in renderer.context.of_type(REQ) if matches(item, FILTERS, options)]
     if not items:
         return [renderer.empty("No requirements match this index.")]
+    # Enumerated values rank in the project's order (an extension may add or narrow).
+    schema = item_schema(REQ, renderer.context.config)
+    orders = {name: list(spec.enum) for name, spec in schema.options.items() if spec.enum}
     sort = options.get("sort")
     if sort:
         column = sort[0].lstrip("-")
-        orders = _orders()
         items.sort(
             key=lambda item: _sort_key(item, column, orders.get(column)),
             reverse=sort[0].startswith("-"),
         )
     columns = options.get("columns") or list(DEFAULT_COLUMNS)
     headers = [HEADERS.get(column, column.capitalize()) for column in columns]
-    rows = [[_cell(renderer, item, column) for column in columns] for item in items]
+    rows = [[_cell(renderer, orders, item, column) for column in columns] for item in items]
     return [renderer.table(headers, rows, classes=["ml-requirement-index"])]
-
-
-@functools.cache
-def _orders() -> dict[str, list[str]]:
-    properties = base_schema(REQ)["properties"]
-    return {name: list(prop["enum"]) for name, prop in properties.items() if "enum" in prop}
 
 
 def _sort_key(item: Item, column: str, order: list[str] | None) -> tuple[int, str]:
@@ -110,7 +106,9 @@ def _sort_key(item: Item, column: str, order: list[str] | None) -> tuple[int, st
     return (0 if value else 1, str(value or ""))
 
 
-def _cell(renderer: Renderer, item: Item, column: str) -> Markup | list[Markup]:
+def _cell(
+    renderer: Renderer, orders: dict[str, list[Any]], item: Item, column: str
+) -> Markup | list[Markup]:
     values = item.values
     if column == "id":
         return renderer.link(str(item.id))
@@ -118,35 +116,20 @@ def _cell(renderer: Renderer, item: Item, column: str) -> Markup | list[Markup]:
         return item.title
     if column == "document":
         return renderer.doc_link(item.docname)
-    active = is_active_requirement(item)
     if column in _REF_TYPES:
-        refs = values.get(column) or []
-        expected = _REF_TYPES[column]
-        shown = renderer.links(refs, expected)
-        if any(_is_a(renderer, ref, expected) for ref in refs):
-            return shown
-        # None names a real item of the right type (unknown-ref reports the bad ones).
-        gap = _gap_for(item, column, active)
-        if gap:
-            return [*shown, " " if shown else "", renderer.gap(gap)]
+        shown = renderer.links(values.get(column) or [], _REF_TYPES[column])
+        gap = _GAPS.get(column)
+        if gap is not None and gap[0](item):  # the gap the build reports for this column
+            return [*shown, " " if shown else "", renderer.gap(gap[1])]
         return shown or "—"
     if column in ("priority", "status", "kind", "scope"):
-        return renderer.ranked(values.get(column), _orders()[column])
+        return renderer.ranked(values.get(column), orders.get(column, ()))
     return renderer.text(values.get(column))
 
 
-def _gap_for(item: Item, column: str, active: bool) -> str | None:
-    if not active:
-        return None
-    if column == "metrics":
-        return "no metric"
-    if column == "owner":
-        return "no owner"
-    if column == "fallbacks" and item.values.get("inference"):
-        return "no fallback"
-    return None
-
-
-def _is_a(renderer: Renderer, item_id: str, type_name: str) -> bool:
-    item = renderer.context.index.get(item_id)
-    return item is not None and item.type == type_name
+#: Column -> (the rule's test, what the cell says): the gaps the checks report.
+_GAPS: dict[str, tuple[Callable[[Item], bool], str]] = {
+    "metrics": (lacks_metric, "no metric"),
+    "fallbacks": (lacks_fallback, "no fallback"),
+    "owner": (lacks_owner, "no owner"),
+}

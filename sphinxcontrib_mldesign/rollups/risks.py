@@ -9,9 +9,9 @@ from typing import ClassVar
 from docutils import nodes
 
 from ..directives.risk import LEVEL_SCORES
-from ..items import FALLBACK, OWNER, REQUIREMENT, RISK, Item, as_list
-from ..rules.coverage import is_active_requirement
-from ..rules.stale import staleness
+from ..items import OWNER, REQUIREMENT, RISK, Item
+from ..rules.coverage import lacks_fallback
+from ..warnings_ import Rule
 from .base import Cell, CellContent, Renderer, RollupDirective, matches
 from .markup import Markup, el
 
@@ -56,10 +56,13 @@ class DerivedRisk:
 
 
 def derived_risks(renderer: Renderer) -> list[DerivedRisk]:
+    """What the bus-factor, serving-needs-fallback and stale checks find, as risks; a
+    check turned "off" in ``mldesign_rules`` derives none."""
     context = renderer.context
+    off = {name for name, setting in context.config.rules.items() if setting == "off"}
     found = []
     minimum = context.config.min_bus_factor
-    for area in context.areas:
+    for area in context.areas if Rule.BUS_FACTOR.subtype not in off else ():
         if area.bus_factor < minimum:
             found.append(
                 DerivedRisk(
@@ -69,32 +72,27 @@ def derived_risks(renderer: Renderer) -> list[DerivedRisk]:
                     f"only {area.bus_factor} of the {minimum} people needed know this area",
                 )
             )
-    for item in context.of_type(REQUIREMENT.name):
-        values = item.values
-        has_fallback = any(
-            (fallback := context.index.get(ref)) is not None and fallback.type == FALLBACK.name
-            for ref in as_list(values.get("fallbacks"))
+    if Rule.SERVING_NEEDS_FALLBACK.subtype not in off:
+        for item in context.of_type(REQUIREMENT.name):
+            if lacks_fallback(item):
+                found.append(
+                    DerivedRisk(
+                        "no fallback",
+                        (str(item.id),),
+                        None,
+                        f"serves {item.values['inference']} predictions with nothing to fall "
+                        "back to",
+                    )
+                )
+    for item_id, stale in context.stale.items() if Rule.STALE.subtype not in off else ():
+        found.append(
+            DerivedRisk(
+                "stale",
+                (item_id,),
+                None,
+                f"{stale.source} on {stale.date.isoformat()}, {stale.age_days} days ago",
+            )
         )
-        if values.get("inference") and is_active_requirement(item) and not has_fallback:
-            found.append(
-                DerivedRisk(
-                    "no fallback",
-                    (str(item.id),),
-                    None,
-                    f"serves {values['inference']} predictions with nothing to fall back to",
-                )
-            )
-    for item in context.unique_items:
-        stale = staleness(context, item)
-        if stale is not None:
-            found.append(
-                DerivedRisk(
-                    "stale",
-                    (str(item.id),),
-                    None,
-                    f"{stale.source} on {stale.date.isoformat()}, {stale.age_days} days ago",
-                )
-            )
     return found
 
 

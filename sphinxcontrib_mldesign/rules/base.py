@@ -133,6 +133,16 @@ class Context:
     # -- derived structures, shared by the rules and the roll-ups ---------------------------
 
     @cached_property
+    def stale(self) -> dict[str, Staleness]:
+        """Why each stale item is stale, by ID, in document order."""
+        found = {}
+        for item in self.unique_items:
+            why = staleness(self, item)
+            if why is not None:
+                found[str(item.id)] = why
+        return found
+
+    @cached_property
     def chains(self) -> list[Chain]:
         return build_chains(self.of_type(FALLBACK.name), self.index)
 
@@ -176,6 +186,35 @@ class Context:
         }
         text = json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def last_confirmed(context: Context, item: Item) -> tuple[dt.date | None, str]:
+    """The date the item was last known true, and where that date comes from."""
+    reviewed = item.values.get("reviewed")
+    if isinstance(reviewed, str) and reviewed:
+        try:
+            return dt.date.fromisoformat(reviewed), "reviewed"
+        except ValueError:  # not reachable with the shipped schema; never a traceback
+            return None, "reviewed"
+    return context.git_dates.get(context.source_of(item)), "its file last changed in git"
+
+
+@dataclass(frozen=True)
+class Staleness:
+    date: dt.date
+    source: str
+    age_days: int
+
+
+def staleness(context: Context, item: Item) -> Staleness | None:
+    """Why the item is stale, or None when it is fresh or has no date at all."""
+    date, source = last_confirmed(context, item)
+    if date is None:
+        return None
+    age = (context.today - date).days
+    if age * 86400 <= context.review_seconds:
+        return None
+    return Staleness(date, source, age)
 
 
 Check = Callable[[Context], Iterable[Finding]]

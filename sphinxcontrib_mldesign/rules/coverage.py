@@ -25,9 +25,30 @@ def is_active_requirement(item: Item) -> bool:
     )
 
 
+# What each coverage rule holds an item to; the roll-ups flag the same gaps.
+
+
+def lacks_owner(item: Item) -> bool:
+    return item.type != OWNER.name and not item.values.get("owner")
+
+
+def lacks_metric(item: Item) -> bool:
+    """A must-have, active requirement that names no metric (``must-needs-metric``)."""
+    return (
+        item.values.get("priority") == "must"
+        and is_active_requirement(item)
+        and not item.values.get("metrics")
+    )
+
+
+def lacks_fallback(item: Item) -> bool:
+    """A requirement serving predictions that names no fallback (``serving-needs-fallback``)."""
+    return bool(item.values.get("inference")) and not item.values.get("fallbacks")
+
+
 def missing_owner(context: Context) -> Iterator[Finding]:
     for item in context.unique_items:
-        if item.type != OWNER.name and not item.values.get("owner"):
+        if lacks_owner(item):
             label = item.item_type.label.lower()
             yield Finding(Rule.MISSING_OWNER, item, f"{label} {item.id!r} has no :owner:")
 
@@ -38,7 +59,7 @@ def requirement_gaps(context: Context) -> Iterator[Finding]:
     for item in context.of_type(REQUIREMENT.name):
         values = item.values
         must = values.get("priority") == "must"
-        if must and is_active_requirement(item) and not values.get("metrics"):
+        if lacks_metric(item):
             yield Finding(
                 Rule.MUST_NEEDS_METRIC,
                 item,
@@ -51,7 +72,7 @@ def requirement_gaps(context: Context) -> Iterator[Finding]:
                 item,
                 f"must-have non-functional requirement {item.id!r} has no :target:",
             )
-        if values.get("inference") and not values.get("fallbacks"):
+        if lacks_fallback(item):
             yield Finding(
                 Rule.SERVING_NEEDS_FALLBACK,
                 item,
