@@ -14,10 +14,12 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.errors import SphinxError
+from sphinx.util.console import nocolor
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from .cli import UsageError
 from .export import EXPORT_FILENAME
+from .rules import failing_errors
 
 
 def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
@@ -31,7 +33,7 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
         if not sep or not name:
             raise UsageError(f"-D {define!r}: expected NAME=VALUE")
         overrides[name] = value
-    export, paths, other_warnings = _build(sourcedir, overrides)
+    export, paths, other_warnings, failing = _build(sourcedir, overrides)
     violations: list[dict[str, Any]] = export["violations"]
     for line in other_warnings:  # docutils errors and the like: not ours, but worth seeing
         print(line, file=sys.stderr)
@@ -46,16 +48,21 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
     warnings = len(violations) - errors
     summary = (
         f"mldesign: {len(export['items'])} items, {errors} error(s), {warnings} warning(s)"
-        + (" — failing" if errors else "")
+        + (" — failing" if failing else "")
     )
     print(summary, file=sys.stderr if fmt == "json" else sys.stdout)
-    return 1 if errors else 0
+    # As sphinx-build: an error silenced with suppress_warnings does not fail.
+    return 1 if failing else 0
 
 
 def _build(
     sourcedir: Path, overrides: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+) -> tuple[dict[str, Any], dict[str, str], list[str], int]:
+    """The export, each document's path, warnings that are not ours, and how many
+    errors fail the build."""
     warning_stream = io.StringIO()
+    if not sys.stderr.isatty():
+        nocolor()  # as sphinx-build: no escape codes in a log or a pipe
     with tempfile.TemporaryDirectory(prefix="mldesign-check-") as tmp:
         out = Path(tmp) / "out"
         try:
@@ -73,18 +80,23 @@ def _build(
                     "(add it to extensions)"
                 ) from None
             raise UsageError(f"Sphinx could not build {sourcedir}: {err}") from None
+        except Exception as err:  # a crash in some extension: not a verdict on the doc
+            raise UsageError(
+                f"Sphinx crashed building {sourcedir}: {type(err).__name__}: {err}"
+            ) from None
         export: dict[str, Any] = json.loads((out / EXPORT_FILENAME).read_text(encoding="utf-8"))
         cwd = Path.cwd()
         paths = {
             docname: _relative(Path(app.env.doc2path(docname)), cwd)
             for docname in app.env.found_docs
         }
+        failing = len(failing_errors(app))
     others = [
         line
         for line in warning_stream.getvalue().splitlines()
         if line.strip() and "[mldesign." not in line
     ]
-    return export, paths, others
+    return export, paths, others, failing
 
 
 def _relative(path: Path, base: Path) -> str:

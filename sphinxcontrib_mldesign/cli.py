@@ -134,7 +134,13 @@ def load_json(path: Path) -> Any:
         raise UsageError(f"{path}: cannot read it ({err})") from None
     except json.JSONDecodeError as err:
         raise UsageError(f"{path}: not valid JSON ({err})") from None
+    except RecursionError:
+        raise UsageError(f"{path}: nested too deeply to read") from None
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # As ``python -m sphinxcontrib_mldesign.cli`` this file runs as a second module,
+    # whose UsageError is not the one check and diff raise: run the package's own copy.
+    from sphinxcontrib_mldesign.cli import main as package_main
+
+    sys.exit(package_main())

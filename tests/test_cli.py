@@ -206,16 +206,54 @@ def test_diff_text_and_markdown(two_exports: tuple[Path, Path]) -> None:
         (None, "no such file"),
         ("{not json", "not valid JSON"),
         ('{"items": []}', "not an mldesign export"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     ],
 )
-def test_diff_bad_input(content: str | None, message: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["mldesign", "-m sphinxcontrib_mldesign", "-m cli"])
+def test_diff_bad_input(command: str, content: str | None, message: str, tmp_path: Path) -> None:
+    """The same clean usage error whichever way the command is started."""
     bad = tmp_path / "bad.json"
     if content is not None:
         bad.write_text(content)
     good = tmp_path / "good.json"
     good.write_text(json.dumps({"version": 1, "project": "x", "items": {}, "violations": []}))
-    result = run("diff", bad, good)
+    if command == "mldesign":
+        result = run("diff", bad, good)
+    else:
+        module = "sphinxcontrib_mldesign" + (".cli" if command == "-m cli" else "")
+        result = subprocess.run(
+            [sys.executable, "-m", module, "diff", str(bad), str(good)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_respects_suppress_warnings_like_sphinx_build(copy_root: Copy) -> None:
+    """An error silenced with suppress_warnings fails neither sphinx-build nor check."""
+    src = copy_root("broken")
+    with (src / "conf.py").open("a") as conf:
+        conf.write("\nsuppress_warnings = ['mldesign']\n")
+    built = sphinx_build("-q", "-b", "mldesign", src, src / "_out")
+    checked = run("check", src)
+    assert built.returncode == 0 and checked.returncode == 0
+    assert "error(s)" in checked.stdout and " 0 error(s)" not in checked.stdout  # still shown
+
+
+def test_check_a_crashing_extension_is_not_a_verdict(tmp_path: Path) -> None:
+    (tmp_path / "conf.py").write_text(
+        "from docutils.parsers.rst import Directive\n"
+        "class Boom(Directive):\n"
+        "    def run(self):\n"
+        "        raise ValueError('boom')\n"
+        "extensions = ['sphinxcontrib_mldesign']\n"
+        "def setup(app):\n"
+        "    app.add_directive('boom', Boom)\n"
+    )
+    (tmp_path / "index.rst").write_text("Hi\n==\n\n.. boom::\n")
+    result = run("check", tmp_path)
+    assert result.returncode == 2  # not 1, which means "the design doc has errors"
+    assert "Sphinx crashed" in result.stderr and "ValueError: boom" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_init_into_an_unwritable_place_is_a_usage_error(tmp_path: Path) -> None:

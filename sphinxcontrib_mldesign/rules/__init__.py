@@ -67,15 +67,21 @@ def fail_on_errors(app: Sphinx, exception: Exception | None) -> None:
     """
     if exception is not None or app.env is None:
         return
-    suppressed = app.config.suppress_warnings
-    errors = [
-        violation
-        for violation in get_ml_domain(app.env).violations
-        if violation.severity == "error"
-        and not logging.is_suppressed_warning(WARNING_TYPE, violation.rule, suppressed)
-    ]
+    errors = failing_errors(app)
     if errors:
         app.statuscode = 1
         logger.info(
             "mldesign: %d error(s) in the design doc; the build fails.", len(errors), color="red"
         )
+
+
+def failing_errors(app: Sphinx) -> list[Violation]:
+    """The error-severity violations of this build that fail it: all but those whose
+    warning the project silenced with ``suppress_warnings``."""
+    suppressed = app.config.suppress_warnings
+    return [
+        violation
+        for violation in get_ml_domain(app.env).violations
+        if violation.severity == "error"
+        and not logging.is_suppressed_warning(WARNING_TYPE, violation.rule, suppressed)
+    ]
