@@ -103,7 +103,7 @@ def run_size(items: int, per_page: int, runs: int, flavours: tuple[str, ...]) ->
             record.setdefault("full_j2", []).append(
                 build(src, WORK / "out" / "j2", jobs=2)["seconds"]
             )
-            build(src, out)  # the -j 1 output the incremental builds start from
+            # The incremental builds start from the -j 1 output (-j 2 wrote elsewhere).
             edit_prose(src)
             prose = build(src, out, fresh=False)
             record.setdefault("prose_edit", []).append(prose["seconds"])

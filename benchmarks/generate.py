@@ -132,10 +132,6 @@ ROLLUP_NAMES = (
     "requirement-index", "risk-index", "monitoring-index",
     "ownership-index", "fallback-chains", "freshness-index",
 )  # fmt: skip
-ROLLUP_NAMES = (
-    "requirement-index", "risk-index", "monitoring-index",
-    "ownership-index", "fallback-chains", "freshness-index",
-)  # fmt: skip
 SUMMARY = {
     "needs": (
         "needtable",
