@@ -36,9 +36,21 @@ def text_of(built: Path, page: str) -> str:
     return text.translate(str.maketrans("\u2019\u2018\u201c\u201d", "''\"\""))  # undo smart quotes
 
 
+def section_texts(built: Path, page: str) -> dict[str, str]:
+    """Each section's own text (up to the next section), by its HTML id."""
+    raw = (built / f"{page}.html").read_text(encoding="utf-8")
+    parts = re.split(r'<section id="([^"]+)">', raw)
+    return {
+        section_id: html_lib.unescape(re.sub(r"<[^>]+>", "", body))
+        for section_id, body in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
 @pytest.mark.parametrize("type_name", list(ITEM_TYPES))
 def test_every_option_of_every_schema_is_in_the_reference(built: Path, type_name: str) -> None:
-    text = text_of(built, "reference/directives")
+    # In the type's own section: the same option names recur across types.
+    [text] = [t for i, t in section_texts(built, "reference/directives").items()
+              if i.endswith(type_name)]  # fmt: skip
     for option in base_schema(type_name)["properties"]:
         assert f":{option}:" in text, (type_name, option)
 
@@ -52,10 +64,11 @@ def test_every_rule_is_in_the_reference(built: Path) -> None:
 def test_every_config_value_roll_up_role_and_command_is_documented(built: Path) -> None:
     config = text_of(built, "reference/config")
     assert all(name in config for name, *_ in conf_values())
-    directives = text_of(built, "reference/directives")
-    for name, (directive, _) in ROLLUPS.items():
-        assert f".. {name}::" in directives
-        assert all(f":{option}:" in directives for option in directive.option_spec)
+    rollups = section_texts(built, "reference/directives")["roll-ups"]
+    blocks = dict(re.findall(r"\.\. (ml-[a-z-]+)::(.*?)(?=\.\. ml-[a-z-]+::|$)", rollups, re.S))
+    assert set(blocks) == set(ROLLUPS)
+    for name, (directive, _) in ROLLUPS.items():  # each option in its own roll-up's block
+        assert all(f":{option}:" in blocks[name] for option in directive.option_spec), name
     roles = text_of(built, "reference/roles")
     assert all(f":ml:{t.role}:" in roles for t in ITEM_TYPES.values()) and ":ml:ref:" in roles
     cli = text_of(built, "reference/cli")
