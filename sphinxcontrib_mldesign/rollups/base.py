@@ -189,8 +189,7 @@ class Renderer:
     def doc_link(self, docname: str) -> Element:
         title = self.context.env.titles.get(docname)
         text = title.astext() if title is not None else docname
-        uri = self.builder.get_relative_uri(self.docname, docname)
-        return Element("reference", (text,), uri=uri)
+        return Element("reference", (text,), uri=self._uri(docname))
 
     @property
     def marks(self) -> tuple[str, str]:
