@@ -10,6 +10,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, warnings_of
 from sphinxcontrib_mldesign.items import ITEM_TYPES
+from sphinxcontrib_mldesign.nodes import ml_item_header
 from sphinxcontrib_mldesign.schema import base_schema
 
 pytestmark = pytest.mark.sphinx("html", testroot="basic")
@@ -142,6 +143,17 @@ def test_html_item_block(app: SphinxTestApp) -> None:
     runbook = "https://runbooks.example.com/ranking-latency"
     assert f'<a class="reference external" href="{runbook}">{runbook}</a>' in metrics
     assert (Path(app.outdir) / "_static" / "mldesign.css").is_file()
+
+
+def test_item_anchors_leave_no_unreferenced_target_messages(app: SphinxTestApp) -> None:
+    """docutils cannot see our xrefs, and would keep an INFO system message per item in
+    every doctree (held in memory until the page is written) calling its anchor unused."""
+    app.build()
+    doctree = app.env.get_doctree("requirements")
+    ids = {node["ids"][0] for node in doctree.findall(ml_item_header) if node["ids"]}
+    assert {"REQ-LAT", "REQ-CTR"} <= ids
+    messages = [m.astext() for m in doctree.transform_messages]
+    assert not [m for m in messages if "is not referenced" in m], messages
 
 
 def test_roles_link_with_title_or_explicit_text(app: SphinxTestApp) -> None:
