@@ -14,10 +14,14 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     config.register(app)
     app.connect("config-inited", directives.register_directives, priority=500)
+    html_visitors = {nodes.ml_id: (html.visit_ml_id, None)}
     for node_class in nodes.ALL_NODES:
-        # Registered without visitors: Sphinx's translators reach the docutils parent's
+        # Otherwise without visitors: Sphinx's translators reach the docutils parent's
         # visitor through the MRO; registering gives generic writers (xml) a default visit.
-        app.add_node(node_class)
+        if node_class in html_visitors:
+            app.add_node(node_class, html=html_visitors[node_class])
+        else:
+            app.add_node(node_class)
     app.add_domain(domain.MLDomain)
     rollups.register(app)
     app.connect("env-updated", rules.on_env_updated)

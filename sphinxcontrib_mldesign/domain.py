@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .rules.base import Context, Violation
 
 from .items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef, RollupUse
+from .nodes import ml_id
 
 DOMAIN = "ml"
 ANY_ROLE = "ref"
@@ -278,7 +279,7 @@ def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref
     ref = addnodes.pending_xref(
         "", refdomain=DOMAIN, reftype=role, reftarget=item_id, refexplicit=True, refwarn=False
     )
-    ref += nodes.literal(item_id, item_id, classes=["ml-ref"])
+    ref += ml_id(item_id, item_id, classes=["ml-ref"])
     return ref
 
 

@@ -8,12 +8,15 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.writers.html5 import HTML5Translator
 
-from .nodes import ml_badge, ml_item_header
+from .nodes import ml_badge, ml_id, ml_item_header
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "mldesign.css"
 JS_FILE = "mldesign.js"
+#: Classes of an item ID's ``<code>`` besides its own: the theme styles ``code.literal``.
+ID_CLASSES = ("literal", "notranslate")
 
 
 class ItemPermalinks(SphinxPostTransform):
@@ -46,6 +49,15 @@ class BracketBadges(SphinxPostTransform):
         for badge in self.document.findall(ml_badge):
             text = badge.astext()
             badge.replace(badge.children[0], nodes.Text(f"[{text}]"))
+
+
+def visit_ml_id(translator: HTML5Translator, node: ml_id) -> None:
+    """An item ID as one ``<code>``; the stylesheet keeps it on one line (what Sphinx's
+    per-word ``<span class="pre">`` is for)."""
+    translator.body.append(translator.starttag(node, "code", "", CLASS=" ".join(ID_CLASSES)))
+    translator.body.append(translator.encode(node.astext()))
+    translator.body.append("</code>")
+    raise nodes.SkipNode
 
 
 def add_static(app: Sphinx) -> None:

@@ -137,6 +137,13 @@ def test_html_item_block(app: SphinxTestApp) -> None:
     # Option refs are links to the items, showing the ID, titled with the item's title.
     assert re.search(r'href="metrics.html#MET-LAT" title="Ranking latency"', html)
     assert re.search(r'href="owners.html#alice" title="Alice Martin"', html)
+    # An ID is one <code> (Sphinx would wrap each word of a literal in a span of its own).
+    assert '<code class="ml-item-id literal notranslate">REQ-LAT</code>' in text
+    assert (
+        'title="Ranking latency"><code class="ml-ref literal notranslate">MET-LAT</code></a>'
+        in html
+    )
+    assert '<span class="pre">MET-LAT' not in html and '<span class="pre">REQ' not in html
     assert "The ranking API answers within the page budget." in html
     assert "_static/mldesign.css" in html
     metrics = (Path(app.outdir) / "metrics.html").read_text(encoding="utf-8")
@@ -211,6 +218,7 @@ def test_latex_builder(app: SphinxTestApp) -> None:
     assert r"\label{\detokenize{requirements:REQ-LAT}}" in tex
     # A cross-page reference becomes an internal hyperlink to the item's label.
     assert r"\hyperref[\detokenize{metrics:MET-LAT}]" in tex
+    assert r"\sphinxcode{\sphinxupquote{REQ\sphinxhyphen{}LAT}}" in tex  # IDs stay code
     assert "{[}must{]}" in tex  # the badge, bracketed; LaTeX escapes the brackets
     assert warnings_of(app) == []
     assert not (Path(app.outdir) / "mldesign.json").exists()  # export only from HTML / mldesign

@@ -13,7 +13,7 @@ from sphinx.util.nodes import make_id
 from ..config import get_config
 from ..domain import get_ml_domain, included_source, pending_ref
 from ..items import Item, ItemType, OptionRef
-from ..nodes import ml_badge, ml_item, ml_item_header
+from ..nodes import ml_badge, ml_id, ml_item, ml_item_header
 from ..schema import ItemSchema, OptionSpec, base_schema, item_schema
 
 _URL_RE = re.compile(r"^https?://\S+$")
@@ -133,7 +133,7 @@ class ItemDirective(SphinxDirective):
         header += nodes.strong("", "", *title_nodes, classes=["ml-item-title"])
         if item.id:
             header += nodes.Text(" ")
-            header += nodes.literal(item.id, item.id, classes=["ml-item-id"])
+            header += ml_id(item.id, item.id, classes=["ml-item-id"])
         for option in self.item_type.badges:
             value = item.values.get(option)
             if value is not None:

@@ -162,7 +162,7 @@ class Renderer:
 
     def _make_link(self, item_id: str, expected: str | None) -> Element:
         item = self.context.index.get(item_id)
-        label = el("literal", item_id, classes=["ml-ref"])
+        label = el("ml_id", item_id, classes=["ml-ref"])
         if item is None or (expected is not None and item.type != expected):
             return el("inline", label, classes=["ml-broken-ref"])
         uri = single_anchor(f"{self._uri(item.docname)}#{item.anchor or item_id}")

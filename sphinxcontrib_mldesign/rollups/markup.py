@@ -15,12 +15,14 @@ markup, and each builder gets what it can use fastest:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import sphinx
 from docutils import nodes
+
+from ..html import ID_CLASSES
+from ..nodes import ml_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +59,7 @@ def text_of(markup: Markup | Iterable[Markup]) -> str:
 _NODES: dict[str, type[nodes.Element]] = {
     "inline": nodes.inline,
     "strong": nodes.strong,
-    "literal": nodes.literal,
+    "ml_id": ml_id,
     "reference": nodes.reference,
     "paragraph": nodes.paragraph,
     "container": nodes.container,
@@ -97,7 +99,6 @@ def to_nodes(markup: Markup) -> nodes.Node:
 
 # As docutils' HTML writers encode text and attribute values.
 _SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", '"': "&quot;", ">": "&gt;", "@": "&#64;"})
-_WORDS_AND_SPACES = re.compile(r"\S+| +|\n")
 
 
 # Characters beyond ASCII written as references ("—" as "&#8212;"): Python stores a string
@@ -143,14 +144,9 @@ def _html(markup: Element, out: list[str], known: Mapping[int, str], compact: bo
         out.append(done)
         return
     tag, classes = markup.tag, markup.classes
-    if tag == "literal":
-        # Sphinx keeps literal text on one line: every word in a span of its own.
-        out.append(start_tag("code", (*classes, "docutils", "literal", "notranslate")))
-        for token in _WORDS_AND_SPACES.findall(text_of(markup)):
-            if token.strip():
-                out.append(f'<span class="pre">{_escape(token)}</span>')
-            else:  # as Sphinx: a run of spaces keeps its width
-                out.append(token if token in " \n" else "&#160;" * (len(token) - 1) + " ")
+    if tag == "ml_id":  # as html.visit_ml_id
+        out.append(start_tag("code", (*classes, *ID_CLASSES)))
+        out.append(_escape(text_of(markup)))
         out.append("</code>")
         return
     if tag == "reference":
