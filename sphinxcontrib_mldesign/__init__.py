@@ -16,8 +16,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", directives.register_directives, priority=500)
     html_visitors = {nodes.ml_id: (html.visit_ml_id, None)}
     for node_class in nodes.ALL_NODES:
-        # Otherwise without visitors: Sphinx's translators reach the docutils parent's
-        # visitor through the MRO; registering gives generic writers (xml) a default visit.
+        # Only ml_id has a visitor of its own (HTML). The rest reach their docutils
+        # parent's visitor through the MRO; registering gives generic writers (xml) a
+        # default visit.
         if node_class in html_visitors:
             app.add_node(node_class, html=html_visitors[node_class])
         else:

@@ -27,7 +27,7 @@ class ml_id(nodes.literal):
 
     Other builders write it as any literal. HTML writes it as one ``<code>`` element:
     Sphinx's HTML writer wraps every word of a literal in a ``<span class="pre">`` of its
-    own, which for roll-ups of thousands of links is a tenth of the page.
+    own, which for roll-ups of thousands of links is an eighth of the page.
     """
 
 
