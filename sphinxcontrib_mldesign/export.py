@@ -91,7 +91,7 @@ def _stamp(path: Path, digest: str) -> str:
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, ValueError):  # missing, unreadable, or not text: no match
         return None
 
 

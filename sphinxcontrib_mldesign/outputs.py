@@ -85,7 +85,8 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     text = json.dumps(pending.state, sort_keys=True, ensure_ascii=False)
     path = _state_path(app)
     try:
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        data = text.encode("utf-8")
+        if not path.is_file() or path.read_bytes() != data:  # bytes: a damaged file is no error
+            path.write_bytes(data)
     except OSError:
         pass  # an unwritable output directory only costs re-writes next time

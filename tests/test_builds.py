@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,12 @@ def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> N
     (outdir / "mldesign.json").unlink()  # removed: written again
     build(root)
     assert export_of_dir(outdir)["items"]["MET-LAT"]["window"]["seconds"] == 300
+    stamp = outdir / ".mldesign-export.stamp"
+    stamp.write_bytes(b"\xff\xfe not text")  # a damaged stamp matches nothing: no error
+    (outdir / "mldesign.json").write_text("{}")
+    build(root)
+    assert export_of_dir(outdir)["items"]["MET-LAT"]["window"]["seconds"] == 300
+    assert re.fullmatch(r"[0-9a-f]{64}", stamp.read_text(encoding="utf-8").split()[0])
     export_mtime = (outdir / "mldesign.json").stat().st_mtime_ns
 
     _edit(root / "metrics.rst", "Ranking latency", "Ranking latency (server side)")

@@ -590,14 +590,16 @@ def test_singlehtml_links_go_to_the_items_anchor(build: Build, copy_root: Copy) 
     assert [link for link in links if link.count("#") != 1 or not link.startswith("#")] == []
 
 
-@pytest.mark.parametrize("state", ['{"targets": [], "rollups": 1}', "[1, 2]", "not json"])
+@pytest.mark.parametrize(
+    "state", [b'{"targets": [], "rollups": 1}', b"[1, 2]", b"not json", b"\xff\xfe not text"]
+)
 def test_a_damaged_state_file_rewrites_the_rollups(
-    state: str, build: Build, copy_root: Copy
+    state: bytes, build: Build, copy_root: Copy
 ) -> None:
     src = copy_root("rollups")
     first = build(src)
     before = _mtimes(first)
-    (Path(first.outdir) / ".mldesign-state.json").write_text(state)
+    (Path(first.outdir) / ".mldesign-state.json").write_bytes(state)
     second = build(src)
     assert second.statuscode == first.statuscode  # the same findings, no crash
     assert "Traceback" not in second.warning.getvalue()
