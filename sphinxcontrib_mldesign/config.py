@@ -15,7 +15,7 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 
 from .formats import FormatError, duration_seconds
-from .warnings_ import RULE_NAMES, Setting
+from .warnings_ import RULE_NAMES, Rule, Setting
 
 #: The item types that ``mldesign_schema_extensions`` may extend.
 EXTENSIBLE_TYPES = ("ml-requirement", "ml-metric", "ml-fallback", "ml-owner", "ml-risk")
@@ -70,6 +70,10 @@ class MLDesignConfig:
             )
             for type_name in EXTENSIBLE_TYPES
         }
+
+    def setting(self, rule: Rule) -> Setting:
+        """The rule's severity in this project, or "off"."""
+        return self.rules.get(rule.subtype, rule.severity)
 
     def today_date(self) -> dt.date:
         if self.today is not None:

@@ -639,3 +639,17 @@ def test_rollup_gaps_are_what_the_checks_report(build: Build, tmp_path: Path) ->
     assert rows["R-OLD"][6:] == ["✗ no fallback", "✗ no owner"]  # rejected, still reported
     [derived] = tables_of(html, "ml-derived-risks")
     assert [row[1:3] for row in derived[1:]] == [["no fallback", "R-OLD"]]  # stale, bus: off
+
+    # The same rules turned off: no warning, no gap cell, no derived risk.
+    (src / "conf.py").write_text(
+        (src / "conf.py").read_text()
+        + 'mldesign_rules.update({"must-needs-metric": "off", "missing-owner": "off",'
+        ' "serving-needs-fallback": "off"})\n'
+    )
+    app = build(src, freshenv=True)
+    assert warnings_of(app) == []
+    html = page(app, "index")
+    [table] = tables_of(html, "ml-requirement-index")
+    rows = {row[0]: row for row in table[1:]}
+    assert rows["R-MUST"][5] == "—" and rows["R-OLD"][6:] == ["—", "—"]
+    assert "ml-derived-risks" not in html and "No derived risks" in html

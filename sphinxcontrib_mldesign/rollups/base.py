@@ -76,8 +76,8 @@ class RollupDirective(SphinxDirective):
         type_name, option = self.filters[name]
         # The project's schema, extensions included (a narrowed or widened enum).
         # Compared as text: an extension's enum may hold numbers, filter values are text.
-        allowed = [str(value) for value in item_schema(type_name, get_config(self.config))
-                   .options[option].enum]  # fmt: skip
+        enum = item_schema(type_name, get_config(self.config)).options[option].enum
+        allowed = [str(value) for value in enum]
         if allowed:
             bad = [value for value in values if value not in allowed]
             if bad:

@@ -11,6 +11,7 @@ from docutils import nodes
 from ..items import REQUIREMENT, Item
 from ..rules.coverage import lacks_fallback, lacks_metric, lacks_owner
 from ..schema import item_schema
+from ..warnings_ import Rule
 from .base import Renderer, RollupDirective, matches
 from .markup import Markup
 
@@ -41,9 +42,9 @@ HEADERS = {"id": "ID", "title": "Requirement", "owner": "Owner", "reviewed": "Re
 
 class RequirementIndex(RollupDirective):
     summary = (
-        "Every requirement with its target, metrics, fallbacks and owner; gaps (no "
-        "metric, no owner, no fallback for a requirement that serves predictions) are "
-        "flagged."
+        "Every requirement with its target, metrics, fallbacks and owner; the gaps the "
+        "checks report (no metric for a must-have, no owner, no fallback for a requirement "
+        "that serves predictions) are flagged, unless their rule is turned off."
     )
     kind = "requirement-index"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
@@ -118,18 +119,19 @@ def _cell(
         return renderer.doc_link(item.docname)
     if column in _REF_TYPES:
         shown = renderer.links(values.get(column) or [], _REF_TYPES[column])
-        gap = _GAPS.get(column)
-        if gap is not None and gap[0](item):  # the gap the build reports for this column
-            return [*shown, " " if shown else "", renderer.gap(gap[1])]
+        if column in _GAPS:  # the gap the build reports: the rule is on and its test holds
+            rule, lacks, gap = _GAPS[column]
+            if renderer.context.config.setting(rule) != "off" and lacks(item):
+                return [*shown, " " if shown else "", renderer.gap(gap)]
         return shown or "—"
     if column in ("priority", "status", "kind", "scope"):
         return renderer.ranked(values.get(column), orders.get(column, ()))
     return renderer.text(values.get(column))
 
 
-#: Column -> (the rule's test, what the cell says): the gaps the checks report.
-_GAPS: dict[str, tuple[Callable[[Item], bool], str]] = {
-    "metrics": (lacks_metric, "no metric"),
-    "fallbacks": (lacks_fallback, "no fallback"),
-    "owner": (lacks_owner, "no owner"),
+#: Column -> (the rule, its test, what the cell says): the gaps the checks report.
+_GAPS: dict[str, tuple[Rule, Callable[[Item], bool], str]] = {
+    "metrics": (Rule.MUST_NEEDS_METRIC, lacks_metric, "no metric"),
+    "fallbacks": (Rule.SERVING_NEEDS_FALLBACK, lacks_fallback, "no fallback"),
+    "owner": (Rule.MISSING_OWNER, lacks_owner, "no owner"),
 }

@@ -59,40 +59,41 @@ def derived_risks(renderer: Renderer) -> list[DerivedRisk]:
     """What the bus-factor, serving-needs-fallback and stale checks find, as risks; a
     check turned "off" in ``mldesign_rules`` derives none."""
     context = renderer.context
-    off = {name for name, setting in context.config.rules.items() if setting == "off"}
-    found = []
-    minimum = context.config.min_bus_factor
-    for area in context.areas if Rule.BUS_FACTOR.subtype not in off else ():
-        if area.bus_factor < minimum:
-            found.append(
-                DerivedRisk(
-                    "bus factor",
-                    tuple(str(person.id) for person in area.people),
-                    area.name,
-                    f"only {area.bus_factor} of the {minimum} people needed know this area",
-                )
+    config = context.config
+    found: list[DerivedRisk] = []
+    if config.setting(Rule.BUS_FACTOR) != "off":
+        minimum = config.min_bus_factor
+        found += [
+            DerivedRisk(
+                "bus factor",
+                tuple(str(person.id) for person in area.people),
+                area.name,
+                f"only {area.bus_factor} of the {minimum} people needed know this area",
             )
-    if Rule.SERVING_NEEDS_FALLBACK.subtype not in off:
-        for item in context.of_type(REQUIREMENT.name):
-            if lacks_fallback(item):
-                found.append(
-                    DerivedRisk(
-                        "no fallback",
-                        (str(item.id),),
-                        None,
-                        f"serves {item.values['inference']} predictions with nothing to fall "
-                        "back to",
-                    )
-                )
-    for item_id, stale in context.stale.items() if Rule.STALE.subtype not in off else ():
-        found.append(
+            for area in context.areas
+            if area.bus_factor < minimum
+        ]
+    if config.setting(Rule.SERVING_NEEDS_FALLBACK) != "off":
+        found += [
+            DerivedRisk(
+                "no fallback",
+                (str(item.id),),
+                None,
+                f"serves {item.values['inference']} predictions with nothing to fall back to",
+            )
+            for item in context.of_type(REQUIREMENT.name)
+            if lacks_fallback(item)
+        ]
+    if config.setting(Rule.STALE) != "off":
+        found += [
             DerivedRisk(
                 "stale",
                 (item_id,),
                 None,
                 f"{stale.source} on {stale.date.isoformat()}, {stale.age_days} days ago",
             )
-        )
+            for item_id, stale in context.stale.items()
+        ]
     return found
 
 

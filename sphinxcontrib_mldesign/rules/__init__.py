@@ -39,7 +39,7 @@ def collect_violations(context: Context) -> list[Violation]:
     violations = []
     for check in CHECKS:
         for finding in check(context):
-            setting = config.rules.get(finding.rule.subtype, finding.rule.severity)
+            setting = config.setting(finding.rule)
             if setting != "off":
                 violations.append(finding.violation(setting))
     return sorted(violations, key=Violation.sort_key)

@@ -9,7 +9,7 @@ from .base import Context, Finding
 
 
 def stale_items(context: Context) -> Iterator[Finding]:
-    if context.config.rules.get(Rule.STALE.subtype) == "off":
+    if context.config.setting(Rule.STALE) == "off":
         return  # spare the git call
     today = context.today.isoformat()
     for item_id, stale in context.stale.items():
