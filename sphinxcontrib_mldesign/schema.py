@@ -113,7 +113,10 @@ class OptionSpec:
         if parser is not None:
             return parser(raw)
         if self.format == "text" and self.json_type in ("", "string"):
-            return raw.strip()
+            text = raw.strip()
+            # An extension's enum may hold numbers, while an option is always written as
+            # text: "2" is the member 2 (as roll-up filters compare them).
+            return next((m for m in self.enum if not isinstance(m, str) and str(m) == text), text)
         return parse_scalar(raw, self.json_type, self.item_json_type)
 
 
