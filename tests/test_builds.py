@@ -16,7 +16,7 @@ from sphinx.util.parallel import parallel_available
 
 from helpers import export_of, export_text, warnings_of
 from sphinxcontrib_mldesign import export as export_module
-from sphinxcontrib_mldesign.export import export_schema
+from sphinxcontrib_mldesign.export import export_schema, write_json
 
 Build = Callable[..., SphinxTestApp]
 Copy = Callable[..., Path]
@@ -95,11 +95,27 @@ def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> N
         patch.setattr(export_module, "write_json", no_rewrite)
         build(root)  # nothing changed: the stamp says so, the export is not re-encoded
     assert (outdir / "mldesign.json").stat().st_mtime_ns == export_mtime
-    (outdir / "mldesign.json").touch()  # the stamp no longer matches: encoded again...
-    inode = (outdir / "mldesign.json").stat().st_ino
-    build(root)
-    assert (outdir / "mldesign.json").stat().st_ino == inode  # ...same text: file kept
-    assert not list(outdir.glob("*.new"))  # and the temporary text removed
+    encoded: list[Path] = []
+
+    def counting(path: Path, data: dict[str, Any]) -> None:
+        encoded.append(path)
+        write_json(path, data)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(export_module, "write_json", counting)
+        (outdir / "mldesign.json").touch()  # the stamp no longer matches: encoded again...
+        inode = (outdir / "mldesign.json").stat().st_ino
+        build(root)
+        assert len(encoded) == 1
+        assert (outdir / "mldesign.json").stat().st_ino == inode  # ...same text: file kept
+        assert not list(outdir.glob("*.new"))  # and the temporary text removed
+        # Edited by hand to the same size: the stamp's times tell, and it is written again.
+        text = (outdir / "mldesign.json").read_text(encoding="utf-8")
+        assert '"seconds": 300' in text
+        (outdir / "mldesign.json").write_text(text.replace('"seconds": 300', '"seconds": 301'))
+        build(root)
+        assert len(encoded) == 2
+    assert export_of_dir(outdir)["items"]["MET-LAT"]["window"]["seconds"] == 300
     (outdir / "mldesign.json").write_text("{}")  # edited by hand: written again
     build(root)
     assert export_of_dir(outdir)["items"]["MET-LAT"]["window"]["seconds"] == 300

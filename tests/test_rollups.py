@@ -17,7 +17,7 @@ import sphinx
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
-from helpers import page, tables_of, warnings_of
+from helpers import export_of, page, tables_of, warnings_of
 from sphinxcontrib_mldesign.rollups import base as rollups_base
 
 Build = Callable[..., SphinxTestApp]
@@ -171,8 +171,9 @@ def test_bad_rollup_options_are_schema_errors_at_their_line(
     [unknown] = [w for w in lines if "unknown option" in w]
     assert "filtered.rst:25: ERROR: ml-monitoring-index: unknown option :colour:" in unknown
     assert unknown.endswith("[mldesign.schema]")
-    [monitored] = tables_of(html, "ml-monitoring-index")
-    assert ids(monitored) == ["MET-P99"]  # its :severity: page filter still applies
+    # Its :severity: filter still applies: the one monitored metric pages, none tickets.
+    assert tables_of(html, "ml-monitoring-index") == []
+    assert "No monitored metric (one with :warn: or :crit:) matches." in html
 
 
 @pytest.mark.parametrize("builder", ["text", "latex", "man"])
@@ -424,7 +425,8 @@ def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: P
     (src / "index.rst").write_text(
         "Risks\n=====\n\n.. ml-risk:: Watched\n   :id: R1\n   :status: watching\n\n"
         ".. ml-risk-index::\n   :status: watching, mitigated\n\n"
-        ".. ml-requirement-index::\n   :priority: 4, 2\n"
+        ".. ml-requirement-index::\n   :priority: 4, 2\n\n"
+        ".. ml-requirement:: Numbered\n   :id: N2\n   :priority: 2\n"
     )
     app = build(src)
     [register] = tables_of(page(app, "index"), "ml-risk-register")
@@ -434,6 +436,11 @@ def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: P
     # An enum of numbers: filter values are compared as text, reported at the line.
     [numeric] = [w for w in warnings_of(app) if "ml-requirement-index :priority:" in w]
     assert "index.rst:11: ERROR" in numeric and "'4' is not one of: 1, 2, 3" in numeric
+    # ...and an item's "2" is the member 2, so the filter finds it.
+    assert not [w for w in warnings_of(app) if "priority" in w and "N2" in w]
+    assert export_of(app)["items"]["N2"]["priority"] == 2
+    [numbered] = tables_of(page(app, "index"), "ml-requirement-index")
+    assert ids(numbered) == ["N2"]
 
 
 class _Events(HTMLParser):
@@ -522,7 +529,7 @@ Odd
 """
 
 
-@pytest.mark.parametrize("project", ["test-rollups", "odd", "docs"])
+@pytest.mark.parametrize("project", ["test-rollups", "odd", "odd-loose-lists", "docs"])
 def test_html_fast_path_equals_the_html_writer(
     project: str, build: Build, rootdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -530,11 +537,12 @@ def test_html_fast_path_equals_the_html_writer(
     must read exactly as Sphinx's own HTML writer (and the theme's) renders the nodes."""
     if project == "docs":
         source = Path(__file__).parent.parent / "docs"
-    elif project == "odd":
+    elif project.startswith("odd"):
         source = tmp_path / "odd-src"
         source.mkdir()
         (source / "conf.py").write_text(
             'extensions = ["sphinxcontrib_mldesign"]\nmldesign_today = "2026-11-01"\n'
+            f"html_compact_lists = {project == 'odd'}\n"
         )
         (source / "index.rst").write_text(ODD_PAGE)
     else:

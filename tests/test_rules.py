@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,9 +71,12 @@ def _commit_all(root: Path, date: str) -> None:
     _git(root, "commit", "-q", "-m", f"at {date}", date=date)
 
 
-def test_items_without_reviewed_are_dated_by_git(build: Build, tmp_path: Path) -> None:
+@pytest.mark.parametrize("dirname", ["repo", "repo "])  # git prints the top level as is
+def test_items_without_reviewed_are_dated_by_git(
+    dirname: str, build: Build, tmp_path: Path
+) -> None:
     root = write_project(
-        tmp_path / "repo",
+        tmp_path / dirname,
         {
             "index.rst": STALE_DOC + "\n.. toctree::\n\n   fresh\n   new\n",
             "fresh.rst": "",
@@ -165,10 +169,17 @@ def test_unusable_source_date_epoch_falls_back_to_the_clock(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     from sphinxcontrib_mldesign.config import MLDesignConfig
 
-    before = dt.datetime.now(dt.timezone.utc).date()
-    today = MLDesignConfig().today_date()
-    after = dt.datetime.now(dt.timezone.utc).date()
-    assert before <= today <= after  # the clock (UTC), not a clamped date or a traceback
+    # Local clocks 26 hours apart (POSIX TZ strings, no tz database needed): at least one
+    # of them is on another day than UTC, so a local date would show.
+    for local in ("AAA+12", "BBB-14"):
+        monkeypatch.setenv("TZ", local)
+        time.tzset()
+        before = dt.datetime.now(dt.timezone.utc).date()
+        today = MLDesignConfig().today_date()
+        after = dt.datetime.now(dt.timezone.utc).date()
+        assert before <= today <= after  # the clock (UTC), not a clamped date or a traceback
+    monkeypatch.undo()  # TZ as it was, then the time module told
+    time.tzset()
 
 
 def test_source_date_epoch_sets_today(
