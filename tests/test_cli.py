@@ -96,6 +96,15 @@ def test_check_text_groups_by_file_and_fails_on_errors(copy_root: Copy) -> None:
     assert lines[-1] == "mldesign: 22 items, 19 error(s), 16 warning(s) — failing"
 
 
+def test_check_passes_sphinx_warnings_on_without_colour_in_a_pipe(tmp_path: Path) -> None:
+    (tmp_path / "conf.py").write_text("extensions = ['sphinxcontrib_mldesign']\n")
+    (tmp_path / "index.rst").write_text("Hi\n==\n\n.. no-such-directive::\n")
+    result = run("check", tmp_path)
+    assert result.returncode == 0
+    assert 'Unknown directive type "no-such-directive"' in result.stderr  # passed on...
+    assert "\x1b[" not in result.stdout + result.stderr  # ...without colour codes
+
+
 def test_check_json_is_the_exports_violations(copy_root: Copy, tmp_path: Path) -> None:
     src = copy_root("broken")
     result = run("check", src, "--format", "json")

@@ -443,6 +443,24 @@ def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: P
     assert ids(numbered) == ["N2"]
 
 
+def test_requirement_index_sorts_enums_in_the_projects_order(build: Build, tmp_path: Path) -> None:
+    src = tmp_path / "p"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_mldesign"]\n'
+        'mldesign_schema_extensions = {"ml-requirement": {"properties": {"priority": '
+        '{"enum": ["should", "must"]}}}}\n'  # narrowed, and should ranks first here
+    )
+    (src / "index.rst").write_text(
+        "Order\n=====\n\n"
+        ".. ml-requirement:: A\n   :id: R-MUST\n   :priority: must\n\n"
+        ".. ml-requirement:: B\n   :id: R-SHOULD\n   :priority: should\n\n"
+        ".. ml-requirement-index::\n   :sort: priority\n"
+    )
+    [table] = tables_of(page(build(src), "index"), "ml-requirement-index")
+    assert ids(table) == ["R-SHOULD", "R-MUST"]
+
+
 class _Events(HTMLParser):
     """A page as a list of (start tag + attributes | text | end tag), ignoring what HTML
     ignores: the order of classes and attributes, entity spelling, runs of white space."""
