@@ -1,10 +1,15 @@
-"""The ``ml`` domain: every item and every role reference, per document."""
+"""The ``ml`` domain: every item, role reference and roll-up use, per document.
+
+It holds item and reference data only, as Sphinx's math domain does: what later layers
+derive from it each build (findings, the project view, pages to re-write) lives in
+:mod:`.state`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.nodes import Element
@@ -17,11 +22,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
-if TYPE_CHECKING:
-    from .outputs import PendingState
-    from .rules.base import Context, Violation
-
-from .items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef, RollupUse
+from .model.items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef, RollupUse
 from .nodes import ml_id
 
 DOMAIN = "ml"
@@ -76,12 +77,6 @@ class MLDomain(Domain):
     data_version = 5
 
     _index: dict[str, Item] | None = None
-    #: Set on every build by the checks in :mod:`.rules` (domains are not pickled).
-    violations: tuple[Violation, ...] = ()
-    #: The project as the checks saw it this build; the roll-ups render from it.
-    context: Context | None = None
-    #: What this build will record as written, once its pages are (see :mod:`.outputs`).
-    pending_state: PendingState | None = None
 
     # -- storage -------------------------------------------------------------------------
 
@@ -294,3 +289,9 @@ def on_missing_reference(
     if node.get("refdomain") != DOMAIN:
         return None
     return nodes.inline("", "", contnode, classes=["ml-broken-ref"])
+
+
+def setup(app: Sphinx) -> None:
+    app.add_domain(MLDomain)
+    # After intersphinx (priority 500), which resolves references to other projects.
+    app.connect("missing-reference", on_missing_reference, priority=900)

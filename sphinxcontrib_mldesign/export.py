@@ -11,17 +11,15 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.builders.dummy import DummyBuilder
-from sphinx.util import logging
 
 from .domain import get_ml_domain
-from .schema import load_json
+from .model.schema import load_json
+from .state import build_state
 
 EXPORT_FILENAME = "mldesign.json"
 EXPORT_VERSION = 1
 EXPORT_SCHEMA = "export.schema.json"
 EXPORT_STAMP = ".mldesign-export.stamp"
-
-logger = logging.getLogger(__name__)
 
 
 def build_export(app: Sphinx) -> dict[str, Any]:
@@ -30,7 +28,7 @@ def build_export(app: Sphinx) -> dict[str, Any]:
         "version": EXPORT_VERSION,
         "project": app.config.project,
         "items": {item_id: item.export() for item_id, item in domain.index.items()},
-        "violations": [violation.to_json() for violation in domain.violations],
+        "violations": [v.to_json() for v in build_state(app.env).findings.violations],
     }
 
 
@@ -105,3 +103,8 @@ class MLDesignBuilder(DummyBuilder):
     def get_outdated_docs(self) -> set[str]:
         # Nothing to write per page: the export comes from the domain, not from doctrees.
         return set()
+
+
+def setup(app: Sphinx) -> None:
+    app.add_builder(MLDesignBuilder)
+    app.connect("build-finished", write_export)

@@ -1,4 +1,5 @@
-"""HTML-only refinements: permalinks on items, and the stylesheet."""
+"""Refinements by output: permalinks on items and the stylesheet in HTML, badges as
+``[text]`` where there are no pills."""
 
 from __future__ import annotations
 
@@ -8,15 +9,12 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
-from sphinx.writers.html5 import HTML5Translator
 
-from .nodes import ml_badge, ml_id, ml_item_header
+from .nodes import ml_badge, ml_item_header
 
 STATIC_DIR = Path(__file__).parent / "static"
 CSS_FILE = "mldesign.css"
 JS_FILE = "mldesign.js"
-#: Classes of an item ID's ``<code>`` besides its own: the theme styles ``code.literal``.
-ID_CLASSES = ("literal", "notranslate")
 
 
 class ItemPermalinks(SphinxPostTransform):
@@ -51,15 +49,6 @@ class BracketBadges(SphinxPostTransform):
             badge.replace(badge.children[0], nodes.Text(f"[{text}]"))
 
 
-def visit_ml_id(translator: HTML5Translator, node: ml_id) -> None:
-    """An item ID as one ``<code>``; the stylesheet keeps it on one line (what Sphinx's
-    per-word ``<span class="pre">`` is for)."""
-    translator.body.append(translator.starttag(node, "code", "", CLASS=" ".join(ID_CLASSES)))
-    translator.body.append(translator.encode(node.astext()))
-    translator.body.append("</code>")
-    raise nodes.SkipNode
-
-
 def add_static(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
@@ -68,3 +57,9 @@ def add_static(app: Sphinx) -> None:
         app.config.html_static_path.append(static)
     app.add_css_file(CSS_FILE)
     app.add_js_file(JS_FILE, loading_method="defer")
+
+
+def setup(app: Sphinx) -> None:
+    app.add_post_transform(ItemPermalinks)
+    app.add_post_transform(BracketBadges)
+    app.connect("builder-inited", add_static)

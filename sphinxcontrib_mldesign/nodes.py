@@ -1,13 +1,18 @@
-"""Builder-neutral nodes.
+"""Builder-neutral nodes of an item's block.
 
 Each subclasses a standard docutils node, so every Sphinx translator (HTML, LaTeX, text,
 man, ...) renders it through the parent's visitor (Sphinx dispatches along the MRO); HTML
-gets extra polish from :mod:`.html`.
+gets extra polish from :mod:`.html`, and an item's ID a visitor of its own.
 """
 
 from __future__ import annotations
 
 from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.writers.html5 import HTML5Translator
+
+#: Classes of an item ID's ``<code>`` besides its own: the theme styles ``code.literal``.
+ID_CLASSES = ("literal", "notranslate")
 
 
 class ml_item(nodes.container):
@@ -31,4 +36,18 @@ class ml_id(nodes.literal):
     """
 
 
-ALL_NODES = (ml_item, ml_item_header, ml_badge, ml_id)
+def visit_ml_id(translator: HTML5Translator, node: ml_id) -> None:
+    """An item ID as one ``<code>``; the stylesheet keeps it on one line (what Sphinx's
+    per-word ``<span class="pre">`` is for)."""
+    translator.body.append(translator.starttag(node, "code", "", CLASS=" ".join(ID_CLASSES)))
+    translator.body.append(translator.encode(node.astext()))
+    translator.body.append("</code>")
+    raise nodes.SkipNode
+
+
+def setup(app: Sphinx) -> None:
+    # Registered so generic writers (xml) have a default visit; the rest reach their
+    # docutils parent's visitor through the MRO.
+    for node_class in (ml_item, ml_item_header, ml_badge):
+        app.add_node(node_class)
+    app.add_node(ml_id, html=(visit_ml_id, None))

@@ -10,6 +10,7 @@ on only when every page it marked was actually written, so a page is never left 
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -19,18 +20,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .domain import get_ml_domain
+from .state import BuildState, Rewrites, build_state
 
 STATE_FILE = ".mldesign-state.json"
-
-
-class PendingState:
-    """This build's state, and the pages that must be written before it can be saved.
-    Kept on the domain for the length of one build (domains are not pickled)."""
-
-    def __init__(self, state: dict[str, Any], must_write: set[str]) -> None:
-        self.state = state
-        self.must_write = must_write
-        self.written: set[str] = set()
 
 
 def _state_path(app: Sphinx) -> Path:
@@ -45,10 +37,38 @@ def _load(app: Sphinx) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def rollup_digest(state: BuildState) -> str:
+    """A fingerprint of everything a roll-up can show: the items, the git dates and page
+    titles, today, every setting, and the findings the roll-ups mark. When it changes,
+    every page holding a roll-up is re-written; when it does not, none is."""
+    context = state.context
+    fingerprint = {
+        # Line numbers are not shown in roll-ups: an edit that only moves items down a
+        # page does not re-write them. Their order is kept.
+        "items": [
+            {**item.export(), "lineno": None, "anchor": item.anchor} for item in context.items
+        ],
+        "git": {file: date.isoformat() for file, date in sorted(context.git_dates.items())},
+        "titles": {
+            docname: context.env.titles[docname].astext() if docname in context.env.titles else ""
+            for docname in sorted({item.docname for item in context.items})
+        },
+        "today": context.today.isoformat(),
+        "config": context.config.as_dict(),
+        "findings": [
+            [finding.rule.subtype, finding.subject, finding.summary, list(finding.concerns)]
+            for finding in state.findings.reported
+        ],
+    }
+    text = json.dumps(fingerprint, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if app.builder.name == "mldesign":
         return []  # writes no pages (and nothing but the export into its directory)
     domain = get_ml_domain(env)
+    state = build_state(env)
     previous = _load(app)
     targets = domain.link_targets()
     old_targets = previous.get("targets")
@@ -59,30 +79,29 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     }
     outdated = domain.docs_referencing(changed) if changed else set()
     digest = ""
-    if domain.rollups_by_doc and domain.context is not None:
+    if domain.rollups_by_doc:
         # Only for a project with roll-ups: the fingerprint reads every item and git.
-        digest = domain.context.rollup_digest()
+        digest = rollup_digest(state)
         if digest != previous.get("rollups"):
             outdated.update(domain.rollups_by_doc)
     outdated &= env.found_docs
-    domain.pending_state = PendingState({"targets": targets, "rollups": digest}, outdated)
+    state.rewrites = Rewrites({"targets": targets, "rollups": digest}, outdated)
     return sorted(outdated)
 
 
 def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    pending = get_ml_domain(app.env).pending_state
-    if pending is not None:
-        pending.written.add(docname)
+    rewrites = build_state(app.env).rewrites
+    if rewrites is not None:
+        rewrites.written.add(docname)
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
-    if app.env is None:
+    if exception is not None or app.env is None:
         return
-    domain = get_ml_domain(app.env)
-    pending, domain.pending_state = domain.pending_state, None
-    if exception is not None or pending is None or not pending.must_write <= pending.written:
+    rewrites = build_state(app.env).rewrites
+    if rewrites is None or not rewrites.must_write <= rewrites.written:
         return  # keep the old state: the pages it marks are still to be written
-    text = json.dumps(pending.state, sort_keys=True, ensure_ascii=False)
+    text = json.dumps(rewrites.state, sort_keys=True, ensure_ascii=False)
     path = _state_path(app)
     try:
         data = text.encode("utf-8")
@@ -90,3 +109,9 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
             path.write_bytes(data)
     except OSError:
         pass  # an unwritable output directory only costs re-writes next time
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("env-get-updated", on_env_get_updated)
+    app.connect("doctree-resolved", on_doctree_resolved)
+    app.connect("build-finished", on_build_finished)

@@ -61,7 +61,7 @@ def test_today_accepts_string_or_none(
     from sphinxcontrib_mldesign.config import get_config
 
     app = make_app("html", srcdir=copy_root("basic"), confoverrides={"mldesign_today": value})
-    today = get_config(app).today
+    today = get_config(app.env).today
     assert (today.isoformat() if today else None) == expected
 
 

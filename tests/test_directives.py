@@ -9,9 +9,9 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, warnings_of
-from sphinxcontrib_mldesign.items import ITEM_TYPES
+from sphinxcontrib_mldesign.model.items import ITEM_TYPES
 from sphinxcontrib_mldesign.nodes import ml_item_header
-from sphinxcontrib_mldesign.schema import base_schema
+from sphinxcontrib_mldesign.model.schema import base_schema
 
 pytestmark = pytest.mark.sphinx("html", testroot="basic")
 

@@ -11,10 +11,10 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from sphinxcontrib_mldesign.config import conf_values
-from sphinxcontrib_mldesign.items import ITEM_TYPES
+from sphinxcontrib_mldesign.model.items import ITEM_TYPES
 from sphinxcontrib_mldesign.rollups import ROLLUPS
-from sphinxcontrib_mldesign.schema import base_schema
-from sphinxcontrib_mldesign.warnings_ import Rule
+from sphinxcontrib_mldesign.model.schema import base_schema
+from sphinxcontrib_mldesign.rules.registry import Rule
 
 DOCS = Path(__file__).parent.parent / "docs"
 

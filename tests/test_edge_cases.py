@@ -11,7 +11,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, warnings_of
-from sphinxcontrib_mldesign.rules import Violation
+from sphinxcontrib_mldesign.rules.findings import Violation
 
 Build = Callable[..., SphinxTestApp]
 Copy = Callable[..., Path]

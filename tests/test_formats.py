@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sphinxcontrib_mldesign.formats import (
+from sphinxcontrib_mldesign.model.formats import (
     FormatError,
     parse_condition,
     parse_date,

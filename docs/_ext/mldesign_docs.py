@@ -1,6 +1,6 @@
 """Docs-only directives that render reference tables from the package's own sources.
 
-The rule registry (:mod:`sphinxcontrib_mldesign.warnings_`) and the shipped JSON Schemas
+The rule registry (:mod:`sphinxcontrib_mldesign.rules.registry`) and the shipped JSON Schemas
 are the single source of truth; these tables are generated from them on every build, so
 the documentation cannot drift from the code.
 """
@@ -16,10 +16,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from sphinxcontrib_mldesign.cli import _parser as cli_parser
 from sphinxcontrib_mldesign.config import MLDesignConfig, conf_values
-from sphinxcontrib_mldesign.items import ITEM_TYPES
+from sphinxcontrib_mldesign.model.items import ITEM_TYPES
+from sphinxcontrib_mldesign.model.schema import base_schema
 from sphinxcontrib_mldesign.rollups import ROLLUPS
-from sphinxcontrib_mldesign.schema import base_schema, item_schema
-from sphinxcontrib_mldesign.warnings_ import Rule
+from sphinxcontrib_mldesign.rules.registry import Rule
 
 FORMAT_LABELS = {
     "text": "text",
@@ -61,7 +61,7 @@ class OptionsTable(SphinxDirective):
         type_name = self.arguments[0]
         if type_name not in ITEM_TYPES:
             raise self.error(f"unknown item type {type_name!r}")
-        schema = item_schema(type_name, MLDesignConfig())
+        schema = MLDesignConfig().schemas.of(type_name)
         required = set(schema.required)
         rows = []
         for name, spec in schema.options.items():

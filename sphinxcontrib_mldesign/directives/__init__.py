@@ -1,11 +1,11 @@
-"""One directive per item type."""
+"""One directive per item type; long names always, short names unless
+``mldesign_short_names = False``."""
 
 from __future__ import annotations
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from ..config import get_config
 from .base import ItemDirective
 from .fallback import FallbackDirective
 from .metric import MetricDirective
@@ -22,11 +22,15 @@ ITEM_DIRECTIVES: tuple[type[ItemDirective], ...] = (
 )
 
 
-def register_directives(app: Sphinx, config: Config) -> None:
-    """Register long names always, short names unless ``mldesign_short_names = False``."""
-    short_names = get_config(config).short_names
+def _register(app: Sphinx, config: Config) -> None:
+    # After config.py validated the value (priority 400), so it is a bool.
+    short_names = config.mldesign_short_names
     for directive in ITEM_DIRECTIVES:
         item_type = directive.item_type
         app.add_directive(item_type.name, directive, override=True)
         if short_names and item_type.short_name:
             app.add_directive(item_type.short_name, directive, override=True)
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("config-inited", _register, priority=500)

@@ -12,9 +12,9 @@ from sphinx.util.nodes import make_id
 
 from ..config import get_config
 from ..domain import get_ml_domain, included_source, pending_ref
-from ..items import Item, ItemType, OptionRef
+from ..model.items import Item, ItemType, OptionRef
+from ..model.schema import ItemSchema, OptionSpec, base_schema
 from ..nodes import ml_badge, ml_id, ml_item, ml_item_header
-from ..schema import ItemSchema, OptionSpec, base_schema, item_schema
 
 _URL_RE = re.compile(r"^https?://\S+$")
 # Text that no inline syntax of RST or MyST (with any of its extensions) turns into
@@ -61,7 +61,7 @@ class ItemDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         type_name = self.item_type.name
-        schema = item_schema(type_name, get_config(self.config))
+        schema = get_config(self.env).schemas.of(type_name)
         values, problems = schema.process(self.options)
         raw_title = self.arguments[0].strip() if self.arguments else ""
         title_nodes: list[nodes.Node] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..items import FALLBACK
+from ..model.items import FALLBACK
 from .base import ItemDirective, option_spec_for
 
 

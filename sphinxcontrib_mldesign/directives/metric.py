@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..items import METRIC
+from ..model.items import METRIC
 from .base import ItemDirective, option_spec_for
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..items import OWNER
+from ..model.items import OWNER
 from .base import ItemDirective, option_spec_for
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..items import REQUIREMENT
+from ..model.items import REQUIREMENT
 from .base import ItemDirective, option_spec_for
 
 

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..items import RISK
+from ..model.items import RISK
+from ..model.scoring import risk_score
 from .base import ItemDirective, option_spec_for
-
-LEVEL_SCORES = {"very-low": 1, "low": 2, "moderate": 3, "high": 4, "very-high": 5}
-
-
-def risk_score(likelihood: object, impact: object) -> int | None:
-    """likelihood x impact, or None when a schema extension allows a level we cannot score."""
-    if likelihood not in LEVEL_SCORES or impact not in LEVEL_SCORES:
-        return None
-    return LEVEL_SCORES[str(likelihood)] * LEVEL_SCORES[str(impact)]
 
 
 class RiskDirective(ItemDirective):

@@ -1,15 +1,28 @@
-"""The six roll-up directives, and the hook that renders them when a page is resolved."""
+"""The six roll-up directives, and the post-transform that renders them when a page is
+resolved for a builder.
+
+They are rendered as a post-transform (right before ``doctree-resolved``), not on that
+event, so that a second post-transform can hand builders other than HTML the roll-up
+bodies as docutils nodes (:mod:`.expand`); HTML translators write them (:mod:`.html`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..domain import get_ml_domain
+from ..state import build_state
 from . import fallback_chains, freshness, monitoring, ownership, requirements, risks
-from .base import Renderer, RollupDirective, ml_rollup
+from .directive import RollupDirective
+from .expand import ExpandRollupMarkup
+from .html import HTML_VISITORS
+from .renderer import PageLinks, Renderer
+from .rollup_nodes import ml_rollup
 
 Render = Callable[[Renderer], list[nodes.Node]]
 
@@ -22,34 +35,40 @@ ROLLUPS: dict[str, tuple[type[RollupDirective], Render]] = {
     "ml-fallback-chains": (fallback_chains.FallbackChains, fallback_chains.render),
     "ml-freshness-index": (freshness.FreshnessIndex, freshness.render),
 }
+_RENDER_BY_KIND = {directive.kind: render for directive, render in ROLLUPS.values()}
 #: Builders that resolve one doctree assembled from many documents.
 _ASSEMBLING_BUILDERS = {"singlehtml", "latex", "texinfo", "man", "epub"}
-_RENDER_BY_KIND = {directive.kind: render for directive, render in ROLLUPS.values()}
 
 
-def register(app: Sphinx) -> None:
+class RenderRollups(SphinxPostTransform):
+    """Replace every roll-up placeholder by the roll-up, from this build's state."""
+
+    default_priority = 100
+
+    def run(self, **kwargs: Any) -> None:
+        docname = self.env.docname
+        state = build_state(self.env)
+        assembling = state.builder.name in _ASSEMBLING_BUILDERS
+        if docname not in get_ml_domain(self.env).rollups_by_doc and not assembling:
+            return  # no roll-up on this page: do not walk its doctree
+        page = PageLinks()
+        for placeholder in list(self.document.findall(ml_rollup)):
+            renderer = Renderer(state, docname, placeholder["options"], page)
+            rendered = _RENDER_BY_KIND[placeholder["kind"]](renderer)
+            # "no-search": a roll-up repeats what the items' own pages say; search should
+            # land there, not on a table of thousands of rows (Sphinx 8.2 honours it).
+            wrapper = nodes.container(
+                classes=["ml-rollup", f"ml-{placeholder['kind']}", "no-search"]
+            )
+            wrapper.extend(rendered)
+            placeholder.replace_self(wrapper)
+
+
+def setup(app: Sphinx) -> None:
     app.add_node(ml_rollup)
+    for node_class, visitors in HTML_VISITORS.items():
+        app.add_node(node_class, html=visitors)
     for name, (directive, _) in ROLLUPS.items():
         app.add_directive(name, directive)
-    app.connect("doctree-resolved", on_doctree_resolved)
-
-
-def on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    domain = get_ml_domain(app.env)
-    if docname not in domain.rollups_by_doc and app.builder.name not in _ASSEMBLING_BUILDERS:
-        return  # no roll-up on this page: do not walk its doctree
-    placeholders = list(doctree.findall(ml_rollup))
-    if not placeholders:
-        return
-    context = domain.context
-    for placeholder in placeholders:
-        if context is None:  # not reachable in a normal build: checks run before writing
-            placeholder.replace_self([])
-            continue
-        renderer = Renderer(context, app.builder, docname, placeholder["options"])
-        rendered = _RENDER_BY_KIND[placeholder["kind"]](renderer)
-        # "no-search": a roll-up repeats what the items' own pages say; search should land
-        # there, not on a table of thousands of rows (Sphinx 8.2 honours the class).
-        wrapper = nodes.container(classes=["ml-rollup", f"ml-{placeholder['kind']}", "no-search"])
-        wrapper.extend(rendered)
-        placeholder.replace_self(wrapper)
+    app.add_post_transform(RenderRollups)
+    app.add_post_transform(ExpandRollupMarkup)

@@ -11,10 +11,11 @@ from typing import ClassVar
 
 from docutils import nodes
 
-from ..chains import SAFE_TERMINAL_KINDS, Chain
-from ..items import FALLBACK, REQUIREMENT, Item
-from .base import Renderer, RollupDirective, matches
+from ..model.chains import SAFE_TERMINAL_KINDS, Chain
+from ..model.items import FALLBACK, REQUIREMENT, Item
+from .directive import RollupDirective, matches
 from .markup import Element, Markup, el
+from .renderer import Renderer
 
 FILTERS = {"owner": (FALLBACK.name, "owner"), "tags": (FALLBACK.name, "tags")}
 

@@ -7,9 +7,11 @@ from typing import ClassVar
 
 from docutils import nodes
 
-from ..items import OWNER, Item
-from .base import CellContent, Renderer, RollupDirective
+from ..model.items import OWNER, Item
+from ..rules.registry import Rule
+from .directive import RollupDirective
 from .markup import Markup
+from .renderer import CellContent, Renderer
 
 
 class FreshnessIndex(RollupDirective):
@@ -44,7 +46,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     row_classes = []
     for docname in sorted(by_doc):
         items = by_doc[docname]
-        stale = [item for item in items if str(item.id) in context.stale]
+        stale = [item for item in items if renderer.findings.about(Rule.STALE, item.id)]
         if renderer.options.get("stale-only") and not stale:
             continue
         git_dates = [
@@ -71,7 +73,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 renderer.links(owners, OWNER.name) or "—",
                 [renderer.gap("stale"), ": ", *renderer.links(str(i.id) for i in stale)]
                 if stale
-                else "fresh",
+                else ("fresh" if renderer.findings.checked(Rule.STALE) else "not checked"),
             ]
         )
         row_classes.append(["ml-derived"] if stale else [])
@@ -79,7 +81,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
         if not by_doc:
             return [renderer.empty("No items yet, so no document to show.")]
         return [renderer.empty("No document matches: nothing is stale.")]
-    today = context.config.today_date().isoformat()
+    today = context.today.isoformat()
     intro = nodes.paragraph(
         "",
         f"As of {today}; an item is stale when its last review (or, without one, its "

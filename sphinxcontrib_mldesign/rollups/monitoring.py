@@ -7,10 +7,12 @@ from typing import ClassVar
 
 from docutils import nodes
 
-from ..items import FALLBACK, METRIC, OWNER, REQUIREMENT, Item, as_list
-from ..rules.coverage import is_active_requirement, is_monitored, unmonitored_metric
-from .base import CellContent, Renderer, RollupDirective, matches
+from ..model.items import FALLBACK, METRIC, OWNER, REQUIREMENT, Item, as_list, is_monitored
+from ..rules.coverage import unmonitored_metrics
+from ..rules.registry import Rule
+from .directive import RollupDirective, matches
 from .markup import Element, Markup, el
+from .renderer import CellContent, Renderer
 
 FILTERS = {
     "kind": (METRIC.name, "kind"),
@@ -73,7 +75,8 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
                 renderer.text(values.get("crit")),
                 renderer.text(values.get("window")),
                 renderer.text(values.get("severity")),
-                renderer.links(values.get("owner") or [], OWNER.name) or renderer.gap("no owner"),
+                renderer.links(values.get("owner") or [], OWNER.name)
+                or renderer.flagged(Rule.MISSING_OWNER, metric.id, "no owner"),
                 renderer.links(triggers.get(str(metric.id), []), FALLBACK.name) or "—",
             ]
         )
@@ -86,13 +89,7 @@ def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
     context = renderer.context
     entries: list[Element] = []
     for requirement in context.of_type(REQUIREMENT.name):
-        if not is_active_requirement(requirement):
-            continue
-        unmonitored = [
-            metric_id
-            for metric_id in as_list(requirement.values.get("metrics"))
-            if unmonitored_metric(context, metric_id) is not None
-        ]
+        unmonitored = unmonitored_metrics(context, requirement)
         if unmonitored:
             entries.append(
                 _entry(
@@ -103,17 +100,15 @@ def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
                     *renderer.links(unmonitored),
                 )
             )
-    for metric_id, fallbacks in context.triggers.items():
-        if unmonitored_metric(context, metric_id) is None:
-            continue
-        for fallback_id in fallbacks:
+    for finding in renderer.findings.of_rule(Rule.TRIGGER_NOT_MONITORED):
+        for fallback_id in finding.concerns:
             entries.append(
                 _entry(
                     renderer.gap("cannot fire"),
                     " fallback ",
                     renderer.link(fallback_id),
                     " is triggered by ",
-                    renderer.link(metric_id),
+                    renderer.link(str(finding.subject)),
                     ", which has no :warn: or :crit:",
                 )
             )

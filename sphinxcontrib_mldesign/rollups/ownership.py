@@ -7,8 +7,10 @@ from typing import ClassVar
 
 from docutils import nodes
 
-from ..items import OWNER
-from .base import CellContent, Renderer, RollupDirective, matches
+from ..model.items import OWNER
+from ..rules.registry import Rule
+from .directive import RollupDirective, matches
+from .renderer import CellContent, Renderer
 
 FILTERS = {"tags": (OWNER.name, "tags")}
 
@@ -64,7 +66,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     area_rows: list[list[CellContent]] = []
     row_classes = []
     for area in areas:
-        low = area.bus_factor < minimum
+        low = renderer.findings.about(Rule.BUS_FACTOR, area.name) is not None
         area_rows.append(
             [
                 area.name,

@@ -3,17 +3,15 @@ and owned, and the gaps in each."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from docutils import nodes
 
-from ..items import REQUIREMENT, Item
-from ..rules.coverage import lacks_fallback, lacks_metric, lacks_owner
-from ..schema import item_schema
-from ..warnings_ import Rule
-from .base import Renderer, RollupDirective, matches
+from ..model.items import REQUIREMENT, Item
+from ..rules.registry import Rule
+from .directive import RollupDirective, matches
 from .markup import Markup
+from .renderer import Renderer
 
 REQ = REQUIREMENT.name
 FILTERS = {
@@ -77,7 +75,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     if not items:
         return [renderer.empty("No requirements match this index.")]
     # Enumerated values rank in the project's order (an extension may add or narrow).
-    schema = item_schema(REQ, renderer.context.config)
+    schema = renderer.context.config.schemas.of(REQ)
     orders = {name: list(spec.enum) for name, spec in schema.options.items() if spec.enum}
     sort = options.get("sort")
     if sort:
@@ -119,19 +117,18 @@ def _cell(
         return renderer.doc_link(item.docname)
     if column in _REF_TYPES:
         shown = renderer.links(values.get(column) or [], _REF_TYPES[column])
-        if column in _GAPS:  # the gap the build reports: the rule is on and its test holds
-            rule, lacks, gap = _GAPS[column]
-            if renderer.context.config.setting(rule) != "off" and lacks(item):
-                return [*shown, " " if shown else "", renderer.gap(gap)]
+        if column in _GAPS:  # empty where the check found the gap
+            rule, gap = _GAPS[column]
+            return shown or renderer.flagged(rule, item.id, gap)
         return shown or "—"
     if column in ("priority", "status", "kind", "scope"):
         return renderer.ranked(values.get(column), orders.get(column, ()))
     return renderer.text(values.get(column))
 
 
-#: Column -> (the rule, its test, what the cell says): the gaps the checks report.
-_GAPS: dict[str, tuple[Rule, Callable[[Item], bool], str]] = {
-    "metrics": (Rule.MUST_NEEDS_METRIC, lacks_metric, "no metric"),
-    "fallbacks": (Rule.SERVING_NEEDS_FALLBACK, lacks_fallback, "no fallback"),
-    "owner": (Rule.MISSING_OWNER, lacks_owner, "no owner"),
+#: Column -> (the rule whose finding is the gap, what the cell says).
+_GAPS: dict[str, tuple[Rule, str]] = {
+    "metrics": (Rule.MUST_NEEDS_METRIC, "no metric"),
+    "fallbacks": (Rule.SERVING_NEEDS_FALLBACK, "no fallback"),
+    "owner": (Rule.MISSING_OWNER, "no owner"),
 }

@@ -3,17 +3,17 @@ the risks the extension derives from the doc itself."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from docutils import nodes
 
-from ..directives.risk import LEVEL_SCORES
-from ..items import OWNER, REQUIREMENT, RISK, Item
-from ..rules.coverage import lacks_fallback
-from ..warnings_ import Rule
-from .base import Cell, CellContent, Renderer, RollupDirective, matches
-from .markup import Markup, el
+from ..model.items import OWNER, RISK, Item
+from ..model.scoring import LEVEL_SCORES, LEVELS, score_band
+from ..rules.findings import Finding
+from ..rules.registry import Rule
+from .directive import RollupDirective, matches
+from .markup import Cell, Markup, el
+from .renderer import CellContent, Renderer
 
 FILTERS = {
     "status": (RISK.name, "status"),
@@ -21,7 +21,6 @@ FILTERS = {
     "owner": (RISK.name, "owner"),
     "tags": (RISK.name, "tags"),
 }
-LEVELS = list(LEVEL_SCORES)  # very-low .. very-high
 
 
 class RiskIndex(RollupDirective):
@@ -34,67 +33,20 @@ class RiskIndex(RollupDirective):
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 
 
-def score_band(score: int) -> str:
-    """low (1-4), medium (5-9), high (10-16), critical (20-25)."""
-    if score >= 20:
-        return "critical"
-    if score >= 10:
-        return "high"
-    if score >= 5:
-        return "medium"
-    return "low"
+#: The findings shown as derived risks, and what each is called there.
+DERIVED: tuple[tuple[Rule, str], ...] = (
+    (Rule.BUS_FACTOR, "bus factor"),
+    (Rule.SERVING_NEEDS_FALLBACK, "no fallback"),
+    (Rule.STALE, "stale"),
+)
 
 
-@dataclass(frozen=True)
-class DerivedRisk:
-    """A risk nobody wrote down, found in the structure of the doc."""
-
-    kind: str
-    concerns: tuple[str, ...]  # item IDs
-    area: str | None
-    why: str
-
-
-def derived_risks(renderer: Renderer) -> list[DerivedRisk]:
-    """What the bus-factor, serving-needs-fallback and stale checks find, as risks; a
-    check turned "off" in ``mldesign_rules`` derives none."""
-    context = renderer.context
-    config = context.config
-    found: list[DerivedRisk] = []
-    if config.setting(Rule.BUS_FACTOR) != "off":
-        minimum = config.min_bus_factor
-        found += [
-            DerivedRisk(
-                "bus factor",
-                tuple(str(person.id) for person in area.people),
-                area.name,
-                f"only {area.bus_factor} of the {minimum} people needed know this area",
-            )
-            for area in context.areas
-            if area.bus_factor < minimum
-        ]
-    if config.setting(Rule.SERVING_NEEDS_FALLBACK) != "off":
-        found += [
-            DerivedRisk(
-                "no fallback",
-                (str(item.id),),
-                None,
-                f"serves {item.values['inference']} predictions with nothing to fall back to",
-            )
-            for item in context.of_type(REQUIREMENT.name)
-            if lacks_fallback(item)
-        ]
-    if config.setting(Rule.STALE) != "off":
-        found += [
-            DerivedRisk(
-                "stale",
-                (item_id,),
-                None,
-                f"{stale.source} on {stale.date.isoformat()}, {stale.age_days} days ago",
-            )
-            for item_id, stale in context.stale.items()
-        ]
-    return found
+def derived_risks(renderer: Renderer) -> list[tuple[str, Finding]]:
+    """What the bus-factor, serving-needs-fallback and stale checks found, as risks (a
+    rule turned "off" finds none)."""
+    return [
+        (kind, finding) for rule, kind in DERIVED for finding in renderer.findings.of_rule(rule)
+    ]
 
 
 def render(renderer: Renderer) -> list[nodes.Node]:
@@ -118,11 +70,11 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 [
                     [
                         el("inline", "derived", classes=["ml-derived-badge"]),
-                        risk.kind,
-                        _concerns(renderer, risk),
-                        risk.why,
+                        kind,
+                        _concerns(renderer, finding),
+                        finding.summary,
                     ]
-                    for risk in derived
+                    for kind, finding in derived
                 ],
                 classes=["ml-derived-risks"],
                 row_classes=[["ml-derived"]] * len(derived),
@@ -139,9 +91,9 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     return out
 
 
-def _concerns(renderer: Renderer, risk: DerivedRisk) -> list[Markup]:
-    prefix: list[Markup] = [f"area {risk.area!r}: "] if risk.area else []
-    return prefix + renderer.links(risk.concerns)
+def _concerns(renderer: Renderer, finding: Finding) -> list[Markup]:
+    prefix: list[Markup] = [f"area {finding.area!r}: "] if finding.area else []
+    return prefix + renderer.links(finding.concerns)
 
 
 def _register(renderer: Renderer, risks: list[Item]) -> nodes.table:
@@ -162,7 +114,8 @@ def _register(renderer: Renderer, risks: list[Item]) -> nodes.table:
                 else "—",
                 renderer.text(values.get("status")),
                 renderer.links(values.get("mitigations") or []) or renderer.gap("none"),
-                renderer.links(values.get("owner") or [], OWNER.name) or renderer.gap("no owner"),
+                renderer.links(values.get("owner") or [], OWNER.name)
+                or renderer.flagged(Rule.MISSING_OWNER, risk.id, "no owner"),
             ]
         )
         row_classes.append([f"ml-score-{score_band(score)}"] if isinstance(score, int) else [])
@@ -186,7 +139,7 @@ def _matrix(renderer: Renderer, risks: list[Item]) -> nodes.table:
             score = LEVEL_SCORES[likelihood] * LEVEL_SCORES[impact]
             ids = cells.get((likelihood, impact), [])
             content: list[Markup] = renderer.links(ids) if ids else ["·"]
-            row.append(Cell(content, (f"ml-cell-{score_band(score)}",)))
+            row.append(Cell(tuple(content), (f"ml-cell-{score_band(score)}",)))
         rows.append(row)
     headers = ["Impact \\ likelihood", *LEVELS]
     return renderer.table(headers, rows, classes=["ml-risk-matrix"], widths=[18] + [12] * 5)

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..domain import ANY_ROLE
-from ..items import ITEM_TYPES, TYPE_BY_ROLE
-from ..warnings_ import Rule
-from .base import Context, Finding
+from ..model.items import ITEM_TYPES, TYPE_BY_ROLE
+from .context import Context
+from .findings import Finding
+from .registry import Rule
 
 
 def schema_problems(context: Context) -> Iterator[Finding]:
     for item in context.items:
         for problem in item.problems:
             yield Finding(Rule.SCHEMA, item, problem)
-    for use in context.domain.all_rollups():  # options of the roll-up directives
+    for use in context.rollups:  # options of the roll-up directives
         for problem in use.problems:
             yield Finding(Rule.SCHEMA, use, problem)
 
@@ -51,7 +52,7 @@ def unknown_refs(context: Context) -> Iterator[Finding]:
                 yield Finding(Rule.UNKNOWN_REF, item, f":{ref.option}: {problem}")
     every_type = tuple(ITEM_TYPES)
     inventories = set(getattr(context.env.config, "intersphinx_mapping", None) or ())
-    for role_ref in context.domain.all_refs():
+    for role_ref in context.role_refs:
         prefix, sep, _ = role_ref.target.partition(":")
         if sep and prefix in inventories and role_ref.target not in context.index:
             continue  # another project's item: intersphinx resolves (and reports) it

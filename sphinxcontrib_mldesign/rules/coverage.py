@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..items import METRIC, OWNER, REQUIREMENT, RISK, Item
-from ..warnings_ import Rule
-from .base import Context, Finding
+from ..model.items import METRIC, OWNER, REQUIREMENT, RISK, Item, as_list, is_monitored
+from .context import Context
+from .findings import Finding
+from .registry import Rule
 
 #: A risk at or above this score (likelihood x impact, of 25) is high.
 HIGH_RISK_SCORE = 12
@@ -23,9 +24,6 @@ def is_active_requirement(item: Item) -> bool:
         item.values.get("scope", "in") != "out"
         and item.values.get("status") not in _INACTIVE_STATUSES
     )
-
-
-# What each coverage rule holds an item to; the roll-ups flag the same gaps.
 
 
 def lacks_owner(item: Item) -> bool:
@@ -78,11 +76,9 @@ def requirement_gaps(context: Context) -> Iterator[Finding]:
                 item,
                 f"requirement {item.id!r} serves {values['inference']} predictions but lists "
                 "no :fallbacks:",
+                summary=f"serves {values['inference']} predictions with nothing to fall back to",
+                concerns=(str(item.id),),
             )
-
-
-def is_monitored(metric: Item) -> bool:
-    return "warn" in metric.values or "crit" in metric.values
 
 
 def unmonitored_metric(context: Context, metric_id: str) -> Item | None:
@@ -105,7 +101,21 @@ def unmonitored_triggers(context: Context) -> Iterator[Finding]:
             metric,
             f"metric {metric_id!r} triggers fallback {names} but has neither :warn: nor "
             ":crit:, so nothing will switch to it",
+            concerns=tuple(fallbacks),
         )
+
+
+def unmonitored_metrics(context: Context, requirement: Item) -> list[str]:
+    """The metrics an active requirement is measured by that have no alert thresholds:
+    a coverage gap of the monitoring roll-up (no rule of its own; ``trigger-not-monitored``
+    covers the metrics that fallbacks depend on)."""
+    if not is_active_requirement(requirement):
+        return []
+    return [
+        metric_id
+        for metric_id in as_list(requirement.values.get("metrics"))
+        if unmonitored_metric(context, metric_id) is not None
+    ]
 
 
 def drift_without_method(context: Context) -> Iterator[Finding]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..chains import SAFE_TERMINAL_KINDS, find_cycles
-from ..items import FALLBACK
-from ..warnings_ import Rule
-from .base import Context, Finding
+from ..model.chains import SAFE_TERMINAL_KINDS, find_cycles
+from ..model.items import FALLBACK
+from .context import Context
+from .findings import Finding
+from .registry import Rule
 
 
 def fallback_cycles(context: Context) -> Iterator[Finding]:

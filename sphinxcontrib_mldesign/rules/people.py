@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..warnings_ import Rule
-from .base import Context, Finding
+from .context import Context
+from .findings import Finding
+from .registry import Rule
 
 
 def low_bus_factor(context: Context) -> Iterator[Finding]:
@@ -13,12 +14,15 @@ def low_bus_factor(context: Context) -> Iterator[Finding]:
     for area in context.areas:
         if area.bus_factor >= minimum:
             continue
-        people = ", ".join(str(person.id) for person in area.people)
+        people = tuple(str(person.id) for person in area.people)
         yield Finding(
             Rule.BUS_FACTOR,
             area.owners[0],
-            f"area {area.name!r} has a bus factor of {area.bus_factor} ({people}); at least "
-            f"{minimum} people should know it — add a backup or a second owner",
+            f"area {area.name!r} has a bus factor of {area.bus_factor} ({', '.join(people)}); "
+            f"at least {minimum} people should know it — add a backup or a second owner",
+            summary=f"only {area.bus_factor} of the {minimum} people needed know this area",
+            concerns=people,
+            area=area.name,
         )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..warnings_ import Rule
-from .base import Context, Finding
+from .context import Context
+from .findings import Finding
+from .registry import Rule, setting
 
 
 def stale_items(context: Context) -> Iterator[Finding]:
-    if context.config.setting(Rule.STALE) == "off":
+    if setting(Rule.STALE, context.config.rules) == "off":
         return  # spare the git call
     today = context.today.isoformat()
     for item_id, stale in context.stale.items():
@@ -21,6 +22,8 @@ def stale_items(context: Context) -> Iterator[Finding]:
             f"{label} {item.id!r} is stale: {stale.source} on {stale.date.isoformat()}, "
             f"{stale.age_days} days before {today} (review every "
             f"{context.config.review_every})",
+            summary=f"{stale.source} on {stale.date.isoformat()}, {stale.age_days} days ago",
+            concerns=(item_id,),
         )
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import jsonschema
 
-from .cli import UsageError, load_json
-from .export import export_schema
+from ..export import export_schema
+from .errors import UsageError, load_json
 
 #: Keys that say where an item is, not what it says: a moved item has not changed.
 _PLACE = {"docname", "lineno"}

@@ -10,12 +10,11 @@ a file whose last change is only known from that commit gets no date either.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
-
-from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 

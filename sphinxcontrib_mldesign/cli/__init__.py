@@ -8,21 +8,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from . import __version__
+from ..version import __version__
+from .errors import USAGE_ERROR, UsageError
 from .scaffold import ScaffoldError, write_scaffold
-
-USAGE_ERROR = 2
-
-
-class UsageError(Exception):
-    """Bad input from the user: reported in one line, exit code 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,6 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "init":
             return _init(args)
         code: int
+        # Imported here: only ``check`` needs Sphinx, and it is slow to import.
         if args.command == "check":
             from .check import run_check
 
@@ -123,24 +117,3 @@ def _init(args: argparse.Namespace) -> int:
 
 def _today() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
-
-
-def load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"{path}: cannot read it ({err})") from None
-    except json.JSONDecodeError as err:
-        raise UsageError(f"{path}: not valid JSON ({err})") from None
-    except RecursionError:
-        raise UsageError(f"{path}: nested too deeply to read") from None
-
-
-if __name__ == "__main__":
-    # As ``python -m sphinxcontrib_mldesign.cli`` this file runs as a second module,
-    # whose UsageError is not the one check and diff raise: run the package's own copy.
-    from sphinxcontrib_mldesign.cli import main as package_main
-
-    sys.exit(package_main())

@@ -1,5 +1,5 @@
 """Fallback chains: from a head (a fallback no other fallback names in ``:next:``) down
-through ``:next:`` to the last tier. Used by the rules and by the chain roll-up."""
+through ``:next:`` to the last tier. Used by the checks and by the chain roll-up."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class ItemType:
-    """Static facts about one of the five item types."""
+    """Static facts about one item type."""
 
     name: str
     """Long directive name, also the ``type`` in the export (``ml-metric``)."""
@@ -43,6 +43,11 @@ ITEM_TYPES: dict[str, ItemType] = {
 }
 TYPE_BY_OBJTYPE: dict[str, ItemType] = {t.objtype: t for t in ITEM_TYPES.values()}
 TYPE_BY_ROLE: dict[str, ItemType] = {t.role: t for t in ITEM_TYPES.values()}
+
+
+def is_monitored(metric: Item) -> bool:
+    """A metric with alert thresholds (``:warn:`` or ``:crit:``) is monitored."""
+    return "warn" in metric.values or "crit" in metric.values
 
 
 def as_list(value: object) -> list[str]:

@@ -17,9 +17,9 @@ from sphinx.errors import SphinxError
 from sphinx.util.console import nocolor
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from .cli import UsageError
-from .export import EXPORT_FILENAME
-from .rules import failing_errors
+from ..export import EXPORT_FILENAME
+from ..state import failing_errors
+from .errors import UsageError
 
 
 def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:

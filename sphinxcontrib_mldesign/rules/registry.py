@@ -1,16 +1,19 @@
 """The registry of rules: every warning subtype this extension can emit.
 
 This enum is the single source of truth for rule names, default severities and the
-documentation's table of rules, so the docs cannot drift from the code.
+documentation's table of rules, so the docs cannot drift from the code; :func:`setting`
+is the one place a project's ``mldesign_rules`` is applied to a rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 Setting = Literal["error", "warning", "off"]
+SETTINGS: tuple[Setting, ...] = ("error", "warning", "off")
 
 WARNING_TYPE = "mldesign"
 
@@ -140,3 +143,8 @@ class Rule(Enum):
 
 
 RULE_NAMES = frozenset(rule.subtype for rule in Rule)
+
+
+def setting(rule: Rule, settings: Mapping[str, Setting]) -> Setting:
+    """The rule's severity in a project whose ``mldesign_rules`` is ``settings``, or "off"."""
+    return settings.get(rule.subtype, rule.severity)

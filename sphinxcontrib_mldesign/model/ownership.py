@@ -1,4 +1,4 @@
-"""Areas of ownership and their bus factor. Used by the rules and the ownership roll-up."""
+"""Areas of ownership and their bus factor. Used by the checks and the ownership roll-up."""
 
 from __future__ import annotations
 

@@ -13,16 +13,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jsonschema
 from referencing import Registry, Resource
-from sphinx.errors import ConfigError
 
 from .formats import PARSERS, FormatError, parse_scalar
-
-if TYPE_CHECKING:
-    from .config import MLDesignConfig
 
 _SCHEMA_PACKAGE = "sphinxcontrib_mldesign.schemas"
 _REF_FORMATS = {"ids": "refs", "id": "ref", "list": "list", "date": "date"}
@@ -72,12 +68,13 @@ def _common_defs() -> dict[str, Any]:
 
 
 def base_schema(type_name: str) -> dict[str, Any]:
-    """The shipped schema of an item type (a fresh copy)."""
-    return copy.deepcopy(_base_schema(type_name))
+    """The shipped schema of an item type (a fresh copy; :func:`shipped_schema` is shared)."""
+    return copy.deepcopy(shipped_schema(type_name))
 
 
 @functools.cache
-def _base_schema(type_name: str) -> dict[str, Any]:
+def shipped_schema(type_name: str) -> dict[str, Any]:
+    """The shipped schema of an item type, shared: do not change it."""
     return load_json(f"{type_name}.json")
 
 
@@ -232,76 +229,6 @@ def _error_sort_key(error: jsonschema.ValidationError) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _compiled(type_name: str, extension_json: str) -> ItemSchema:
-    schema = merge_schema(_base_schema(type_name), json.loads(extension_json))
+def compiled_schema(type_name: str, extension_json: str) -> ItemSchema:
+    schema = merge_schema(shipped_schema(type_name), json.loads(extension_json))
     return ItemSchema(type_name, schema)
-
-
-def item_schema(type_name: str, config: MLDesignConfig) -> ItemSchema:
-    """The compiled schema for a type under this project's extensions (cached)."""
-    return _compiled(type_name, config.extension_keys[type_name])
-
-
-#: What an extension may change in a shipped option: narrow it, document it, default it.
-#: Changing its type or format would break the rules and roll-ups that read it.
-_ADJUSTABLE_KEYWORDS = frozenset(
-    {"enum", "const", "default", "description", "pattern", "minLength", "maxLength",
-     "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems",
-     "uniqueItems", "format", "examples", "title"}
-)  # fmt: skip
-
-
-def _check_shipped_options(type_name: str, fragment: Mapping[str, Any]) -> None:
-    properties = fragment.get("properties", {})
-    if not isinstance(properties, Mapping):
-        return  # check_schema() reports it
-    shipped = _base_schema(type_name)["properties"]
-    for name, change in properties.items():
-        if name == "id":
-            raise ConfigError(
-                f"mldesign_schema_extensions[{type_name!r}]: the 'id' option cannot be "
-                "changed (IDs share one namespace across all item types)"
-            )
-        if name not in shipped or not isinstance(change, Mapping):
-            continue
-        fixed = sorted(set(change) - _ADJUSTABLE_KEYWORDS)
-        if fixed:
-            raise ConfigError(
-                f"mldesign_schema_extensions[{type_name!r}]: option {name!r} is built in; "
-                f"an extension may narrow or document it, not change {', '.join(fixed)}"
-            )
-
-
-def _check_refs_keywords(type_name: str, properties: Mapping[str, Any]) -> None:
-    """``x-refs`` must name item types by their long names, or the refs cannot resolve."""
-    from .items import ITEM_TYPES
-
-    for name, prop in properties.items():
-        if not isinstance(prop, Mapping) or "x-refs" not in prop:
-            continue
-        refs = prop["x-refs"]
-        if not isinstance(refs, list) or not refs or any(r not in ITEM_TYPES for r in refs):
-            raise ConfigError(
-                f"mldesign_schema_extensions[{type_name!r}]: option {name!r} has x-refs "
-                f"{refs!r}; it must list one or more of {', '.join(ITEM_TYPES)}"
-            )
-
-
-def check_extensions(config: MLDesignConfig) -> None:
-    """Raise :class:`ConfigError` if an extension does not make a valid JSON Schema."""
-    for type_name, fragment in config.schema_extensions.items():
-        try:
-            merged = merge_schema(_base_schema(type_name), fragment)
-            jsonschema.validators.validator_for(merged).check_schema(merged)
-            json.dumps(fragment)
-            _check_shipped_options(type_name, fragment)
-            _check_refs_keywords(type_name, merged["properties"])
-        except jsonschema.SchemaError as err:
-            raise ConfigError(
-                f"mldesign_schema_extensions[{type_name!r}] is not a valid JSON Schema: "
-                f"{err.message}"
-            ) from None
-        except TypeError as err:
-            raise ConfigError(
-                f"mldesign_schema_extensions[{type_name!r}] must hold only JSON values: {err}"
-            ) from None

@@ -1,0 +1,108 @@
+"""What every roll-up directive shares: option parsing, filters, and the placeholder it
+leaves in the doctree.
+
+A roll-up directive only leaves a placeholder (:class:`.rollup_nodes.ml_rollup`) and records
+itself in the domain. The placeholder is rendered when the page is resolved for a builder
+(:mod:`.render`), from the project as the checks saw it this build, so a roll-up is never
+older than the items it shows, and no doctree is ever re-scanned.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from ..config import get_config
+from ..directives.base import AnyOptionSpec
+from ..domain import get_ml_domain, included_source
+from ..model.formats import parse_list
+from ..model.items import Item, RollupUse
+from .rollup_nodes import ml_rollup
+
+
+class RollupDirective(SphinxDirective):
+    """Base of the six roll-up directives: validates filters, leaves a placeholder."""
+
+    kind: ClassVar[str]
+    summary: ClassVar[str] = ""
+    """One sentence for the generated reference."""
+    #: Filter option -> (item type whose values it checks, option of that item).
+    filters: ClassVar[dict[str, tuple[str, str]]] = {}
+    extra_options: ClassVar[tuple[str, ...]] = ()
+    option_names: ClassVar[tuple[str, ...]] = ()
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        problems: list[str] = []
+        options: dict[str, Any] = {}
+        for name, raw in self.options.items():
+            values = parse_list(raw or "")
+            if name not in self.option_names:
+                problems.append(
+                    f"{self.name}: unknown option :{name}: "
+                    f"(allowed: {', '.join(self.option_names) or 'none'})"
+                )
+            elif name in self.filters:
+                options[name] = self._check_filter(name, values, problems)
+            else:
+                options[name] = self.check_option(name, values, problems)
+        source, lineno = self.get_source_info()
+        get_ml_domain(self.env).note_rollup(
+            RollupUse(
+                kind=self.kind,
+                docname=self.env.docname,
+                lineno=lineno or self.lineno,
+                source=included_source(self.env, source),
+                problems=problems,
+            )
+        )
+        node = ml_rollup(kind=self.kind, options=options)
+        self.set_source_info(node)
+        return [node]
+
+    def _check_filter(self, name: str, values: list[str], problems: list[str]) -> list[str]:
+        type_name, option = self.filters[name]
+        # The project's schema, extensions included (a narrowed or widened enum).
+        # Compared as text: an extension's enum may hold numbers, filter values are text.
+        enum = get_config(self.env).schemas.of(type_name).options[option].enum
+        allowed = [str(value) for value in enum]
+        if allowed:
+            bad = [value for value in values if value not in allowed]
+            if bad:
+                problems.append(
+                    f"{self.name} :{name}: {', '.join(map(repr, bad))} is not one of: "
+                    f"{', '.join(allowed)}"
+                )
+                values = [value for value in values if value in allowed]
+        return values
+
+    #: What the non-filter options mean, for the generated reference.
+    option_help: ClassVar[dict[str, str]] = {}
+
+    def check_option(self, name: str, values: list[str], problems: list[str]) -> Any:
+        """Validate a non-filter option (``:columns:``, ``:sort:``)."""
+        return values
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Options are the filters plus the extras; values are validated in run(). Any
+        # other name is accepted here and reported by run() as an mldesign.schema
+        # warning at the directive's line (docutils would drop the whole roll-up).
+        cls.option_names = (*cls.filters, *cls.extra_options)
+        cls.option_spec = AnyOptionSpec(dict.fromkeys(cls.option_names, directives.unchanged))
+
+
+def matches(item: Item, filters: dict[str, tuple[str, str]], options: dict[str, Any]) -> bool:
+    """An item matches a filter when it has any of the filter's values."""
+    for name, (_, option) in filters.items():
+        wanted = options.get(name)
+        if not wanted:
+            continue
+        value = item.values.get(option)
+        have = value if isinstance(value, list) else [value]
+        if not set(map(str, have)) & set(wanted):
+            return False
+    return True

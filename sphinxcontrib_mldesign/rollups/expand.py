@@ -1,0 +1,58 @@
+"""For every builder but HTML: the roll-up nodes as plain docutils nodes, which text,
+LaTeX, man, texinfo and XML writers already know how to write."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from ..state import build_state
+from .markup import Row, block_node, entry, text_of, to_nodes
+from .rollup_nodes import ml_blocks, ml_inline, ml_rows
+
+#: A table group whose column widths follow its content (text and LaTeX read them).
+NATURAL_WIDTHS = "ml_natural_widths"
+
+
+class ExpandRollupMarkup(SphinxPostTransform):
+    """Replace :class:`ml_rows`, :class:`ml_blocks` and :class:`ml_inline` by docutils
+    nodes, right after the roll-ups are rendered (:class:`.RenderRollups`, priority 100)."""
+
+    default_priority = 101
+
+    def is_supported(self) -> bool:
+        # HTML translators write these nodes themselves (see .html).
+        return build_state(self.env).builder.format != "html"
+
+    def run(self, **kwargs: Any) -> None:
+        for rows in list(self.document.findall(ml_rows)):
+            group = rows.parent.parent  # tbody, tgroup
+            if group.get(NATURAL_WIDTHS):
+                _set_natural_widths(group, rows["rows"])
+            rows.replace_self([_row(row) for row in rows["rows"]])
+        for blocks in list(self.document.findall(ml_blocks)):
+            blocks.replace_self([block_node(element) for element in blocks["blocks"]])
+        for inline in list(self.document.findall(ml_inline)):
+            inline.replace_self([to_nodes(part) for part in inline["content"]])
+
+
+def _row(row: Row) -> nodes.row:
+    return nodes.row("", *map(entry, row.cells), classes=list(row.classes))
+
+
+def _set_natural_widths(group: nodes.Element, rows: Sequence[Row]) -> None:
+    """Column widths from the text they hold: the text builder uses them as characters,
+    LaTeX as proportions. Clamped so one long title does not squeeze the rest."""
+    colspecs = [child for child in group.children if isinstance(child, nodes.colspec)]
+    head = group.next_node(nodes.thead)
+    headers = [entry.astext() for entry in head.findall(nodes.entry)] if head else []
+    widths = [max(6, len(header)) for header in headers] or [6] * len(colspecs)
+    for row in rows:
+        for column, cell in enumerate(row.cells):
+            length = len(text_of(cell.content)) + 2  # quotes, padding
+            widths[column] = max(widths[column], min(length, 36))
+    for colspec, width in zip(colspecs, widths, strict=True):
+        colspec["colwidth"] = width

@@ -1,0 +1,133 @@
+"""HTML for the roll-up nodes, written by the page's own translator.
+
+Rows go through the translator's ``visit_row``/``depart_row`` (so its row numbering and
+classes apply), cells and inline elements through its ``starttag`` and text through its
+``encode``, as sphinx-design's components are written. Only the node-per-element walk is
+skipped: a roll-up page of thousands of rows would spend most of an incremental build in
+it. Each distinct element is written once per page (the same owner or metric fills many
+rows), and each distinct start tag made once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from docutils import nodes
+from sphinx.writers.html5 import HTML5Translator
+
+from ..nodes import ID_CLASSES
+from .markup import Element, Markup, block_node
+from .rollup_nodes import ml_blocks, ml_inline, ml_rows
+
+_TAGS = {"inline": "span", "strong": "strong"}
+
+
+class _InlineWriter:
+    """Writes markup with one translator."""
+
+    def __init__(self, translator: HTML5Translator) -> None:
+        self.translator = translator
+        self._plain = nodes.inline()  # what starttag reads ids and classes from: none
+        self._written: dict[Element, str] = {}
+        self._tags: dict[tuple[str, str], str] = {}
+
+    def html(self, content: Iterable[Markup]) -> str:
+        encode = self.translator.encode
+        return "".join(
+            encode(part) if isinstance(part, str) else self._element(part) for part in content
+        )
+
+    def start(self, tag: str, classes: str) -> str:
+        """A start tag with classes only; the same for every element that has them."""
+        start = self._tags.get((tag, classes))
+        if start is None:
+            start = self._tags[tag, classes] = self.translator.starttag(
+                self._plain, tag, "", CLASS=classes
+            )
+        return start
+
+    def _element(self, element: Element) -> str:
+        written = self._written.get(element)
+        if written is None:
+            written = self._written[element] = self._write(element)
+        return written
+
+    def _write(self, element: Element) -> str:
+        if element.tag == "ml_id":  # as nodes.visit_ml_id
+            start = self.start("code", " ".join((*element.classes, *ID_CLASSES)))
+            end = "</code>"
+        elif element.tag == "reference":  # as the HTML writer writes an internal link
+            tooltip: dict[str, Any] = {"title": element.title} if element.title else {}
+            start = self.translator.starttag(
+                self._plain, "a", "", CLASS="reference internal", href=element.uri or "#", **tooltip
+            )
+            end = "</a>"
+        else:
+            tag = _TAGS[element.tag]
+            start, end = self.start(tag, " ".join(element.classes)), f"</{tag}>"
+        return start + self.html(element.children) + end
+
+
+def _writer(translator: HTML5Translator) -> _InlineWriter:
+    """The page's writer: an element repeated across roll-ups is written once."""
+    writer = _WRITERS.get(translator)
+    if writer is None:
+        writer = _WRITERS[translator] = _InlineWriter(translator)
+    return writer
+
+
+_WRITERS: WeakKeyDictionary[HTML5Translator, _InlineWriter] = WeakKeyDictionary()
+
+
+def visit_ml_rows(translator: HTML5Translator, node: ml_rows) -> None:
+    writer = _writer(translator)
+    body = translator.body
+    paragraph = writer.start("p", "")
+    for row in node["rows"]:
+        row_node = nodes.row(classes=list(row.classes))
+        translator.visit_row(row_node)
+        for cell in row.cells:
+            body.append(writer.start("td", " ".join(cell.classes)))
+            body.append(paragraph)
+            body.append(writer.html(cell.content))
+            body.append("</p></td>\n")
+        translator.depart_row(row_node)
+    raise nodes.SkipNode
+
+
+def visit_ml_inline(translator: HTML5Translator, node: ml_inline) -> None:
+    translator.body.append(_writer(translator).html(node["content"]))
+    raise nodes.SkipNode
+
+
+def visit_ml_blocks(translator: HTML5Translator, node: ml_blocks) -> None:
+    """Each block as docutils nodes, handed to the translator's own visit and depart
+    methods; only the generic walk (and other walkers of the page) is spared them."""
+    for element in node["blocks"]:
+        block = block_node(element)
+        block.parent = node  # what the translator may look at (not made a child)
+        _write_block(translator, block)
+    raise nodes.SkipNode
+
+
+def _write_block(translator: HTML5Translator, node: nodes.Element) -> None:
+    if isinstance(node, ml_inline):
+        translator.body.append(_writer(translator).html(node["content"]))
+        return
+    try:
+        getattr(translator, f"visit_{node.tagname}")(node)
+    except nodes.SkipNode:
+        return
+    for child in node.children:
+        _write_block(translator, child)  # type: ignore[arg-type]
+    getattr(translator, f"depart_{node.tagname}")(node)
+
+
+Visitor = Callable[[HTML5Translator, Any], None]
+HTML_VISITORS: dict[type[nodes.Element], tuple[Visitor, None]] = {
+    ml_rows: (visit_ml_rows, None),
+    ml_inline: (visit_ml_inline, None),
+    ml_blocks: (visit_ml_blocks, None),
+}

@@ -1,0 +1,31 @@
+"""The nodes a roll-up is made of, besides standard docutils tables, lists and paragraphs.
+
+- :class:`ml_rollup` is what the directive leaves in the doctree: a placeholder, replaced
+  when the page is resolved for a builder (:mod:`.render`).
+- :class:`ml_rows` holds a table's body rows and :class:`ml_inline` a run of inline
+  content, as :mod:`.markup`: HTML translators write them (:mod:`.html`); for every other
+  builder a post-transform turns them into docutils nodes (:mod:`.expand`).
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+
+class ml_rollup(nodes.General, nodes.Element):
+    """Placeholder for a roll-up; ``kind`` and parsed ``options`` as attributes."""
+
+
+class ml_rows(nodes.General, nodes.Element):
+    """The body rows of a roll-up table (inside its ``tbody``): ``rows``, a tuple of
+    :class:`.markup.Row`."""
+
+
+class ml_blocks(nodes.General, nodes.Element):
+    """Block content (fallback chains, gap lists): ``blocks``, a tuple of block
+    :class:`.markup.Element`."""
+
+
+class ml_inline(nodes.Inline, nodes.Element):
+    """A run of inline content (inside a paragraph): ``content``, a tuple of
+    :data:`.markup.Markup`."""

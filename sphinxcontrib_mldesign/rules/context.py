@@ -1,0 +1,123 @@
+"""What the checks see: the whole project, with the lookups they share computed once per
+build (and read by the roll-ups too, so both see the same project)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+
+from sphinx.environment import BuildEnvironment
+
+from ..config import MLDesignConfig
+from ..domain import MLDomain
+from ..model.chains import Chain, build_chains
+from ..model.formats import duration_seconds
+from ..model.gitdates import last_changes
+from ..model.items import FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
+from ..model.ownership import Area, collect_areas
+from ..model.staleness import Staleness, staleness
+from .findings import Finding
+
+
+class Context:
+    """The whole project as the checks see it, with lookups computed once per build."""
+
+    def __init__(self, env: BuildEnvironment, domain: MLDomain, config: MLDesignConfig) -> None:
+        self.env = env
+        self.domain = domain
+        self.config = config
+        self._doc_paths: dict[str, str] = {}
+
+    def source_of(self, item: Item) -> str:
+        """The absolute path of the file the item is written in."""
+        return item.source or self._doc_path(item.docname)
+
+    def _doc_path(self, docname: str) -> str:
+        # Cached on the instance: a functools.cache on the method would keep every
+        # build's Context (and its environment) alive in a long-running sphinx-autobuild.
+        path = self._doc_paths.get(docname)
+        if path is None:
+            path = self._doc_paths[docname] = str(Path(self.env.doc2path(docname)).resolve())
+        return path
+
+    @cached_property
+    def git_dates(self) -> dict[str, dt.date]:
+        """Last git commit date of every file holding items (one ``git log`` per build)."""
+        files = sorted({self.source_of(item) for item in self.items})
+        return last_changes(self.env.srcdir, files)
+
+    @cached_property
+    def items(self) -> list[Item]:
+        """Every item, in document order, duplicates included."""
+        return self.domain.all_items()
+
+    @property
+    def index(self) -> dict[str, Item]:
+        return self.domain.index
+
+    @cached_property
+    def rollups(self) -> list[RollupUse]:
+        return self.domain.all_rollups()
+
+    @cached_property
+    def role_refs(self) -> list[RoleRef]:
+        return self.domain.all_refs()
+
+    @cached_property
+    def unique_items(self) -> list[Item]:
+        """The items that own their ID (a duplicate is reported once, then ignored)."""
+        return [item for item in self.items if item.id and self.index.get(item.id) is item]
+
+    def of_type(self, type_name: str) -> Sequence[Item]:
+        """The unique items of one type, in document order (shared: do not change it)."""
+        return self._by_type.get(type_name, ())
+
+    @cached_property
+    def _by_type(self) -> dict[str, list[Item]]:
+        by_type: dict[str, list[Item]] = {}
+        for item in self.unique_items:
+            by_type.setdefault(item.type, []).append(item)
+        return by_type
+
+    # -- derived structures, shared by the rules and the roll-ups ---------------------------
+
+    @cached_property
+    def stale(self) -> dict[str, Staleness]:
+        """Why each stale item is stale, by ID, in document order."""
+        found = {}
+        for item in self.unique_items:
+            git_date = self.git_dates.get(self.source_of(item))
+            why = staleness(item.values.get("reviewed"), git_date, self.today, self.review_seconds)
+            if why is not None:
+                found[str(item.id)] = why
+        return found
+
+    @cached_property
+    def chains(self) -> list[Chain]:
+        return build_chains(self.of_type(FALLBACK.name), self.index)
+
+    @cached_property
+    def areas(self) -> list[Area]:
+        return collect_areas(self.of_type(OWNER.name), self.index)
+
+    @cached_property
+    def triggers(self) -> dict[str, list[str]]:
+        """Metric ID -> the fallbacks naming it in ``:trigger:`` (each once, in order)."""
+        triggered_by: dict[str, list[str]] = {}
+        for fallback in self.of_type(FALLBACK.name):
+            for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
+                triggered_by.setdefault(metric_id, []).append(str(fallback.id))
+        return triggered_by
+
+    @cached_property
+    def today(self) -> dt.date:
+        return self.config.today_date()
+
+    @cached_property
+    def review_seconds(self) -> int:
+        return duration_seconds(self.config.review_every)
+
+
+Check = Callable[[Context], Iterable[Finding]]

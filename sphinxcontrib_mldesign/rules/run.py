@@ -1,0 +1,22 @@
+"""Every check, in the order their findings are reported."""
+
+from __future__ import annotations
+
+from . import core, coverage, fallbacks, people, stale
+from .context import Check, Context
+from .findings import Findings
+
+CHECKS: tuple[Check, ...] = (
+    *core.CHECKS,
+    *coverage.CHECKS,
+    *fallbacks.CHECKS,
+    *people.CHECKS,
+    *stale.CHECKS,
+)
+
+
+def run_checks(context: Context) -> Findings:
+    """What every check finds in the project, with the project's rule settings."""
+    return Findings(
+        (finding for check in CHECKS for finding in check(context)), context.config.rules
+    )

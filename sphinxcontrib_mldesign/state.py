@@ -1,0 +1,103 @@
+"""The per-build state: the project as the checks saw it, what they found, and the pages
+this build must re-write. Built once all documents are read, on ``env-updated``, which
+fires on every build (serial, parallel, incremental, or one where nothing changed), so
+every build reports the same findings in the same order.
+
+It lives here, not in the domain (which holds item data only, and is pickled) nor on the
+environment (which is pickled too): :func:`build_state` is the one way to reach it, and
+fails loudly when asked before the checks ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from .config import get_config
+from .domain import get_ml_domain
+from .rules.context import Context
+from .rules.findings import Findings, Violation
+from .rules.registry import WARNING_TYPE
+from .rules.run import run_checks
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Rewrites:
+    """What this build records as shown once its pages are written, and the pages it
+    must write before it may (see :mod:`.outputs`)."""
+
+    state: dict[str, Any]
+    must_write: set[str]
+    written: set[str] = field(default_factory=set)
+
+
+@dataclass
+class BuildState:
+    context: Context
+    findings: Findings
+    builder: Builder
+    """What this build writes with (post-transforms are not handed it)."""
+    rewrites: Rewrites | None = None
+
+
+_STATES: WeakKeyDictionary[BuildEnvironment, BuildState] = WeakKeyDictionary()
+
+
+def build_state(env: BuildEnvironment) -> BuildState:
+    """This build's state. Raises if asked for before the checks ran (a wiring bug)."""
+    try:
+        return _STATES[env]
+    except KeyError:
+        raise RuntimeError(
+            "mldesign: the build state is made on env-updated; it was asked for before"
+        ) from None
+
+
+def _check_project(app: Sphinx, env: BuildEnvironment) -> None:
+    context = Context(env, get_ml_domain(env), get_config(env))
+    state = _STATES[env] = BuildState(context, run_checks(context), app.builder)
+    for violation in state.findings.violations:
+        log = logger.error if violation.severity == "error" else logger.warning
+        log(
+            violation.message,
+            type=WARNING_TYPE,
+            subtype=violation.rule,
+            location=violation.location,
+        )
+
+
+def failing_errors(app: Sphinx) -> list[Violation]:
+    """The error-severity violations of this build that fail it: all but those whose
+    warning the project silenced with ``suppress_warnings``."""
+    suppressed = app.config.suppress_warnings
+    return [
+        violation
+        for violation in build_state(app.env).findings.violations
+        if violation.severity == "error"
+        and not logging.is_suppressed_warning(WARNING_TYPE, violation.rule, suppressed)
+    ]
+
+
+def _fail_on_errors(app: Sphinx, exception: Exception | None) -> None:
+    """Rules of severity ``error`` fail the build even without ``-W``."""
+    if exception is not None or app.env is None or app.env not in _STATES:
+        return
+    errors = failing_errors(app)
+    if errors:
+        app.statuscode = 1
+        logger.info(
+            "mldesign: %d error(s) in the design doc; the build fails.", len(errors), color="red"
+        )
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("env-updated", _check_project)
+    app.connect("build-finished", _fail_on_errors, priority=600)  # after the outputs
