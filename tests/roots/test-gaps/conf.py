@@ -1,0 +1,4 @@
+project = "Gaps"
+extensions = ["sphinxcontrib_mldesign"]
+show_warning_types = True  # the default from Sphinx 8; 7.4 needs it said
+mldesign_today = "2026-11-01"

@@ -1,0 +1,135 @@
+"""The per-build state: findings are the one source of every gap a roll-up marks, rule
+settings apply to all of them at once, and a settings change re-renders the roll-ups."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from helpers import export_text, page, tables_of
+from sphinxcontrib_mldesign.rules.registry import Rule
+from sphinxcontrib_mldesign.state import build_state
+
+Build = Callable[..., SphinxTestApp]
+Copy = Callable[..., Path]
+
+
+def _rows(html: str, css_class: str) -> dict[str, list[str]]:
+    """The rows of the first table with the class, keyed by their first cell."""
+    return {row[0]: row for row in tables_of(html, css_class)[0][1:]}
+
+
+def _derived(html: str) -> set[str]:
+    """The kinds of derived risk listed."""
+    tables = tables_of(html, "ml-derived-risks")
+    return {row[1] for row in tables[0][1:]} if tables else set()
+
+
+def marks(html: str) -> set[str]:
+    """Every gap mark test-gaps' roll-up page shows, named by the rule that found it."""
+    requirements = _rows(html, "ml-requirement-index")["REQ-UNOWNED"]
+    risks = _rows(html, "ml-risk-register")["RISK-UNOWNED"]
+    monitoring = _rows(html, "ml-monitoring-index")["MET-UNOWNED"]
+    area = _rows(html, "ml-area-index")["ranking"]
+    freshness = _rows(html, "ml-freshness-index")["Items"]
+    derived = _derived(html)
+    shown = {
+        "missing-owner (requirement)": requirements[7] == "✗ no owner",
+        "missing-owner (risk)": risks[8] == "✗ no owner",
+        "missing-owner (metric)": monitoring[8] == "✗ no owner",
+        "must-needs-metric": requirements[5] == "✗ no metric",
+        "serving-needs-fallback": requirements[6] == "✗ no fallback",
+        "serving-needs-fallback (derived)": "no fallback" in derived,
+        "bus-factor": area[3] == "✗ 1",
+        "bus-factor (derived)": "bus factor" in derived,
+        "stale": freshness[5].startswith("✗ stale"),
+        "stale (derived)": "stale" in derived,
+        "trigger-not-monitored": bool(re.search(r"cannot fire</span> fallback", html)),
+    }
+    return {name for name, present in shown.items() if present}
+
+
+ALL_MARKS = {
+    "missing-owner (requirement)", "missing-owner (risk)", "missing-owner (metric)",
+    "must-needs-metric", "serving-needs-fallback", "serving-needs-fallback (derived)",
+    "bus-factor", "bus-factor (derived)", "stale", "stale (derived)", "trigger-not-monitored",
+}  # fmt: skip
+
+
+def test_every_gap_the_checks_find_is_marked(build: Build, copy_root: Copy) -> None:
+    app = build(copy_root("gaps"))
+    assert marks(page(app, "rollups")) == ALL_MARKS
+    # The marks are the findings: each rule behind a mark reported its warning.
+    for rule in {name.split(" ")[0] for name in ALL_MARKS}:
+        assert f"[mldesign.{rule}]" in app.warning.getvalue()
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["missing-owner", "must-needs-metric", "serving-needs-fallback", "bus-factor", "stale",
+     "trigger-not-monitored"],
+)  # fmt: skip
+def test_a_rule_turned_off_takes_its_marks_from_every_rollup(
+    rule: str, build: Build, copy_root: Copy
+) -> None:
+    app = build(copy_root("gaps"), confoverrides={"mldesign_rules": {rule: "off"}})
+    html = page(app, "rollups")
+    assert marks(html) == {name for name in ALL_MARKS if name.split(" ")[0] != rule}
+    if rule == "stale":  # nothing checked: not "fresh"
+        assert _rows(html, "ml-freshness-index")["Items"][5] == "not checked"
+
+
+def test_findings_keep_what_a_rule_turned_off_found(build: Build, copy_root: Copy) -> None:
+    """Findings are made before settings apply; "off" hides them from every view."""
+    app = build(copy_root("gaps"), confoverrides={"mldesign_rules": {"bus-factor": "off"}})
+    findings = build_state(app.env).findings
+    assert [f.area for f in findings.found if f.rule is Rule.BUS_FACTOR] == ["ranking"]
+    assert findings.about(Rule.BUS_FACTOR, "ranking") is None
+    assert not findings.of_rule(Rule.BUS_FACTOR)
+    assert all(v.rule != "bus-factor" for v in findings.violations)
+    assert findings.about(Rule.STALE, "solo") is not None
+
+
+def test_the_state_is_asked_for_only_after_the_checks_ran(
+    make_app: Callable[..., SphinxTestApp], copy_root: Copy
+) -> None:
+    app = make_app("html", srcdir=copy_root("gaps"))
+    with pytest.raises(RuntimeError, match="env-updated"):
+        build_state(app.env)
+    app.build()
+    assert build_state(app.env).findings.found
+
+
+def _normalised(html: str) -> str:
+    return re.sub(r"\?v=[0-9a-f]+", "", html)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        'mldesign_rules = {"bus-factor": "off", "serving-needs-fallback": "warning", '
+        '"missing-owner": "off"}',
+        "mldesign_min_bus_factor = 1",
+        'mldesign_review_every = "1000d"',
+    ],
+)
+def test_incremental_build_after_a_settings_change_equals_a_clean_build(
+    setting: str, build: Build, copy_root: Copy
+) -> None:
+    incremental = copy_root("gaps", "incremental")
+    build(incremental)
+    before = _normalised(page(build(incremental), "rollups"))
+    conf = incremental / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + setting + "\n", encoding="utf-8")
+    after = build(incremental)
+    clean_source = copy_root("gaps", "clean")
+    (clean_source / "conf.py").write_text(conf.read_text(encoding="utf-8"), encoding="utf-8")
+    clean = build(clean_source)
+    assert _normalised(page(after, "rollups")) == _normalised(page(clean, "rollups"))
+    assert _normalised(page(after, "rollups")) != before  # the setting shows in the roll-ups
+    assert export_text(after) == export_text(clean)
+    assert "rollups" in after.status.getvalue().split("writing output")[-1]
