@@ -21,7 +21,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         module.setup(app)
     return {
         "version": __version__,
-        "env_version": 1,
+        "env_version": 2,  # 2: items moved to model.items
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -3,16 +3,16 @@ this build must re-write. Built once all documents are read, on ``env-updated``,
 fires on every build (serial, parallel, incremental, or one where nothing changed), so
 every build reports the same findings in the same order.
 
-It lives here, not in the domain (which holds item data only, and is pickled) nor on the
-environment (which is pickled too): :func:`build_state` is the one way to reach it, and
-fails loudly when asked before the checks ran.
+It is not the domain's (which holds item data only): it hangs on the environment in a
+holder that pickles empty, so it lives exactly as long as the build's environment and is
+never written to disk. :func:`build_state` is the one way to reach it, and fails loudly
+when asked before the checks ran.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
@@ -48,22 +48,39 @@ class BuildState:
     rewrites: Rewrites | None = None
 
 
-_STATES: WeakKeyDictionary[BuildEnvironment, BuildState] = WeakKeyDictionary()
+class _Holder:
+    """Holds this build's state on the environment; pickled (with the environment), it
+    holds nothing."""
+
+    def __init__(self, state: BuildState | None = None) -> None:
+        self.state = state
+
+    def __reduce__(self) -> tuple[type[_Holder], tuple[()]]:
+        return (_Holder, ())
+
+
+_ATTRIBUTE = "mldesign_state"
 
 
 def build_state(env: BuildEnvironment) -> BuildState:
     """This build's state. Raises if asked for before the checks ran (a wiring bug)."""
-    try:
-        return _STATES[env]
-    except KeyError:
+    holder: _Holder | None = getattr(env, _ATTRIBUTE, None)
+    if holder is None or holder.state is None:
         raise RuntimeError(
             "mldesign: the build state is made on env-updated; it was asked for before"
-        ) from None
+        )
+    return holder.state
+
+
+def _has_state(env: BuildEnvironment) -> bool:
+    holder: _Holder | None = getattr(env, _ATTRIBUTE, None)
+    return holder is not None and holder.state is not None
 
 
 def _check_project(app: Sphinx, env: BuildEnvironment) -> None:
     context = Context(env, get_ml_domain(env), get_config(env))
-    state = _STATES[env] = BuildState(context, run_checks(context), app.builder)
+    state = BuildState(context, run_checks(context), app.builder)
+    setattr(env, _ATTRIBUTE, _Holder(state))
     for violation in state.findings.violations:
         log = logger.error if violation.severity == "error" else logger.warning
         log(
@@ -88,7 +105,7 @@ def failing_errors(app: Sphinx) -> list[Violation]:
 
 def _fail_on_errors(app: Sphinx, exception: Exception | None) -> None:
     """Rules of severity ``error`` fail the build even without ``-W``."""
-    if exception is not None or app.env is None or app.env not in _STATES:
+    if exception is not None or app.env is None or not _has_state(app.env):
         return
     errors = failing_errors(app)
     if errors:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
@@ -70,15 +69,17 @@ class _InlineWriter:
         return start + self.html(element.children) + end
 
 
+_WRITER = "mldesign_writer"
+
+
 def _writer(translator: HTML5Translator) -> _InlineWriter:
-    """The page's writer: an element repeated across roll-ups is written once."""
-    writer = _WRITERS.get(translator)
+    """The page's writer, kept on its translator (and gone with it): an element repeated
+    across roll-ups is written once."""
+    writer: _InlineWriter | None = getattr(translator, _WRITER, None)
     if writer is None:
-        writer = _WRITERS[translator] = _InlineWriter(translator)
+        writer = _InlineWriter(translator)
+        setattr(translator, _WRITER, writer)
     return writer
-
-
-_WRITERS: WeakKeyDictionary[HTML5Translator, _InlineWriter] = WeakKeyDictionary()
 
 
 def visit_ml_rows(translator: HTML5Translator, node: ml_rows) -> None:
