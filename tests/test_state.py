@@ -133,3 +133,15 @@ def test_incremental_build_after_a_settings_change_equals_a_clean_build(
     assert _normalised(page(after, "rollups")) != before  # the setting shows in the roll-ups
     assert export_text(after) == export_text(clean)
     assert "rollups" in after.status.getvalue().split("writing output")[-1]
+
+
+@pytest.mark.parametrize("setting", ["warning", "off"])
+def test_a_chains_end_is_marked_as_its_check_found_it(
+    setting: str, build: Build, copy_root: Copy
+) -> None:
+    app = build(
+        copy_root("rollups"), confoverrides={"mldesign_rules": {"fallback-terminal": setting}}
+    )
+    html = page(app, "rollups")
+    assert "the last tier is a cache, which can fail too" in html
+    assert ('<span class="ml-gap">✗ unsafe end</span>' in html) is (setting == "warning")

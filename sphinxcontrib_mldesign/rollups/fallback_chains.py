@@ -13,6 +13,7 @@ from docutils import nodes
 
 from ..model.chains import SAFE_TERMINAL_KINDS, Chain
 from ..model.items import FALLBACK, REQUIREMENT, Item
+from ..rules.registry import Rule
 from .directive import RollupDirective, matches
 from .markup import Element, Markup, el
 from .renderer import Renderer
@@ -89,21 +90,26 @@ def _tier(renderer: Renderer, tier: Item, position: int) -> Element:
 
 
 def _status(renderer: Renderer, chain: Chain) -> tuple[list[Markup], str]:
+    """How the chain ends; marked as a gap where a check found it (fallback-cycle,
+    unknown-ref, fallback-terminal), so a rule turned off leaves the plain facts."""
+    findings, terminal = renderer.findings, chain.terminal
     if chain.loops_to is not None:
+        looped = str(chain.loops_to.id)
+        found = any(looped in f.concerns for f in findings.of_rule(Rule.FALLBACK_CYCLE))
         return [
-            renderer.gap("loops"),
+            renderer.mark("loops", found),
             " back to ",
-            renderer.link(str(chain.loops_to.id)),
+            renderer.link(looped),
         ], "ml-chain-broken"
     if chain.dangling is not None:
         return [
-            renderer.gap("broken link"),
+            renderer.mark("broken link", bool(findings.about(Rule.UNKNOWN_REF, terminal.id))),
             f" :next: names {chain.dangling!r}, which is no fallback",
         ], "ml-chain-broken"
-    kind = chain.terminal.values.get("kind", "?")
+    kind = terminal.values.get("kind", "?")
     if chain.safe:
         return [f"{renderer.marks[1]} ends safely in a {kind} tier"], "ml-chain-safe"
     return [
-        renderer.gap("unsafe end"),
+        renderer.mark("unsafe end", bool(findings.about(Rule.FALLBACK_TERMINAL, terminal.id))),
         f" the last tier is a {kind}, which can fail too",
     ], "ml-chain-unsafe"

@@ -102,6 +102,10 @@ class Renderer:
         """A missing piece, shown so it stands out (and reads as such in plain text)."""
         return el("inline", f"{self.marks[0]} {text}", classes=["ml-gap"])
 
+    def mark(self, text: str, found: bool) -> Markup:
+        """``text`` as a gap mark where a check found the gap, else as plain text."""
+        return self.gap(text) if found else text
+
     def flagged(self, rule: Rule, subject: str | None, text: str) -> Markup:
         """The gap mark ``text`` where the rule found something about the item (by ID) or
         area, else a dash."""

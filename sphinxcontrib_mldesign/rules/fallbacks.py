@@ -18,6 +18,7 @@ def fallback_cycles(context: Context) -> Iterator[Finding]:
             Rule.FALLBACK_CYCLE,
             cycle[0],
             f"fallback chain loops: {path}; the last tier of a chain must name no :next:",
+            concerns=tuple(str(tier.id) for tier in cycle),
         )
 
 
