@@ -73,3 +73,26 @@ def tables_of(html: str, css_class: str) -> list[list[list[str]]]:
 
 def page(app: SphinxTestApp, docname: str) -> str:
     return (Path(app.outdir) / f"{docname}.html").read_text(encoding="utf-8")
+
+
+#: The table (or, for the chains, the block) each roll-up directive renders in HTML.
+ROLLUP_MARKERS = {
+    "ml-requirement-index": "ml-requirement-index",
+    "ml-risk-index": "ml-risk-register",
+    "ml-monitoring-index": "ml-monitoring-index",
+    "ml-ownership-index": "ml-ownership-index",
+    "ml-fallback-chains": "ml-chain",
+    "ml-freshness-index": "ml-freshness-index",
+}
+
+
+def rollup_rows(html: str) -> dict[str, int]:
+    """For each roll-up directive, how many rows (for the chains: chains) it shows on the
+    page: 0 when it rendered nothing, or only its "nothing matches" sentence."""
+    counts: dict[str, int] = {}
+    for directive, marker in ROLLUP_MARKERS.items():
+        if directive == "ml-fallback-chains":
+            counts[directive] = html.count('<div class="ml-chain ')
+        else:
+            counts[directive] = sum(len(table) - 1 for table in tables_of(html, marker))
+    return counts

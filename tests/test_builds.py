@@ -233,3 +233,67 @@ def test_every_export_validates_against_the_shipped_schema(
 def test_export_schema_rejects_a_non_export() -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"version": 1, "items": []}, export_schema())
+
+
+def test_dirhtml_rollup_links_reach_their_items(build: Build, copy_root: Copy) -> None:
+    """In dirhtml every page is a directory: a roll-up's link is relative to its own
+    directory (``../design/#REQ-FAST``) and lands on the item's anchor."""
+    app = build(copy_root("rollups"), "dirhtml")
+    out = Path(app.outdir)
+    html = (out / "rollups" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(
+        r'<a class="reference internal" href="([^"]*)"[^>]*><code class="ml-ref', html
+    )
+    assert len(links) > 40 and "../design/#REQ-FAST" in links
+    for link in set(links):
+        path, _, anchor = link.partition("#")
+        target = (out / "rollups" / path / "index.html").resolve()
+        assert target.is_file(), link
+        assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), link
+
+
+def test_mldesign_builder_rebuild_resolves_no_page(
+    build: Build, copy_root: Copy, tmp_path: Path
+) -> None:
+    """``-b mldesign`` has nothing to write per page: once the project is read, a build
+    with nothing changed checks and exports without resolving any page again."""
+    log = tmp_path / "resolved.txt"
+    src = copy_root("rollups")
+    with (src / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(
+            "\ndef setup(app):\n    app.connect('doctree-resolved', lambda app, doctree, doc:"
+            f" open({str(log)!r}, 'a').write(doc + '\\n'))\n"
+        )
+    first = build(src, "mldesign")
+    assert "rollups" in log.read_text(encoding="utf-8").split()  # the hook sees pages...
+    log.unlink()
+    second = build(src, "mldesign")
+    assert not log.exists()  # ...and a second build resolves none
+    assert export_text(second) == export_text(first) and export_of(second)["items"]
+
+
+@pytest.mark.skipif(not parallel_available, reason="needs fork-based parallel builds")
+def test_parallel_build_rewrites_a_page_whose_any_reference_changed(
+    build: Build, tmp_path: Path
+) -> None:
+    """What a parallel reader learnt about ``:any:`` references reaches the main process:
+    the page is re-written when the item it names is renamed."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinxcontrib_mldesign"]\n')
+    pages = [f"page{n}" for n in range(6)]  # Sphinx reads in parallel from 6 documents
+    toctree = "".join(f"   {name}\n" for name in pages)
+    (src / "index.rst").write_text(f"Index\n=====\n\n.. toctree::\n\n{toctree}")
+    for name in pages:
+        (src / f"{name}.rst").write_text(f"{name}\n{'=' * len(name)}\n\nText.\n")
+    (src / "page0.rst").write_text(
+        "Page0\n=====\n\n.. ml-owner:: Ann\n   :id: ann\n\n"
+        ".. ml-requirement:: Old title\n   :id: REQ-A\n   :owner: ann\n"
+    )
+    (src / "page5.rst").write_text("Page5\n=====\n\nSee :any:`REQ-A`.\n")
+    first = build(src, parallel=2)
+    assert _really_parallel(first)
+    assert "Old title" in (Path(first.outdir) / "page5.html").read_text(encoding="utf-8")
+    _edit(src / "page0.rst", "Old title", "New title")
+    second = build(src, parallel=2)
+    assert "New title" in (Path(second.outdir) / "page5.html").read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import sphinxcontrib_mldesign
+from helpers import rollup_rows
 
 MLDESIGN = Path(sys.executable).parent / "mldesign"
 Copy = Callable[..., Path]
@@ -54,7 +55,10 @@ def test_init_writes_a_project_that_builds_with_W(fmt: str, tmp_path: Path) -> N
     assert ("myst_parser" in (target / "conf.py").read_text()) == (fmt == "md")
     built = sphinx_build("-W", "--keep-going", "-b", "html", target, tmp_path / "html")
     assert built.returncode == 0, built.stderr
-    assert "Roll-ups" in (tmp_path / "html" / "rollups.html").read_text(encoding="utf-8")
+    rollups = (tmp_path / "html" / "rollups.html").read_text(encoding="utf-8")
+    assert "Roll-ups" in rollups
+    rows = rollup_rows(rollups)  # every roll-up shows the scaffold's items
+    assert all(count >= 1 for count in rows.values()), rows
     checked = run("check", target)
     assert checked.returncode == 0 and "0 error(s), 0 warning(s)" in checked.stdout
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,8 @@ from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, warnings_of
 from sphinxcontrib_mldesign.model.items import ITEM_TYPES
-from sphinxcontrib_mldesign.nodes import ml_item_header
 from sphinxcontrib_mldesign.model.schema import base_schema
+from sphinxcontrib_mldesign.nodes import ml_item_header
 
 pytestmark = pytest.mark.sphinx("html", testroot="basic")
 
@@ -287,3 +288,16 @@ def test_plain_text_fast_path_equals_the_inline_parser(
     slow = page_for(False)
     assert "Ünïcode wörds end." in fast and "<em>stress</em>" in fast
     assert fast == slow
+
+
+@pytest.mark.parametrize(("builder", "suffix"), [("man", ".1"), ("texinfo", ".texi")])
+def test_badges_are_bracketed_in_man_and_texinfo(
+    builder: str, suffix: str, build: Callable[..., SphinxTestApp], copy_root: Callable[..., Path]
+) -> None:
+    """No pills outside HTML: a badge reads as a ``[tag]``, not as a word of the title."""
+    app = build(copy_root("basic"), builder)
+    [out] = Path(app.outdir).glob(f"*{suffix}")
+    text = out.read_text(encoding="utf-8").replace("\\-", "-")
+    header = next(line for line in text.splitlines() if "Serve ranked results fast" in line)
+    assert "[must] [approved]" in header, header
+    assert " must " not in header and " approved" not in header.replace("[approved]", "")

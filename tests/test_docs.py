@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from helpers import rollup_rows
 from sphinxcontrib_mldesign.config import conf_values
 from sphinxcontrib_mldesign.model.items import ITEM_TYPES
-from sphinxcontrib_mldesign.rollups import ROLLUPS
 from sphinxcontrib_mldesign.model.schema import base_schema
+from sphinxcontrib_mldesign.rollups import ROLLUPS
 from sphinxcontrib_mldesign.rules.registry import Rule
 
 DOCS = Path(__file__).parent.parent / "docs"
@@ -97,3 +98,12 @@ def test_worked_example_is_large_and_complete(built: Path) -> None:
         "Freshness",
     ):
         assert title in rollups
+
+
+def test_worked_example_rollups_show_the_doc(built: Path) -> None:
+    """Every roll-up of the example's roll-up page shows rows of the worked example."""
+    html = (built / "example" / "rollups.html").read_text(encoding="utf-8")
+    rows = rollup_rows(html)
+    assert rows["ml-fallback-chains"] >= 3, rows
+    assert all(count >= 2 for count in rows.values()), rows
+    assert "REQ-LATENCY" in html.split("ml-requirement-index", 1)[1]

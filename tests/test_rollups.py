@@ -680,3 +680,220 @@ def test_rollup_gaps_are_what_the_checks_report(build: Build, tmp_path: Path) ->
     rows = {row[0]: row for row in table[1:]}
     assert rows["R-MUST"][5] == "—" and rows["R-OLD"][6:] == ["—", "—"]
     assert "ml-derived-risks" not in html and "No derived risks" in html
+
+
+# -- every roll-up's content in text, man, LaTeX, texinfo and XML ---------------------------
+
+ROLLUP_SECTIONS = (
+    "Requirements",
+    "Risks",
+    "Monitoring",
+    "Ownership",
+    "Fallback chains",
+    "Freshness",
+)
+#: builder -> (output file, how a section of rollups.rst starts, where the page ends)
+OTHER_BUILDER_PAGES = {
+    "text": ("rollups.txt", "{}\n=", None),
+    "man": ("roll-ups.1", ".SS {}\n", ".SH FILTERED"),
+    "latex": ("roll-ups.tex", "\\section{{{}}}", "\\chapter{Filtered}"),
+    "texinfo": ("roll-ups.texi", "@section {}\n", "@node Filtered"),
+    "xml": ("rollups.xml", "<title>{}</title>", None),
+}
+
+
+def _plain(builder: str, text: str) -> str:
+    """Undo the escapes that split words: man's ``\\-``, LaTeX's hyphens and brackets."""
+    for escaped, plain in (
+        ("\\sphinxhyphen{}", "-"), ("{[}", "["), ("{]}", "]"), ("\\-", "-"), ("\\(aq", "'"),
+    ):  # fmt: skip
+        text = text.replace(escaped, plain)
+    return text
+
+
+@pytest.mark.parametrize("builder", list(OTHER_BUILDER_PAGES))
+def test_each_rollup_shows_its_rows_in_other_builders(
+    builder: str, build: Build, copy_root: Copy
+) -> None:
+    """Each roll-up section of rollups.rst holds that roll-up's own rows, cells and
+    blocks (expanded from our nodes), not just its heading: an item's ID alone would also
+    be found on the item's own page in one-file outputs."""
+    app = build(copy_root("rollups"), builder)
+    filename, heading, end = OTHER_BUILDER_PAGES[builder]
+    out = _plain(builder, (Path(app.outdir) / filename).read_text(encoding="utf-8"))
+    page_text = out[out.index(heading.format("Requirements")) :]
+    if end is not None:
+        page_text = page_text[: page_text.index(end)]
+    starts = [page_text.index(heading.format(title)) for title in ROLLUP_SECTIONS]
+    ends = [*starts[1:], len(page_text)]
+    sections = {
+        title: page_text[start:end]
+        for title, start, end in zip(ROLLUP_SECTIONS, starts, ends, strict=True)
+    }
+    bad, good = ("✗", "✓") if builder == "text" else ("[!]", "[ok]")
+    expected = {
+        "Requirements": ["REQ-FAST", "REQ-OUT", "Batch scores nightly", f"{bad} no fallback"],
+        "Risks": ["RISK-DRIFT", "RISK-LAT", f"{bad} none", "Derived risks",
+                  "only 1 of the 2 people", "REQ-BATCH"],
+        "Monitoring": ["MET-P99", "p99 latency", "FB-SMALL", "Coverage gaps",
+                       f"{bad} unmonitored", f"{bad} cannot fire", "FB-CACHE"],
+        "Ownership": ["Ann Lee", "Ben Ode", "RISK-DRIFT", f"{bad} no backup",
+                      "Areas and bus factor (minimum 2)", "evaluation", f"{bad} 1"],
+        "Fallback chains": ["Chain from FB-MODEL", "protects", "Popular items",
+                            f"{good} ends safely", "Chain from FB-CACHE", f"{bad} unsafe end"],
+        "Freshness": ["As of 2026-11-01", "People", f"{bad} stale", "REQ-GOOD", "fresh"],
+    }  # fmt: skip
+    for title, wanted in expected.items():
+        missing = [text for text in wanted if text not in sections[title]]
+        assert not missing, (title, missing, sections[title][:3000])
+
+
+def test_derived_risks_say_why(rollups_html: Pages) -> None:
+    """The "Why" of a derived risk is the finding's summary, for each rule that derives one."""
+    html, _, _ = rollups_html
+    [derived] = tables_of(html, "ml-derived-risks")
+    assert [row[3] for row in derived[1:]] == [
+        "only 1 of the 2 people needed know this area",
+        "serves batch predictions with nothing to fall back to",
+        "reviewed on 2025-01-01, 669 days ago",
+    ]
+
+
+MISSING_PAGE = """\
+Missing
+=======
+
+.. ml-owner:: Ann
+   :id: ann
+
+.. ml-metric:: Alerting, nobody owns it
+   :id: MET-A
+   :kind: system
+   :crit: p99 > 300 ms
+
+.. ml-fallback:: Smaller model
+   :id: FB-1
+   :kind: simpler-model
+   :owner: ann
+   :trigger: MET-A
+   :next: FB-2
+
+.. ml-fallback:: Constant answer
+   :id: FB-2
+   :kind: constant
+   :owner: ann
+
+.. ml-risk:: Unowned and unmitigated
+   :id: RISK-1
+   :likelihood: high
+   :impact: high
+
+.. ml-risk-index::
+
+.. ml-monitoring-index::
+
+.. ml-fallback-chains::
+"""
+
+
+def test_rollup_cells_flag_what_is_missing(build: Build, tmp_path: Path) -> None:
+    src = tmp_path / "p"
+    src.mkdir()
+    conf = 'extensions = ["sphinxcontrib_mldesign"]\nmldesign_today = "2026-11-01"\n'
+    (src / "conf.py").write_text(conf)
+    (src / "index.rst").write_text(MISSING_PAGE)
+    html = page(build(src), "index")
+    [register] = tables_of(html, "ml-risk-register")
+    assert register[1][0] == "RISK-1" and register[1][7:] == ["✗ none", "✗ no owner"]
+    [monitoring] = tables_of(html, "ml-monitoring-index")
+    assert monitoring[1][0] == "MET-A" and monitoring[1][8:] == ["✗ no owner", "FB-1"]
+    chain = " ".join(re.sub(r"<[^>]+>", " ", html.split('<div class="ml-chain ', 1)[1]).split())
+    assert "primary; switch manual, recovery manual; triggered by MET-A" in chain
+    assert "tier 2; switch manual, recovery manual; no trigger named" in chain
+    # missing-owner turned off: no owner gap is flagged; a risk with no mitigation still is.
+    (src / "conf.py").write_text(conf + 'mldesign_rules = {"missing-owner": "off"}\n')
+    html = page(build(src, freshenv=True), "index")
+    assert tables_of(html, "ml-risk-register")[0][1][7:] == ["✗ none", "—"]
+    assert tables_of(html, "ml-monitoring-index")[0][1][8] == "—"
+
+
+def test_a_setting_shown_only_in_a_rollup_rewrites_it(build: Build, copy_root: Copy) -> None:
+    """The review period changes no finding here (what is stale stays stale), only the
+    freshness index's note: the roll-up page is re-written all the same."""
+    src = copy_root("rollups")
+    first = build(src)
+    assert "is more than 180d old." in page(first, "rollups")
+    app = build(src, confoverrides={"mldesign_review_every": "190d"})
+    assert "0 added, 0 changed, 0 removed" in app.status.getvalue()
+    html = page(app, "rollups")
+    assert "is more than 190d old." in html and "180d" not in html
+    [table] = tables_of(html, "ml-freshness-index")
+    assert table[1][5] == "✗ stale: REQ-GOOD"
+
+
+ORDER_PAGE = """\
+Order
+=====
+
+.. ml-owner:: Ann
+   :id: ann
+
+.. ml-risk:: Minor
+   :id: RISK-MINOR
+   :likelihood: low
+   :impact: low
+   :owner: ann
+   :mitigations: FB-SAFE
+
+.. ml-risk:: Major
+   :id: RISK-MAJOR
+   :likelihood: very-high
+   :impact: high
+   :owner: ann
+   :mitigations: FB-SAFE
+
+.. ml-metric:: Error rate
+   :id: MET-ERR
+   :kind: system
+   :crit: rate > 5 %
+   :owner: ann
+   :on-breach: FB-SAFE
+
+.. ml-fallback:: Safe answer
+   :id: FB-SAFE
+   :kind: constant
+   :owner: ann
+
+.. ml-risk-index::
+
+.. ml-monitoring-index::
+
+.. ml-ownership-index::
+
+.. ml-freshness-index::
+"""
+
+
+def test_rollup_order_counts_and_on_breach(build: Build, tmp_path: Path) -> None:
+    """The register by score whatever the document order; how many items each owner
+    owns; a metric's :on-breach: among what it triggers; "not checked" freshness when the
+    stale rule is off."""
+    src = tmp_path / "p"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_mldesign"]\nmldesign_today = "2026-11-01"\n'
+        'mldesign_rules = {"stale": "off"}\n'
+    )
+    (src / "index.rst").write_text(ORDER_PAGE)
+    html = page(build(src), "index")
+    [register] = tables_of(html, "ml-risk-register")
+    assert [row[:1] + row[5:6] for row in register[1:]] == [
+        ["RISK-MAJOR", "20"],
+        ["RISK-MINOR", "4"],
+    ]
+    [monitoring] = tables_of(html, "ml-monitoring-index")
+    assert monitoring[1][0] == "MET-ERR" and monitoring[1][9] == "FB-SAFE"
+    [owners] = tables_of(html, "ml-ownership-index")
+    assert owners[1][3:5] == ["RISK-MINOR, RISK-MAJOR, MET-ERR, FB-SAFE", "4"]
+    [freshness] = tables_of(html, "ml-freshness-index")
+    assert freshness[1][5] == "not checked"

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import rollup_rows
+
 TUTORIAL = Path(__file__).parent.parent / "docs" / "tutorial.rst"
 TABS = {"rst": "reStructuredText", "md": "Markdown (MyST)"}
 LANGUAGE = {"rst": "rst", "md": "markdown"}
@@ -75,6 +77,9 @@ def test_tutorial_project_builds_clean(flavour: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     export = json.loads((tmp_path / "out" / "mldesign.json").read_text())
     assert len(export["items"]) == 7 and export["violations"] == []
+    # Step 5's page: every roll-up shows the tutorial's items.
+    html = (tmp_path / "out" / "rollups.html").read_text(encoding="utf-8")
+    assert all(count >= 1 for count in rollup_rows(html).values()), rollup_rows(html)
 
 
 def test_both_tabs_tell_the_same_story(tmp_path: Path) -> None:

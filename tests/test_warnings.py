@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,15 @@ def test_suppressing_everything_does_not_fail_the_build(app: SphinxTestApp) -> N
 def test_nitpicky_mode_does_not_double_report_broken_refs(app: SphinxTestApp) -> None:
     app.build()
     assert not [w for w in warnings_of(app) if "reference target not found" in w]
+
+
+@pytest.mark.sphinx("html", testroot="broken", confoverrides={"nitpicky": True})
+def test_nitpicky_mode_reports_each_broken_ref_once_as_unknown_ref(app: SphinxTestApp) -> None:
+    """-n adds no warning of its own: each broken reference (role or option) is reported
+    once, as mldesign.unknown-ref at its line, and still shows its text, unlinked."""
+    app.build()
+    assert _match(warnings_of(app), Path(app.srcdir)) == []  # each once, nothing else
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    for target in ("MET-404", "nobody", "REQ-404", "GONE"):
+        assert re.search(f'<span class="ml-broken-ref">(<[^>]*>)*{target}<', html), target
+    assert app.statuscode == 1
