@@ -75,6 +75,9 @@ def page(app: SphinxTestApp, docname: str) -> str:
     return (Path(app.outdir) / f"{docname}.html").read_text(encoding="utf-8")
 
 
+#: The section titles of the roll-up pages of tests/roots/test-rollups and the docs.
+ROLLUP_TITLES = ("Requirements", "Risks", "Monitoring", "Ownership", "Fallback chains", "Freshness")
+
 #: The table (or, for the chains, the block) each roll-up directive renders in HTML.
 ROLLUP_MARKERS = {
     "ml-requirement-index": "ml-requirement-index",

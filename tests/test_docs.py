@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import rollup_rows
+from helpers import ROLLUP_TITLES, rollup_rows
 from sphinxcontrib_mldesign.config import conf_values
 from sphinxcontrib_mldesign.model.items import ITEM_TYPES
 from sphinxcontrib_mldesign.model.schema import base_schema
@@ -89,14 +89,7 @@ def test_worked_example_is_large_and_complete(built: Path) -> None:
     sources = {p.suffix for p in (DOCS / "example").iterdir()}
     assert {".rst", ".md"} <= sources
     rollups = text_of(built, "example/rollups")
-    for title in (
-        "Requirements",
-        "Risks",
-        "Monitoring",
-        "Ownership",
-        "Fallback chains",
-        "Freshness",
-    ):
+    for title in ROLLUP_TITLES:
         assert title in rollups
 
 

@@ -17,7 +17,7 @@ import sphinx
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
-from helpers import export_of, page, tables_of, warnings_of
+from helpers import ROLLUP_TITLES, export_of, page, tables_of, warnings_of
 from sphinxcontrib_mldesign.rollups.expand import ExpandRollupMarkup
 
 Build = Callable[..., SphinxTestApp]
@@ -684,14 +684,7 @@ def test_rollup_gaps_are_what_the_checks_report(build: Build, tmp_path: Path) ->
 
 # -- every roll-up's content in text, man, LaTeX, texinfo and XML ---------------------------
 
-ROLLUP_SECTIONS = (
-    "Requirements",
-    "Risks",
-    "Monitoring",
-    "Ownership",
-    "Fallback chains",
-    "Freshness",
-)
+
 #: builder -> (output file, how a section of rollups.rst starts, where the page ends)
 OTHER_BUILDER_PAGES = {
     "text": ("rollups.txt", "{}\n=", None),
@@ -724,11 +717,11 @@ def test_each_rollup_shows_its_rows_in_other_builders(
     page_text = out[out.index(heading.format("Requirements")) :]
     if end is not None:
         page_text = page_text[: page_text.index(end)]
-    starts = [page_text.index(heading.format(title)) for title in ROLLUP_SECTIONS]
+    starts = [page_text.index(heading.format(title)) for title in ROLLUP_TITLES]
     ends = [*starts[1:], len(page_text)]
     sections = {
         title: page_text[start:end]
-        for title, start, end in zip(ROLLUP_SECTIONS, starts, ends, strict=True)
+        for title, start, end in zip(ROLLUP_TITLES, starts, ends, strict=True)
     }
     bad, good = ("✗", "✓") if builder == "text" else ("[!]", "[ok]")
     expected = {
