@@ -9,6 +9,7 @@ from sphinx.config import Config
 from .base import ItemDirective
 from .fallback import FallbackDirective
 from .metric import MetricDirective
+from .myst import quote_myst_options
 from .owner import OwnerDirective
 from .requirement import RequirementDirective
 from .risk import RiskDirective
@@ -34,3 +35,4 @@ def _register(app: Sphinx, config: Config) -> None:
 
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", _register, priority=500)
+    app.connect("source-read", quote_myst_options)

@@ -1,0 +1,155 @@
+"""MyST pages: option values of our directives written exactly as in RST, unquoted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from helpers import export_of, warnings_of
+from sphinxcontrib_mldesign.directives.myst import quote_option_values
+
+Build = Callable[..., SphinxTestApp]
+OURS = ("metric", "ml-metric", "ml-requirement")
+
+VALUES = [">= 0.92", "> 1.0 %", "| piped", "#ranking-oncall", "users leave # at once", "< 5"]
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_a_value_yaml_would_misread_is_quoted(value: str) -> None:
+    page = f"```{{metric}} M\n:id: M\n:crit: {value}\n```\n"
+    assert quote_option_values(page, OURS).splitlines()[2] in (
+        f":crit: {value}",  # nothing to quote ("< 5")
+        f":crit: '{value}'",
+    )
+    assert (":crit: '" in quote_option_values(page, OURS)) is (value != "< 5")
+
+
+def test_quoted_values_other_directives_and_code_are_left_alone() -> None:
+    page = (
+        "```{metric} M\n:id: M\n:crit: \"> 1\"\n:warn: 'it''s > 2'\n:source: it's # here\n```\n"
+        "```{note}\n:class: > odd\n```\n"
+        "````markdown\n```{metric} Shown\n:crit: > 3\n```\n````\n"
+        "````{admonition} Nested\n```{ml-metric} In\n:crit: > 4\n```\n````\n"
+    )
+    lines = quote_option_values(page, OURS).splitlines()
+    assert lines[2:5] == [':crit: "> 1"', ":warn: 'it''s > 2'", ":source: 'it''s # here'"]
+    assert lines[7] == ":class: > odd"  # not our directive
+    assert lines[11] == ":crit: > 3"  # an example in a code block
+    assert lines[16] == ":crit: '> 4'"  # ours, nested in another directive
+    assert len(lines) == len(page.splitlines())  # every line keeps its number
+
+
+def test_a_yaml_options_block_is_quoted_too() -> None:
+    page = ':::{metric} M\n---\nid: M\ncrit: > 1.0 %\n# a comment\nwarn: "> 0.5 %"\n---\n:::\n'
+    lines = quote_option_values(page, OURS).splitlines()
+    assert lines[3:6] == ["crit: '> 1.0 %'", "# a comment", 'warn: "> 0.5 %"']
+
+
+RST_ITEMS = """\
+Twins
+=====
+
+.. ml-requirement:: Fast
+   :id: REQ-1
+   :kind: non-functional
+   :priority: must
+   :target: <= 100 ms
+   :metrics: MET-1, MET-2
+   :rationale: users leave # at once
+   :owner: sam
+
+.. metric:: p99
+   :id: MET-1
+   :kind: system
+   :target: p99 <= 80 ms
+   :warn: >= 60 ms
+   :crit: > 80 ms
+   :owner: sam
+
+.. metric:: Errors
+   :id: MET-2
+   :kind: system
+   :warn: > 0.5 %
+   :crit: > 1.0 %
+   :owner: sam
+
+.. owner:: Sam
+   :id: sam
+   :contact: #ranking-oncall
+   :areas: serving
+   :backups: kim
+
+.. owner:: Kim
+   :id: kim
+   :areas: serving
+"""
+
+MYST_ITEMS = """\
+# Twins
+
+```{ml-requirement} Fast
+:id: REQ-1
+:kind: non-functional
+:priority: must
+:target: <= 100 ms
+:metrics: MET-1, MET-2
+:rationale: users leave # at once
+:owner: sam
+```
+
+```{metric} p99
+:id: MET-1
+:kind: system
+:target: p99 <= 80 ms
+:warn: >= 60 ms
+:crit: > 80 ms
+:owner: sam
+```
+
+:::{metric} Errors
+---
+id: MET-2
+kind: system
+warn: > 0.5 %
+crit: > 1.0 %
+owner: sam
+---
+:::
+
+```{owner} Sam
+:id: sam
+:contact: #ranking-oncall
+:areas: serving
+:backups: kim
+```
+
+```{owner} Kim
+:id: kim
+:areas: serving
+```
+"""
+
+
+def test_unquoted_myst_exports_what_its_rst_twin_does(build: Build, tmp_path: Path) -> None:
+    exports = {}
+    for name, page, suffix in (("rst", RST_ITEMS, ".rst"), ("md", MYST_ITEMS, ".md")):
+        src = tmp_path / name
+        src.mkdir()
+        (src / "conf.py").write_text(
+            'extensions = ["sphinxcontrib_mldesign", "myst_parser"]\n'
+            'myst_enable_extensions = ["colon_fence"]\nmldesign_today = "2026-11-01"\n'
+        )
+        (src / f"index{suffix}").write_text(page)
+        app = build(src, warningiserror=False)
+        assert warnings_of(app) == []  # no MyST warning, no lost option, no cascade
+        exports[name] = {
+            item_id: {k: v for k, v in item.items() if k != "lineno"}
+            for item_id, item in export_of(app)["items"].items()
+        }
+    assert exports["md"] == exports["rst"]
+    assert exports["md"]["MET-2"]["crit"]["text"] == "> 1.0 %"
+    assert exports["md"]["sam"]["contact"] == "#ranking-oncall"
+    assert exports["md"]["REQ-1"]["rationale"] == "users leave # at once"
