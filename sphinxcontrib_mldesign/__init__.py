@@ -1,9 +1,10 @@
 """sphinxcontrib-mldesign: ML system design docs as checked, cross-referenced Sphinx items.
 
-Each Sphinx-facing module registers itself; the layers, in the one direction they depend
-on each other: :mod:`.model` (no Sphinx) → :mod:`.directives` → :mod:`.domain` →
-:mod:`.rules` (findings) → :mod:`.state` → :mod:`.rollups`, :mod:`.export`,
-:mod:`.outputs` and the command line (:mod:`.cli`).
+Each Sphinx-facing module registers itself. Each layer imports only those before it
+(``tests/test_layers.py``): :mod:`.model` (no Sphinx) → :mod:`.nodes` and the rule
+registry → :mod:`.config` → :mod:`.domain` → :mod:`.directives` → :mod:`.rules`
+(findings) → :mod:`.state` → :mod:`.rollups`, :mod:`.export`, :mod:`.outputs`, :mod:`.html`
+→ the command line (:mod:`.cli`). See ``docs/explanation/architecture.rst``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The ``mldesign_*`` values of ``conf.py``: one typed dataclass whose fields carry their
-validators (as MyST-Parser's config does), parsed once per build.
+validators (as MyST-Parser's config does), checked when the config is read.
 
 A bad value stops the build at start-up with Sphinx's "Configuration error" and a message
 naming the value, never later with a traceback. The parsed config is kept on the build

@@ -44,7 +44,8 @@ class BuildState:
     context: Context
     findings: Findings
     builder: Builder
-    """What this build writes with (post-transforms are not handed it)."""
+    """What this build writes with (for post-transforms: ``SphinxTransform.app`` is
+    deprecated from Sphinx 9)."""
     rewrites: Rewrites | None = None
 
 
@@ -70,11 +71,6 @@ def build_state(env: BuildEnvironment) -> BuildState:
             "mldesign: the build state is made on env-updated; it was asked for before"
         )
     return holder.state
-
-
-def _has_state(env: BuildEnvironment) -> bool:
-    holder: _Holder | None = getattr(env, _ATTRIBUTE, None)
-    return holder is not None and holder.state is not None
 
 
 def _check_project(app: Sphinx, env: BuildEnvironment) -> None:
@@ -105,7 +101,7 @@ def failing_errors(app: Sphinx) -> list[Violation]:
 
 def _fail_on_errors(app: Sphinx, exception: Exception | None) -> None:
     """Rules of severity ``error`` fail the build even without ``-W``."""
-    if exception is not None or app.env is None or not _has_state(app.env):
+    if exception is not None or app.env is None:
         return
     errors = failing_errors(app)
     if errors:

@@ -726,7 +726,7 @@ def test_each_rollup_shows_its_rows_in_other_builders(
     bad, good = ("✗", "✓") if builder == "text" else ("[!]", "[ok]")
     expected = {
         "Requirements": ["REQ-FAST", "REQ-OUT", "Batch scores nightly", f"{bad} no fallback"],
-        "Risks": ["RISK-DRIFT", "RISK-LAT", f"{bad} none", "Derived risks",
+        "Risks": ["RISK-DRIFT", "RISK-LAT", "Likelihood x impact", "Derived risks",
                   "only 1 of the 2 people", "REQ-BATCH"],
         "Monitoring": ["MET-P99", "p99 latency", "FB-SMALL", "Coverage gaps",
                        f"{bad} unmonitored", f"{bad} cannot fire", "FB-CACHE"],

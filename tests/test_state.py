@@ -35,6 +35,7 @@ def marks(html: str) -> set[str]:
     risks = _rows(html, "ml-risk-register")["RISK-UNOWNED"]
     monitoring = _rows(html, "ml-monitoring-index")["MET-UNOWNED"]
     area = _rows(html, "ml-area-index")["ranking"]
+    owner = _rows(html, "ml-ownership-index")["solo"]
     freshness = _rows(html, "ml-freshness-index")["Items"]
     derived = _derived(html)
     shown = {
@@ -45,6 +46,8 @@ def marks(html: str) -> set[str]:
         "serving-needs-fallback": requirements[6] == "✗ no fallback",
         "serving-needs-fallback (derived)": "no fallback" in derived,
         "bus-factor": area[3] == "✗ 1",
+        "bus-factor (no backup)": owner[6] == "✗ no backup",
+        "high-risk-needs-mitigation": risks[7] == "✗ none",
         "bus-factor (derived)": "bus factor" in derived,
         "stale": freshness[5].startswith("✗ stale"),
         "stale (derived)": "stale" in derived,
@@ -56,7 +59,8 @@ def marks(html: str) -> set[str]:
 ALL_MARKS = {
     "missing-owner (requirement)", "missing-owner (risk)", "missing-owner (metric)",
     "must-needs-metric", "serving-needs-fallback", "serving-needs-fallback (derived)",
-    "bus-factor", "bus-factor (derived)", "stale", "stale (derived)", "trigger-not-monitored",
+    "bus-factor", "bus-factor (derived)", "bus-factor (no backup)", "high-risk-needs-mitigation",
+    "stale", "stale (derived)", "trigger-not-monitored",
 }  # fmt: skip
 
 
@@ -71,7 +75,7 @@ def test_every_gap_the_checks_find_is_marked(build: Build, copy_root: Copy) -> N
 @pytest.mark.parametrize(
     "rule",
     ["missing-owner", "must-needs-metric", "serving-needs-fallback", "bus-factor", "stale",
-     "trigger-not-monitored"],
+     "trigger-not-monitored", "high-risk-needs-mitigation"],
 )  # fmt: skip
 def test_a_rule_turned_off_takes_its_marks_from_every_rollup(
     rule: str, build: Build, copy_root: Copy
@@ -145,3 +149,36 @@ def test_a_chains_end_is_marked_as_its_check_found_it(
     html = page(app, "rollups")
     assert "the last tier is a cache, which can fail too" in html
     assert ('<span class="ml-gap">✗ unsafe end</span>' in html) is (setting == "warning")
+
+
+ASSEMBLING_EXTENSION = """
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+
+
+class OnePageBuilder(SingleFileHTMLBuilder):
+    name = "onepage"
+
+
+def setup(app):
+    app.add_builder(OnePageBuilder)
+    return {"parallel_read_safe": True}
+"""
+
+
+def test_a_third_party_builder_that_assembles_pages_gets_the_rollups(
+    build: Build, copy_root: Copy
+) -> None:
+    """Roll-ups are rendered wherever the resolved doctree holds them, whatever the
+    builder's name (a builder assembling one page from many)."""
+    src = copy_root("gaps")
+    (src / "onepage_ext.py").write_text(ASSEMBLING_EXTENSION)
+    conf = src / "conf.py"
+    conf.write_text(
+        "import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n"
+        + conf.read_text(encoding="utf-8").replace(
+            '"sphinxcontrib_mldesign"]', '"sphinxcontrib_mldesign", "onepage_ext"]'
+        )
+    )
+    app = build(src, "onepage")
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert marks(html) == ALL_MARKS

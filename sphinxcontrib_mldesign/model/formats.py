@@ -11,9 +11,6 @@ import math
 import re
 from typing import Any
 
-ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.:-]*$"
-ID_RE = re.compile(ID_PATTERN)
-
 _DURATION_RE = re.compile(r"^\s*([0-9]{1,12})\s*([smhdw])\s*$")
 _INTEGER_RE = re.compile(r"[-+]?[0-9]+")
 _NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")

@@ -41,7 +41,6 @@ RISK = ItemType("ml-risk", "risk", "risk", "Risk", badges=("status", "category")
 ITEM_TYPES: dict[str, ItemType] = {
     item_type.name: item_type for item_type in (REQUIREMENT, METRIC, FALLBACK, OWNER, RISK)
 }
-TYPE_BY_OBJTYPE: dict[str, ItemType] = {t.objtype: t for t in ITEM_TYPES.values()}
 TYPE_BY_ROLE: dict[str, ItemType] = {t.role: t for t in ITEM_TYPES.values()}
 
 

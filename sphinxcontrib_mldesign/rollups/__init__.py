@@ -36,8 +36,6 @@ ROLLUPS: dict[str, tuple[type[RollupDirective], Render]] = {
     "ml-freshness-index": (freshness.FreshnessIndex, freshness.render),
 }
 _RENDER_BY_KIND = {directive.kind: render for directive, render in ROLLUPS.values()}
-#: Builders that resolve one doctree assembled from many documents.
-_ASSEMBLING_BUILDERS = {"singlehtml", "latex", "texinfo", "man", "epub"}
 
 
 class RenderRollups(SphinxPostTransform):
@@ -46,14 +44,17 @@ class RenderRollups(SphinxPostTransform):
     default_priority = 100
 
     def run(self, **kwargs: Any) -> None:
-        docname = self.env.docname
+        if not get_ml_domain(self.env).rollups_by_doc:
+            return  # no roll-up in the project: do not walk its doctrees
+        # Any page may hold roll-ups: its own, or other pages' in a builder that assembles
+        # one doctree from many (singlehtml, latex, a third party's).
+        placeholders = list(self.document.findall(ml_rollup))
+        if not placeholders:
+            return
         state = build_state(self.env)
-        assembling = state.builder.name in _ASSEMBLING_BUILDERS
-        if docname not in get_ml_domain(self.env).rollups_by_doc and not assembling:
-            return  # no roll-up on this page: do not walk its doctree
         page = PageLinks()
-        for placeholder in list(self.document.findall(ml_rollup)):
-            renderer = Renderer(state, docname, placeholder["options"], page)
+        for placeholder in placeholders:
+            renderer = Renderer(state, self.env.docname, placeholder["options"], page)
             rendered = _RENDER_BY_KIND[placeholder["kind"]](renderer)
             # "no-search": a roll-up repeats what the items' own pages say; search should
             # land there, not on a table of thousands of rows (Sphinx 8.2 honours it).

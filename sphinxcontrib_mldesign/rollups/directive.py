@@ -3,7 +3,7 @@ leaves in the doctree.
 
 A roll-up directive only leaves a placeholder (:class:`.rollup_nodes.ml_rollup`) and records
 itself in the domain. The placeholder is rendered when the page is resolved for a builder
-(:mod:`.render`), from the project as the checks saw it this build, so a roll-up is never
+(:class:`.RenderRollups`), from the project as the checks saw it this build, so a roll-up is never
 older than the items it shows, and no doctree is ever re-scanned.
 """
 

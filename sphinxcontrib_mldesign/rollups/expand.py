@@ -10,7 +10,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..state import build_state
-from .markup import Row, block_node, entry, text_of, to_nodes
+from .markup import Row, entry, text_of, to_nodes
 from .rollup_nodes import ml_blocks, ml_inline, ml_rows
 
 #: A table group whose column widths follow its content (text and LaTeX read them).
@@ -23,18 +23,19 @@ class ExpandRollupMarkup(SphinxPostTransform):
 
     default_priority = 101
 
-    def is_supported(self) -> bool:
-        # HTML translators write these nodes themselves (see .html).
-        return build_state(self.env).builder.format != "html"
-
     def run(self, **kwargs: Any) -> None:
+        found = self.document.next_node(
+            lambda node: isinstance(node, (ml_rows, ml_blocks, ml_inline))
+        )
+        if found is None or build_state(self.env).builder.format == "html":
+            return  # HTML translators write these nodes themselves (see .html)
         for rows in list(self.document.findall(ml_rows)):
             group = rows.parent.parent  # tbody, tgroup
             if group.get(NATURAL_WIDTHS):
                 _set_natural_widths(group, rows["rows"])
             rows.replace_self([_row(row) for row in rows["rows"]])
         for blocks in list(self.document.findall(ml_blocks)):
-            blocks.replace_self([block_node(element) for element in blocks["blocks"]])
+            blocks.replace_self(blocks.children)
         for inline in list(self.document.findall(ml_inline)):
             inline.replace_self([to_nodes(part) for part in inline["content"]])
 

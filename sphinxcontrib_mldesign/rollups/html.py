@@ -24,7 +24,7 @@ from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 
 from ..nodes import ID_CLASSES
-from .markup import Element, Markup, block_node
+from .markup import Element, Markup
 from .rollup_nodes import ml_blocks, ml_inline, ml_rows
 
 _TAGS = {"inline": "span", "strong": "strong"}
@@ -111,26 +111,33 @@ def visit_ml_inline(translator: HTML5Translator, node: ml_inline) -> None:
 
 
 def visit_ml_blocks(translator: HTML5Translator, node: ml_blocks) -> None:
-    """Each block as docutils nodes, handed to the translator's own visit and depart
-    methods; only the generic walk (and other walkers of the page) is spared them."""
-    for element in node["blocks"]:
-        block = block_node(element)
-        block.parent = node  # what the translator may look at (not made a child)
-        _write_block(translator, block)
+    """Each block node handed to the translator's own visit and depart methods: what
+    ``walkabout`` does, without its generic dispatch per node (a chain roll-up of
+    thousands of fallbacks spent much of its time there)."""
+    for child in node.children:
+        _write_block(translator, child)
     raise nodes.SkipNode
 
 
-def _write_block(translator: HTML5Translator, node: nodes.Element) -> None:
+def _write_block(translator: HTML5Translator, node: nodes.Node) -> None:
     if isinstance(node, ml_inline):
         translator.body.append(_writer(translator).html(node["content"]))
         return
+    assert isinstance(node, nodes.Element)  # blocks hold elements; their text is markup
+    skip_children = skip_departure = False
     try:
         getattr(translator, f"visit_{node.tagname}")(node)
     except nodes.SkipNode:
         return
-    for child in node.children:
-        _write_block(translator, child)  # type: ignore[arg-type]
-    getattr(translator, f"depart_{node.tagname}")(node)
+    except nodes.SkipChildren:
+        skip_children = True
+    except nodes.SkipDeparture:
+        skip_departure = True
+    if not skip_children:
+        for child in node.children:
+            _write_block(translator, child)
+    if not skip_departure:
+        getattr(translator, f"depart_{node.tagname}")(node)
 
 
 Visitor = Callable[[HTML5Translator, Any], None]

@@ -33,6 +33,10 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     for item in context.unique_items:
         for owner_id in item.values.get("owner", ()):
             owned.setdefault(owner_id, []).append(str(item.id))
+    # A missing backup is a gap where it leaves an area below the minimum bus factor.
+    short_handed = {
+        person for f in renderer.findings.of_rule(Rule.BUS_FACTOR) for person in f.concerns
+    }
     rows: list[list[CellContent]] = []
     for owner in owners:
         values = owner.values
@@ -46,7 +50,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 str(len(items)),
                 renderer.text(values.get("areas")),
                 renderer.links(values.get("backups") or [], OWNER.name)
-                or renderer.gap("no backup"),
+                or renderer.mark("no backup", owner.id in short_handed),
             ]
         )
     out: list[nodes.Node] = [

@@ -21,7 +21,7 @@ from ..rules.findings import Findings
 from ..rules.registry import Rule
 from ..state import BuildState
 from .expand import NATURAL_WIDTHS
-from .markup import Cell, Element, Markup, Row, el, entry
+from .markup import Cell, Element, Markup, Row, block_node, el, entry
 from .rollup_nodes import ml_blocks, ml_rows
 
 #: What a table cell may be: markup, several pieces of markup, or a :class:`Cell`.
@@ -136,8 +136,9 @@ class Renderer:
         return nodes.paragraph("", message, classes=["ml-rollup-empty"])
 
     def block(self, elements: Sequence[Element]) -> list[nodes.Node]:
-        """Block markup (chains, lists), carried in a :class:`.rollup_nodes.ml_blocks`."""
-        return [ml_blocks(blocks=tuple(elements))]
+        """Block markup (chains, lists) as docutils nodes in a
+        :class:`.rollup_nodes.ml_blocks`; each paragraph's content stays markup."""
+        return [ml_blocks("", *map(block_node, elements))]
 
     def table(
         self,

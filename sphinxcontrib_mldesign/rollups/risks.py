@@ -113,7 +113,8 @@ def _register(renderer: Renderer, risks: list[Item]) -> nodes.table:
                 if isinstance(score, int)
                 else "—",
                 renderer.text(values.get("status")),
-                renderer.links(values.get("mitigations") or []) or renderer.gap("none"),
+                renderer.links(values.get("mitigations") or [])
+                or renderer.flagged(Rule.HIGH_RISK_NEEDS_MITIGATION, risk.id, "none"),
                 renderer.links(values.get("owner") or [], OWNER.name)
                 or renderer.flagged(Rule.MISSING_OWNER, risk.id, "no owner"),
             ]

@@ -1,7 +1,7 @@
 """The nodes a roll-up is made of, besides standard docutils tables, lists and paragraphs.
 
 - :class:`ml_rollup` is what the directive leaves in the doctree: a placeholder, replaced
-  when the page is resolved for a builder (:mod:`.render`).
+  when the page is resolved for a builder (:class:`.RenderRollups`).
 - :class:`ml_rows` holds a table's body rows and :class:`ml_inline` a run of inline
   content, as :mod:`.markup`: HTML translators write them (:mod:`.html`); for every other
   builder a post-transform turns them into docutils nodes (:mod:`.expand`).
@@ -22,8 +22,8 @@ class ml_rows(nodes.General, nodes.Element):
 
 
 class ml_blocks(nodes.General, nodes.Element):
-    """Block content (fallback chains, gap lists): ``blocks``, a tuple of block
-    :class:`.markup.Element`."""
+    """Block content (fallback chains, gap lists) as its docutils children, whose
+    paragraphs hold :class:`ml_inline`."""
 
 
 class ml_inline(nodes.Inline, nodes.Element):

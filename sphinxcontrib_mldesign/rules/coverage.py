@@ -11,10 +11,8 @@ from collections.abc import Iterator
 from ..model.items import METRIC, OWNER, REQUIREMENT, RISK, Item, as_list, is_monitored
 from .context import Context
 from .findings import Finding
-from .registry import Rule
+from .registry import HIGH_RISK_SCORE, Rule
 
-#: A risk at or above this score (likelihood x impact, of 25) is high.
-HIGH_RISK_SCORE = 12
 _INACTIVE_STATUSES = {"rejected", "deprecated"}
 
 

@@ -17,6 +17,9 @@ SETTINGS: tuple[Setting, ...] = ("error", "warning", "off")
 
 WARNING_TYPE = "mldesign"
 
+#: An open risk scoring this or more (likelihood x impact, of 25) needs mitigations.
+HIGH_RISK_SCORE = 12
+
 
 class Rule(Enum):
     """One warning subtype: ``type="mldesign", subtype=<value>``."""
@@ -115,7 +118,8 @@ class Rule(Enum):
     HIGH_RISK_NEEDS_MITIGATION = (
         "high-risk-needs-mitigation",
         "warning",
-        "An ``open`` risk scoring 12 or more (likelihood x impact) lists no ``:mitigations:``.",
+        f"An ``open`` risk scoring {HIGH_RISK_SCORE} or more (likelihood x impact) lists no "
+        "``:mitigations:``.",
         "List the fallbacks, requirements or metrics that reduce it, or lower its likelihood "
         "or impact if it was over-rated.",
     )
