@@ -100,9 +100,19 @@ def failing_errors(app: Sphinx) -> list[Violation]:
 
 
 def _fail_on_errors(app: Sphinx, exception: Exception | None) -> None:
-    """Rules of severity ``error`` fail the build even without ``-W``."""
+    """Rules of severity ``error`` fail the build even without ``-W``. Every build ends
+    with one line of what the extension found (an info line: ``-q`` hides it)."""
     if exception is not None or app.env is None:
         return
+    state = build_state(app.env)
+    found = state.findings.violations
+    error_count = sum(violation.severity == "error" for violation in found)
+    logger.info(
+        "mldesign: %d items, %d errors, %d warnings",
+        len(state.context.index),
+        error_count,
+        len(found) - error_count,
+    )
     errors = failing_errors(app)
     if errors:
         app.statuscode = 1

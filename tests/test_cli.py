@@ -111,11 +111,16 @@ def test_check_passes_sphinx_warnings_on_without_colour_in_a_pipe(tmp_path: Path
 
 def test_check_json_is_the_exports_violations(copy_root: Copy, tmp_path: Path) -> None:
     src = copy_root("broken")
-    result = run("check", src, "--format", "json")
+    result = run("check", src, "--format", "json", cwd=src.parent)
     assert result.returncode == 1
     sphinx_build("-b", "mldesign", src, tmp_path / "out")
     export = json.loads((tmp_path / "out" / "mldesign.json").read_text())
-    assert json.loads(result.stdout) == export["violations"]
+    printed = json.loads(result.stdout)
+    assert [{k: v for k, v in p.items() if k != "path"} for p in printed] == export["violations"]
+    # Each with its source file, relative to where the command ran, as the text format.
+    assert {(p["docname"], p["path"]) for p in printed} == {
+        (p["docname"], f"{src.name}/{p['docname']}.rst") for p in printed
+    }
     assert "19 error(s)" in result.stderr  # the summary stays off stdout
 
 

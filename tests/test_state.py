@@ -182,3 +182,15 @@ def test_a_third_party_builder_that_assembles_pages_gets_the_rollups(
     app = build(src, "onepage")
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert marks(html) == ALL_MARKS
+
+
+def test_every_build_ends_with_what_the_extension_found(
+    build: Build, copy_root: Copy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = build(copy_root("gaps"))
+    assert "mldesign: 6 items, 0 errors, 9 warnings" in app.status.getvalue()
+    from sphinx.cmd.build import build_main
+
+    capsys.readouterr()
+    build_main(["-q", "-b", "html", str(copy_root("gaps", "quiet")), str(tmp_path / "q")])
+    assert "mldesign:" not in capsys.readouterr().out  # an info line: -q hides it

@@ -37,8 +37,9 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
     violations: list[dict[str, Any]] = export["violations"]
     for line in other_warnings:  # docutils errors and the like: not ours, but worth seeing
         print(line, file=sys.stderr)
-    if fmt == "json":
-        print(json.dumps(violations, indent=2, sort_keys=True, ensure_ascii=False))
+    if fmt == "json":  # the export's violations, each with its file as the other formats
+        located = [{**v, "path": paths.get(v["docname"], v["docname"])} for v in violations]
+        print(json.dumps(located, indent=2, sort_keys=True, ensure_ascii=False))
     elif fmt == "github":
         for violation in violations:
             print(_annotation(violation, paths))
