@@ -281,3 +281,33 @@ def test_init_into_an_unwritable_place_is_a_usage_error(tmp_path: Path) -> None:
     result = run("init", blocker / "design")  # its parent is a file
     assert result.returncode == 2
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+LIVE_TITLE = "<img src=x> ![pic](https://evil.example/x.png) @octocat a|b `tick` [l](www.x.y) &amp;"
+
+
+def test_diff_markdown_shows_titles_as_written_nothing_live(tmp_path: Path) -> None:
+    """A PR comment quotes titles and values; none of their markup may act in it."""
+    src = tmp_path / "doc"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinxcontrib_mldesign"]\n')
+    (src / "index.rst").write_text("Doc\n===\n")
+    sphinx_build("-b", "mldesign", src, tmp_path / "old")
+    (src / "index.rst").write_text(
+        f"Doc\n===\n\n.. ml-owner:: Sam\n   :id: sam\n   :role: {LIVE_TITLE}\n\n"
+        f".. ml-requirement:: {LIVE_TITLE.replace('`', '')}\n   :id: REQ-X\n   :owner: sam\n"
+    )
+    sphinx_build("-b", "mldesign", src, tmp_path / "new")
+    md = run("diff", tmp_path / "old" / "mldesign.json", tmp_path / "new" / "mldesign.json",
+             "--format", "md").stdout  # fmt: skip
+    rows = [line for line in md.splitlines() if line.startswith("| added |")]
+    assert len(rows) == 2
+    for live in ("<img", "![", "](", " @octocat", "a|b", "`tick`", "https://", "www."):
+        assert live not in md, live
+    assert "&amp;amp;" in md  # an entity shows as written, not as "&"
+    assert r"&lt;img src=x> \!\[pic\]\(https\://evil.example/x.png\) \@octocat a\|b" in md
+    assert all(row.count(" | ") == 3 for row in rows)  # the pipe in a title splits no cell
+    text = run(
+        "diff", tmp_path / "old" / "mldesign.json", tmp_path / "new" / "mldesign.json"
+    ).stdout
+    assert "<img src=x> ![pic]" in text  # the text format shows titles as they are

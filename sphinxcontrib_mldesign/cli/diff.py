@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +109,21 @@ def _text(changes: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What GitHub Markdown would read as markup in a table cell: emphasis, code, links and
+# images, the cell separator, mentions, strikethrough; HTML tags and entities; autolinks.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()|!@~])")
+_HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_AUTOLINK = re.compile(r"(?<=\w)(:)(?=//)|(?<=\bwww)(\.)", re.IGNORECASE)
+
+
 def _cell(value: Any) -> str:
-    return _show(value).replace("|", "\\|").replace("\n", " ")
+    """A value as the text of a GitHub Markdown table cell, on one line, nothing in it
+    live: a title holding HTML, an image or an @mention shows as written."""
+    text = " ".join(_show(value).split())
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(lambda match: "\\" + match.group(0), text)
+    return _HTML_TAG.sub("&lt;", _ENTITY.sub("&amp;", text))
 
 
 def _markdown(changes: dict[str, Any]) -> str:
