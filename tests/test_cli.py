@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -311,3 +312,19 @@ def test_diff_markdown_shows_titles_as_written_nothing_live(tmp_path: Path) -> N
         "diff", tmp_path / "old" / "mldesign.json", tmp_path / "new" / "mldesign.json"
     ).stdout
     assert "<img src=x> ![pic]" in text  # the text format shows titles as they are
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [("設計ドキュメント", "rst"), ("設計ドキュメント", "md"), ("*star", "rst"), ("a_", "rst"),
+     ("`tick", "md"), ("- dash", "rst"), ("  spaced  ", "md"), ('say """hi"""\\', "rst"),
+     ("# hash <b>bold</b> [l](x)", "md")],
+)  # fmt: skip
+def test_init_builds_with_W_whatever_the_project_name(name: str, fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / "doc"
+    assert run("init", target, "--format", fmt, "--project", name).returncode == 0
+    built = sphinx_build("-W", "-q", "-b", "html", target, tmp_path / "html")
+    assert built.returncode == 0, built.stderr
+    page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    shown = html.escape(name.strip())  # as Sphinx writes text ("&quot;")
+    assert f"<h1>{shown} — ML system design doc" in page  # the name as written

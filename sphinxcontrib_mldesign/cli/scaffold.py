@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import string
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+
+from docutils.utils import column_width
 
 Format = Literal["rst", "md"]
 
@@ -30,7 +33,7 @@ PARTS = {
     "Run": "How it runs",
 }
 
-CONF = '''"""Sphinx configuration of the {project} design doc (made by ``mldesign init``)."""
+CONF = '''"""Sphinx configuration of this design doc (made by ``mldesign init``)."""
 
 project = {project!r}
 extensions = [{extensions}]
@@ -79,6 +82,14 @@ class ScaffoldError(Exception):
     """The target cannot be written (it exists and is not empty)."""
 
 
+def escaped(text: str) -> str:
+    """Text that reads as itself in a title, in RST and in Markdown alike: every ASCII
+    punctuation character backslash-escaped (both languages allow it for any of them),
+    runs of blanks (line breaks included) made one space."""
+    text = " ".join(text.split())
+    return "".join(f"\\{char}" if char in string.punctuation else char for char in text)
+
+
 @dataclass(frozen=True)
 class Scaffold:
     project: str
@@ -114,7 +125,7 @@ class Scaffold:
     # -- pages ----------------------------------------------------------------------------
 
     def _index(self, chapters: list[dict[str, Any]]) -> str:
-        lines = self._title(f"{self.project} — ML system design doc")
+        lines = self._title(f"{escaped(self.project)} — ML system design doc")
         lines += [
             "This design doc was started with ``mldesign init``. Each chapter asks the questions",
             "it should answer; replace the example items with your own, keeping the IDs stable",
@@ -159,7 +170,8 @@ class Scaffold:
         if self.fmt == "md":
             return [f"{'#' * level} {text}", ""]
         underline = "=" if level == 1 else "-"
-        return [text, underline * len(text), ""]
+        # As wide as the title on screen: a wide character (CJK) takes two columns.
+        return [text, underline * column_width(text), ""]
 
     def _directive(self, name: str, argument: str, options: dict[str, str], body: str) -> list[str]:
         if self.fmt == "md":
