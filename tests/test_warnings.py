@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,62 @@ def test_nitpicky_mode_reports_each_broken_ref_once_as_unknown_ref(app: SphinxTe
     for target in ("MET-404", "nobody", "REQ-404", "GONE"):
         assert re.search(f'<span class="ml-broken-ref">(<[^>]*>)*{target}<', html), target
     assert app.statuscode == 1
+
+
+SUGGESTIONS_PAGE = """\
+Page
+====
+
+.. ml-requirement:: Fast
+   :id: REQ-1
+   :priorty: must
+   :status: aproved
+   :metrics: MET-P9, RISK-P99
+   :owner: sam
+
+.. metric:: p99
+   :id: MET-P99
+   :kind: system
+   :owner: sam
+
+.. ml-risk:: p99 risk
+   :id: RISK-P90
+   :owner: sam
+
+.. owner:: Sam
+   :id: sam
+"""
+
+
+def test_a_near_miss_gets_a_suggestion(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_mldesign"]\n')
+    (tmp_path / "index.rst").write_text(SUGGESTIONS_PAGE)
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    text = app.warning.getvalue()
+    assert "unknown option :priorty: for ml-requirement; did you mean 'priority'?" in text
+    assert "(allowed:" not in text  # the likely name, not all seventeen
+    assert "'aproved' is not one of: " in text and "did you mean 'approved'?" in text
+    assert ":metrics: 'MET-P9' names no item; did you mean 'MET-P99'?" in text
+    # A near ID of another type (the risk RISK-P90) is no suggestion for a metric.
+    assert ":metrics: 'RISK-P99' names no item" in text
+    assert "did you mean 'RISK-P90'" not in text
+
+
+def test_an_option_name_with_a_line_break_is_one_warning_line(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_mldesign", "myst_parser"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n'
+    )
+    (tmp_path / "index.md").write_text(
+        '# Page\n\n:::{owner} Sam\n---\nid: sam\n"bad\\nkey": x\n---\n:::\n'
+    )
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    lines = [line for line in warnings_of(app) if "mldesign" in line]
+    assert len(lines) == 1, lines
+    assert "index.md:3" in lines[0] and "unknown option :bad\\nkey: for ml-owner" in lines[0]

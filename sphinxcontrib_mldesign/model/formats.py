@@ -7,8 +7,10 @@ Each parser takes the raw option text and returns a JSON-ready value, or raises
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
+from collections.abc import Iterable
 from typing import Any
 
 _DURATION_RE = re.compile(r"^\s*([0-9]{1,12})\s*([smhdw])\s*$")
@@ -27,6 +29,21 @@ _CONDITION_RE = re.compile(
     (?:\s*(?P<unit>\S.*?))?\s*$""",
     re.VERBOSE,
 )
+
+
+def printable(text: str) -> str:
+    """Text for a one-line message: control characters (a line break in an option name)
+    shown as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def did_you_mean(wrong: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` when a choice is close to what was written, else ``""``."""
+    # A high cutoff: a typo ("priorty"), not another word ("could" for "should").
+    close = difflib.get_close_matches(wrong, [str(c) for c in choices], n=1, cutoff=0.8)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class FormatError(ValueError):

@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
-from .formats import PARSERS, FormatError, parse_scalar
+from .formats import PARSERS, FormatError, did_you_mean, parse_scalar, printable
 
 _SCHEMA_PACKAGE = "sphinxcontrib_mldesign.schemas"
 _REF_FORMATS = {"ids": "refs", "id": "ref", "list": "list", "date": "date"}
@@ -172,9 +172,10 @@ class ItemSchema:
         for name, raw in raw_options.items():
             spec = self.options.get(name)
             if spec is None:
-                allowed = ", ".join(sorted(self.options))
+                hint = did_you_mean(name, self.options)
+                allowed = f" (allowed: {', '.join(sorted(self.options))})" if not hint else ""
                 problems.append(
-                    f"unknown option :{name}: for {self.type_name} (allowed: {allowed})"
+                    f"unknown option :{printable(name)}: for {self.type_name}{hint}{allowed}"
                 )
                 continue
             try:
@@ -208,7 +209,8 @@ class ItemSchema:
         shown = repr(error.instance) if error.absolute_path else repr(value)
         spec = self.options.get(option or "")
         if error.validator == "enum" and spec is not None:
-            return f":{option}: {shown} is not one of: {', '.join(map(str, spec.enum))}"
+            hint = did_you_mean(str(error.instance), spec.enum)
+            return f":{option}: {shown} is not one of: {', '.join(map(str, spec.enum))}{hint}"
         if error.validator == "pattern" and spec is not None and _is_id_option(spec):
             return (
                 f":{option}: {shown} is not a valid ID (a letter, then letters, digits or _ . : -)"

@@ -18,7 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..config import get_config
 from ..directives.base import AnyOptionSpec
 from ..domain import get_ml_domain, included_source
-from ..model.formats import parse_list
+from ..model.formats import did_you_mean, parse_list, printable
 from ..model.items import Item, RollupUse
 from .rollup_nodes import ml_rollup
 
@@ -41,10 +41,9 @@ class RollupDirective(SphinxDirective):
         for name, raw in self.options.items():
             values = parse_list(raw or "")
             if name not in self.option_names:
-                problems.append(
-                    f"{self.name}: unknown option :{name}: "
-                    f"(allowed: {', '.join(self.option_names) or 'none'})"
-                )
+                hint = did_you_mean(name, self.option_names)
+                allowed = f" (allowed: {', '.join(self.option_names) or 'none'})"
+                problems.append(f"{self.name}: unknown option :{printable(name)}:{hint or allowed}")
             elif name in self.filters:
                 options[name] = self._check_filter(name, values, problems)
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..domain import ANY_ROLE
+from ..model.formats import did_you_mean
 from ..model.items import ITEM_TYPES, TYPE_BY_ROLE
 from .context import Context
 from .findings import Finding
@@ -38,7 +39,8 @@ def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) ->
     """None when the target is fine, else why it is not."""
     found = context.index.get(target)
     if found is None:
-        return f"{target!r} names no item"
+        of_type = (i for i, item in context.index.items() if item.type in allowed)
+        return f"{target!r} names no item{did_you_mean(target, of_type)}"
     if found.type not in allowed:
         return f"{target!r} is an {found.type}, expected {' or '.join(allowed)}"
     return None
