@@ -161,8 +161,8 @@ def test_no_git_work_tree_gives_no_dates(tmp_path: Path) -> None:
 
 def test_schema_extensions_add_options_and_reject_bad_schemas() -> None:
     schemas = ProjectSchemas({"ml-requirement": {"properties": {"jira": {"type": "string"}}}})
-    values, problems = schemas.of("ml-requirement").process({"id": "R", "jira": "ML-1"})
-    assert values["jira"] == "ML-1" and problems == []
+    values, problems, invalid = schemas.of("ml-requirement").process({"id": "R", "jira": "ML-1"})
+    assert values["jira"] == "ML-1" and problems == [] and invalid == ()
     with pytest.raises(SchemaExtensionError, match="unknown item type"):
         ProjectSchemas({"ml-nothing": {}})
     with pytest.raises(SchemaExtensionError, match="not a valid JSON Schema"):

@@ -112,7 +112,10 @@ def test_bad_items_still_render_without_the_bad_option(app: SphinxTestApp) -> No
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert 'id="REQ-2"' in html and "Bad enum and date" in html
     items = export_of(app)["items"]
-    assert items["REQ-2"]["priority"] == "should"  # invalid value dropped, default used
+    # An invalid value is left out, and no default is guessed in its place.
+    assert "priority" not in items["REQ-2"] and "priority" in items["REQ-2"]["invalid"]
+    assert "urgent (invalid)" in html  # the item shows what was written
+    assert "ml-priority-should" not in html.split('id="REQ-2"', 1)[1].split("ml-item-header")[1]
     assert "reviewed" not in items["REQ-2"]
     assert "target" not in items["MET-1"] and "window" not in items["MET-1"]
     assert "9lives" not in items  # an invalid ID is not registered...
@@ -269,6 +272,7 @@ def test_an_option_name_with_a_line_break_is_one_warning_line(
     (tmp_path / "conf.py").write_text(
         'extensions = ["sphinxcontrib_mldesign", "myst_parser"]\n'
         'myst_enable_extensions = ["colon_fence"]\n'
+        "show_warning_types = True  # the default from Sphinx 8; 7.4 needs it said\n"
     )
     (tmp_path / "index.md").write_text(
         '# Page\n\n:::{owner} Sam\n---\nid: sam\n"bad\\nkey": x\n---\n:::\n'
@@ -278,3 +282,44 @@ def test_an_option_name_with_a_line_break_is_one_warning_line(
     lines = [line for line in warnings_of(app) if "mldesign" in line]
     assert len(lines) == 1, lines
     assert "index.md:3" in lines[0] and "unknown option :bad\\nkey: for ml-owner" in lines[0]
+
+
+CASCADE_PAGE = """\
+Page
+====
+
+.. ml-risk:: Drift
+   :id: RISK-1
+   :likelihood: very-likely
+   :impact: very-high
+   :owner: ghost owner
+
+.. ml-requirement:: Fast
+   :id: REQ-1
+   :priorty: must
+   :owner: sam
+
+.. owner:: Sam
+   :id: sam
+"""
+
+
+def test_an_invalid_value_feeds_no_other_check(
+    make_app: Callable[..., SphinxTestApp], tmp_path: Path
+) -> None:
+    """No score, badge or finding is made from a default the author did not choose."""
+    (tmp_path / "conf.py").write_text(
+        'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
+    )
+    (tmp_path / "index.rst").write_text(CASCADE_PAGE)
+    app = make_app("html", srcdir=tmp_path)
+    app.build()
+    rules = re.findall(r"\[mldesign\.([a-z-]+)\]", app.warning.getvalue())
+    assert sorted(rules) == ["schema", "schema", "schema"], app.warning.getvalue()
+    items = export_of(app)["items"]
+    assert "score" not in items["RISK-1"] and "likelihood" not in items["RISK-1"]
+    assert items["RISK-1"]["invalid"] == ["likelihood", "owner"]
+    assert "priority" not in items["REQ-1"] and items["REQ-1"]["invalid"] == ["priority"]
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert "ml-priority-should" not in html  # no badge from the default
+    assert "very-likely (invalid)" in html

@@ -62,7 +62,7 @@ class ItemDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         type_name = self.item_type.name
         schema = get_config(self.env).schemas.of(type_name)
-        values, problems = schema.process(self.options)
+        values, problems, invalid = schema.process(self.options)
         raw_title = self.arguments[0].strip() if self.arguments else ""
         title_nodes: list[nodes.Node] = []
         messages: list[nodes.system_message] = []
@@ -89,9 +89,7 @@ class ItemDirective(SphinxDirective):
             lineno=lineno or self.lineno,
             anchor=anchor,
             source=included_source(self.env, source),
-            invalid_options=tuple(
-                name for name in self.options if name in schema.options and name not in values
-            ),
+            invalid_options=invalid,
             values=values,
             problems=problems,
             refs=[
@@ -146,11 +144,14 @@ class ItemDirective(SphinxDirective):
     def _fields(self, schema: ItemSchema, values: dict[str, Any]) -> nodes.field_list:
         field_list = nodes.field_list(classes=["ml-item-fields"])
         for name, spec in schema.options.items():
-            if name == "id" or name in self.item_type.badges or name not in self.options:
+            if name == "id" or name not in self.options:
                 continue
-            if name not in values:  # dropped as invalid
-                continue
-            field_list += self._field(name, self._value_nodes(spec, values[name]))
+            if name not in values:  # invalid: shown as written, marked (reported as schema)
+                raw = str(self.options[name] or "")
+                shown = nodes.inline("", f"{raw} (invalid)", classes=["ml-invalid"])
+                field_list += self._field(name, [shown])
+            elif name not in self.item_type.badges:  # a valid badge shows in the header
+                field_list += self._field(name, self._value_nodes(spec, values[name]))
         for name, value in self.derived_fields(values):
             field_list += self._field(name, [nodes.Text(value)])
         return field_list

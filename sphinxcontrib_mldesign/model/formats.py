@@ -39,10 +39,15 @@ def printable(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
+def close_to(wrong: str, choices: Iterable[str]) -> list[str]:
+    """The choice that what was written is a typo of, if any (at most one)."""
+    # A high cutoff: a typo ("priorty"), not another word ("could" for "should").
+    return difflib.get_close_matches(wrong, [str(c) for c in choices], n=1, cutoff=0.8)
+
+
 def did_you_mean(wrong: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` when a choice is close to what was written, else ``""``."""
-    # A high cutoff: a typo ("priorty"), not another word ("could" for "should").
-    close = difflib.get_close_matches(wrong, [str(c) for c in choices], n=1, cutoff=0.8)
+    close = close_to(wrong, choices)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

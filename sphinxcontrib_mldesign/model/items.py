@@ -94,6 +94,7 @@ class Item:
         """The item as it appears under ``items`` in ``mldesign.json``."""
         return {
             **self.values,
+            **({"invalid": list(self.invalid_options)} if self.invalid_options else {}),
             "id": self.id,
             "type": self.type,
             "title": self.title,

@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
-from .formats import PARSERS, FormatError, did_you_mean, parse_scalar, printable
+from .formats import PARSERS, FormatError, close_to, did_you_mean, parse_scalar, printable
 
 _SCHEMA_PACKAGE = "sphinxcontrib_mldesign.schemas"
 _REF_FORMATS = {"ids": "refs", "id": "ref", "list": "list", "date": "date"}
@@ -161,7 +161,9 @@ class ItemSchema:
             inlined, registry=_registry(), format_checker=validator_cls.FORMAT_CHECKER
         )
 
-    def process(self, raw_options: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    def process(
+        self, raw_options: Mapping[str, str]
+    ) -> tuple[dict[str, Any], list[str], tuple[str, ...]]:
         """Parse, validate and default the raw options.
 
         Returns the valid values (bad options dropped, defaults filled) and one message per
@@ -169,10 +171,12 @@ class ItemSchema:
         """
         values: dict[str, Any] = {}
         problems: list[str] = []
+        meant: list[str] = []  # options written, but not validly
         for name, raw in raw_options.items():
             spec = self.options.get(name)
             if spec is None:
                 hint = did_you_mean(name, self.options)
+                meant += close_to(name, self.options)
                 allowed = f" (allowed: {', '.join(sorted(self.options))})" if not hint else ""
                 problems.append(
                     f"unknown option :{printable(name)}: for {self.type_name}{hint}{allowed}"
@@ -182,6 +186,7 @@ class ItemSchema:
                 values[name] = spec.parse(raw if isinstance(raw, str) else str(raw or ""))
             except FormatError as err:
                 problems.append(f":{name}: {err}")
+                meant.append(name)
 
         bad: set[str] = set()
         for error in sorted(self._validator.iter_errors(values), key=_error_sort_key):
@@ -191,11 +196,23 @@ class ItemSchema:
             problems.append(self._describe(error, option, values))
         for option in bad:
             values.pop(option, None)
+        # In the order written; a misspelt option's likely name where the misspelling was.
+        unset = {*meant, *bad} - values.keys()
+        invalid = tuple(
+            dict.fromkeys(
+                name
+                for written in raw_options
+                for name in [written, *close_to(written, self.options)]
+                if name in unset
+            )
+        )
 
+        # No default for an option the author wrote, however wrongly: a risk with an
+        # invalid likelihood has no score, not one made from "moderate".
         for name, spec in self.options.items():
-            if name not in values and spec.default is not None:
+            if name not in values and name not in invalid and spec.default is not None:
                 values[name] = copy.deepcopy(spec.default)
-        return values, problems
+        return values, problems, invalid
 
     def _describe(
         self, error: jsonschema.ValidationError, option: str | None, values: dict[str, Any]

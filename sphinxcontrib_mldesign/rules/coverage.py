@@ -16,16 +16,24 @@ from .registry import HIGH_RISK_SCORE, Rule
 _INACTIVE_STATUSES = {"rejected", "deprecated"}
 
 
+def lacks(item: Item, option: str) -> bool:
+    """The item states no value for the option, and did not try to: an option written with
+    an invalid value is unknown, not missing (its schema error says so; no rule piles on)."""
+    return not item.values.get(option) and option not in item.invalid_options
+
+
 def is_active_requirement(item: Item) -> bool:
-    """In scope and not rejected or deprecated: the requirements the rules hold to account."""
+    """In scope and not rejected or deprecated: the requirements the rules hold to account
+    (one whose scope or status is invalid is not judged on a guess)."""
     return (
         item.values.get("scope", "in") != "out"
         and item.values.get("status") not in _INACTIVE_STATUSES
+        and not {"scope", "status"} & set(item.invalid_options)
     )
 
 
 def lacks_owner(item: Item) -> bool:
-    return item.type != OWNER.name and not item.values.get("owner")
+    return item.type != OWNER.name and lacks(item, "owner")
 
 
 def lacks_metric(item: Item) -> bool:
@@ -33,13 +41,13 @@ def lacks_metric(item: Item) -> bool:
     return (
         item.values.get("priority") == "must"
         and is_active_requirement(item)
-        and not item.values.get("metrics")
+        and lacks(item, "metrics")
     )
 
 
 def lacks_fallback(item: Item) -> bool:
     """A requirement serving predictions that names no fallback (``serving-needs-fallback``)."""
-    return bool(item.values.get("inference")) and not item.values.get("fallbacks")
+    return bool(item.values.get("inference")) and lacks(item, "fallbacks")
 
 
 def missing_owner(context: Context) -> Iterator[Finding]:
@@ -62,7 +70,7 @@ def requirement_gaps(context: Context) -> Iterator[Finding]:
                 f"must-have requirement {item.id!r} lists no :metrics: — how will you know "
                 "it is met?",
             )
-        if must and values.get("kind") == "non-functional" and "target" not in values:
+        if must and values.get("kind") == "non-functional" and lacks(item, "target"):
             yield Finding(
                 Rule.NONFUNCTIONAL_NEEDS_TARGET,
                 item,
@@ -120,7 +128,7 @@ def drift_without_method(context: Context) -> Iterator[Finding]:
     for metric in context.of_type(METRIC.name):
         if metric.values.get("kind") != "drift":
             continue
-        missing = [name for name in ("drift-method", "reference") if name not in metric.values]
+        missing = [name for name in ("drift-method", "reference") if lacks(metric, name)]
         if missing:
             options = " and ".join(f":{name}:" for name in missing)
             yield Finding(
@@ -135,7 +143,7 @@ def unmitigated_high_risks(context: Context) -> Iterator[Finding]:
             risk.values.get("status") == "open"
             and isinstance(score, int)
             and score >= HIGH_RISK_SCORE
-            and not risk.values.get("mitigations")
+            and lacks(risk, "mitigations")
         ):
             yield Finding(
                 Rule.HIGH_RISK_NEEDS_MITIGATION,
