@@ -39,6 +39,24 @@ def _requirement_extension(properties: dict[str, Any]) -> dict[str, Any]:
         (_requirement_extension({"id": {"type": "integer"}}), "'id' option cannot be changed"),
         (_requirement_extension({"reviewed": {"x-format": "text"}}), "'reviewed' is built in"),
         (_requirement_extension({"depends": {"type": "string"}}), "not change type"),
+        # ...or would crash a build later: every one is a config error naming the key.
+        (_requirement_extension({"owner": {"default": 5}}), "the default of option 'owner', 5"),
+        (
+            {
+                "mldesign_schema_extensions": {
+                    "ml-risk": {"properties": {"likelihood": {"default": ["x"]}}}
+                }
+            },
+            "the default of option 'likelihood'",
+        ),
+        (_requirement_extension({"x": {"$ref": "#/nowhere"}}), "'#/nowhere' does not resolve"),
+        (_requirement_extension({"x": {"$ref": "https://example.com/s.json"}}), "no remote"),
+        (_requirement_extension({"owner": True}), "'owner' is built in"),
+        (
+            _requirement_extension({"priority": {"enum": ["must"]}}),
+            "built-in default of option 'priority', 'should', is not a value it accepts .*"
+            "give the option a 'default' in the extension",
+        ),
     ],
 )
 def test_bad_config_is_a_clear_config_error(

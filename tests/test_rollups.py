@@ -420,7 +420,7 @@ def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: P
         'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
         'mldesign_schema_extensions = {"ml-risk": {"properties": {"status": '
         '{"enum": ["open", "closed", "watching"]}}},\n'
-        '    "ml-requirement": {"properties": {"priority": {"enum": [1, 2, 3]}}}}\n'
+        '    "ml-requirement": {"properties": {"priority": {"enum": [1, 2, 3], "default": 3}}}}\n'
     )
     (src / "index.rst").write_text(
         "Risks\n=====\n\n.. ml-risk:: Watched\n   :id: R1\n   :status: watching\n\n"

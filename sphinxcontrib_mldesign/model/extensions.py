@@ -4,13 +4,15 @@ project's config is read, then applied to every item type's schema."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import jsonschema
+from referencing import Resource
+from referencing.exceptions import Unresolvable
 
 from .items import ITEM_TYPES
-from .schema import ItemSchema, compiled_schema, merge_schema, shipped_schema
+from .schema import ItemSchema, compiled_schema, merge_schema, schema_registry, shipped_schema
 
 
 class SchemaExtensionError(ValueError):
@@ -57,6 +59,11 @@ def _check_shipped_options(type_name: str, fragment: Mapping[str, Any]) -> None:
                 f"mldesign_schema_extensions[{type_name!r}]: the 'id' option cannot be "
                 "changed (IDs share one namespace across all item types)"
             )
+        if name in shipped and not isinstance(change, Mapping):
+            raise SchemaExtensionError(
+                f"mldesign_schema_extensions[{type_name!r}]: option {name!r} is built in; "
+                f"an extension may narrow or document it with an object, not {change!r}"
+            )
         if name not in shipped or not isinstance(change, Mapping):
             continue
         fixed = sorted(set(change) - _ADJUSTABLE_KEYWORDS)
@@ -95,6 +102,8 @@ def _check_extension(type_name: str, fragment: Any) -> None:
         json.dumps(fragment)
         _check_shipped_options(type_name, fragment)
         _check_refs_keywords(type_name, merged["properties"])
+        _check_references(type_name, fragment, merged)
+        _check_defaults(type_name, fragment, merged)
     except jsonschema.SchemaError as err:
         raise SchemaExtensionError(
             f"mldesign_schema_extensions[{type_name!r}] is not a valid JSON Schema: {err.message}"
@@ -103,3 +112,56 @@ def _check_extension(type_name: str, fragment: Any) -> None:
         raise SchemaExtensionError(
             f"mldesign_schema_extensions[{type_name!r}] must hold only JSON values: {err}"
         ) from None
+
+
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, Mapping):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield ref
+        for value in node.values():
+            yield from _references(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _references(value)
+
+
+def _check_references(type_name: str, fragment: Any, merged: dict[str, Any]) -> None:
+    """Every ``$ref`` resolves here, without the network: into the item's own schema
+    (``#/...``) or the shipped definitions (``common.json#/$defs/...``)."""
+    base = str(merged.get("$id", ""))
+    registry = schema_registry().with_resource(base, Resource.from_contents(merged))
+    resolver = registry.resolver(base_uri=base)
+    for ref in _references(fragment):
+        try:
+            if not ref.startswith(("#", "common.json#")):
+                raise Unresolvable(ref)
+            resolver.lookup(ref)
+        except Unresolvable:
+            raise SchemaExtensionError(
+                f"mldesign_schema_extensions[{type_name!r}]: $ref {ref!r} does not resolve; "
+                "refer into this schema ('#/...') or to 'common.json#/$defs/...' (no remote "
+                "references are fetched)"
+            ) from None
+
+
+def _check_defaults(type_name: str, fragment: Mapping[str, Any], merged: dict[str, Any]) -> None:
+    """Each option's default is a value the option accepts, including a built-in default
+    that an extension's narrower enum leaves out."""
+    validator_class = jsonschema.validators.validator_for(merged)
+    for name, prop in merged.get("properties", {}).items():
+        if not isinstance(prop, Mapping) or "default" not in prop:
+            continue
+        # The option's schema where it stands: same base URI and local definitions.
+        option_schema = {**prop, "$id": merged.get("$id", ""), "$defs": merged.get("$defs", {})}
+        validator = validator_class(option_schema, registry=schema_registry())
+        error = next(iter(validator.iter_errors(prop["default"])), None)
+        if error is None:
+            continue
+        change = fragment.get("properties", {}).get(name)
+        whose = "the" if isinstance(change, Mapping) and "default" in change else "the built-in"
+        hint = "" if whose == "the" else "; give the option a 'default' in the extension"
+        raise SchemaExtensionError(
+            f"mldesign_schema_extensions[{type_name!r}]: {whose} default of option {name!r}, "
+            f"{prop['default']!r}, is not a value it accepts ({error.message}){hint}"
+        )

@@ -32,7 +32,8 @@ def load_json(name: str) -> dict[str, Any]:
 
 
 @functools.cache
-def _registry() -> Registry[Any]:
+def schema_registry() -> Registry[Any]:
+    """The shipped definitions (``common.json``), for ``$ref`` s into them."""
     common = load_json("common.json")
     registry: Registry[Any] = Registry().with_resource(
         common["$id"], Resource.from_contents(common)
@@ -158,7 +159,7 @@ class ItemSchema:
         validator_cls = jsonschema.validators.validator_for(schema)
         inlined = _inline_refs(schema, _common_defs(), "common.json#/$defs/")
         self._validator = validator_cls(
-            inlined, registry=_registry(), format_checker=validator_cls.FORMAT_CHECKER
+            inlined, registry=schema_registry(), format_checker=validator_cls.FORMAT_CHECKER
         )
 
     def process(
