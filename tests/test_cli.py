@@ -97,7 +97,9 @@ def test_check_text_groups_by_file_and_fails_on_errors(copy_root: Copy) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "broken/index.rst"
     assert "broken/rules.rst" in lines and "broken/other.rst" in lines
-    assert any("9  error    schema" in line and "unknown option :colour:" in line for line in lines)
+    assert any(
+        "11  error    schema" in line and "unknown option :colour:" in line for line in lines
+    )
     assert lines[-1] == "mldesign: 22 items, 19 error(s), 16 warning(s) — failing"
 
 

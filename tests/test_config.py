@@ -101,8 +101,8 @@ def test_schema_extension_adds_narrows_and_requires(app: SphinxTestApp) -> None:
     lines = warnings_of(app)
     src = Path(app.srcdir) / "index.rst"
     expected = [
-        f"{src}:11: ERROR: :priority: 'could' is not one of: must, should [mldesign.schema]",
-        f"{src}:11: ERROR: :story-points: 'lots' is not a whole number [mldesign.schema]",
+        f"{src}:13: ERROR: :priority: 'could' is not one of: must, should [mldesign.schema]",
+        f"{src}:14: ERROR: :story-points: 'lots' is not a whole number [mldesign.schema]",
         f"{src}:11: ERROR: missing required option :jira: [mldesign.schema]",
     ]
     assert sorted(lines) == sorted(expected)

@@ -162,14 +162,13 @@ def test_bad_rollup_options_are_schema_errors_at_their_line(
     rollups_html: Pages,
 ) -> None:
     _, html, lines = rollups_html
-    bad = [w for w in lines if "filtered.rst:21: ERROR: ml-requirement-index" in w]
+    bad = [w for w in lines if "ERROR: ml-requirement-index" in w]
     assert len(bad) == 2 and all(w.endswith("[mldesign.schema]") for w in bad)
-    assert any(":columns: 'colour'" in w for w in bad) and any(
-        ":status: 'someday'" in w for w in bad
-    )
+    assert any("filtered.rst:23: ERROR" in w and ":columns: 'colour'" in w for w in bad)
+    assert any("filtered.rst:22: ERROR" in w and ":status: 'someday'" in w for w in bad)
     # An option no roll-up has: reported, and the roll-up still renders with the rest.
     [unknown] = [w for w in lines if "unknown option" in w]
-    assert "filtered.rst:25: ERROR: ml-monitoring-index: unknown option :colour:" in unknown
+    assert "filtered.rst:26: ERROR: ml-monitoring-index: unknown option :colour:" in unknown
     assert unknown.endswith("[mldesign.schema]")
     # Its :severity: filter still applies: the one monitored metric pages, none tickets.
     assert tables_of(html, "ml-monitoring-index") == []
@@ -435,7 +434,7 @@ def test_filters_follow_the_projects_schema_extensions(build: Build, tmp_path: P
     assert len(bad) == 1 and "'mitigated' is not one of: open, closed, watching" in bad[0]
     # An enum of numbers: filter values are compared as text, reported at the line.
     [numeric] = [w for w in warnings_of(app) if "ml-requirement-index :priority:" in w]
-    assert "index.rst:11: ERROR" in numeric and "'4' is not one of: 1, 2, 3" in numeric
+    assert "index.rst:12: ERROR" in numeric and "'4' is not one of: 1, 2, 3" in numeric
     # ...and an item's "2" is the member 2, so the filter finds it.
     assert not [w for w in warnings_of(app) if "priority" in w and "N2" in w]
     assert export_of(app)["items"]["N2"]["priority"] == 2

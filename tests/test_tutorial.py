@@ -110,7 +110,8 @@ def test_both_tabs_tell_the_same_story(tmp_path: Path) -> None:
 
 
 def test_the_first_build_reports_what_is_missing(tmp_path: Path) -> None:
-    """Step 2 shows the build naming the missing metric, fallback and owner at index.rst:8."""
+    """Step 2 shows the build naming the missing metric, fallback and owner, each at the
+    line of its option."""
     src = tmp_path / "src"
     src.mkdir()
     blocks = _blocks("rst")
@@ -120,6 +121,10 @@ def test_the_first_build_reports_what_is_missing(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(tmp_path / "out")]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 1
-    for missing in (":fallbacks: 'FB-MODEL'", ":metrics: 'MET-RECALL'", ":owner: 'ana'"):
+    for line, missing in (
+        (14, ":metrics: 'MET-RECALL'"),
+        (15, ":fallbacks: 'FB-MODEL'"),
+        (16, ":owner: 'ana'"),
+    ):
         # (Sphinx 7.4 does not print the "[mldesign.unknown-ref]" type by default.)
-        assert f"index.rst:8: ERROR: {missing} names no item" in result.stderr
+        assert f"index.rst:{line}: ERROR: {missing} names no item" in result.stderr

@@ -11,38 +11,39 @@ from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, warnings_of
 
-# (file, line, severity label, subtype, message fragment): every problem in test-broken.
+# (file, line, severity label, subtype, message fragment): every problem in test-broken,
+# each option problem at its option's own line.
 EXPECTED = [
-    ("index.rst", 9, "ERROR", "schema", "unknown option :colour: for ml-requirement"),
-    ("index.rst", 13, "ERROR", "schema", ":priority: 'urgent' is not one of: must, should"),
-    ("index.rst", 13, "ERROR", "schema", ":reviewed: '2026-02-30' is not a valid calendar date"),
-    ("index.rst", 18, "ERROR", "schema", ":target: 'about 200ms' is not a condition"),
-    ("index.rst", 18, "ERROR", "schema", ":window: 'five minutes' is not a duration"),
+    ("index.rst", 11, "ERROR", "schema", "unknown option :colour: for ml-requirement"),
+    ("index.rst", 15, "ERROR", "schema", ":priority: 'urgent' is not one of: must, should"),
+    ("index.rst", 16, "ERROR", "schema", ":reviewed: '2026-02-30' is not a valid calendar date"),
+    ("index.rst", 21, "ERROR", "schema", ":target: 'about 200ms' is not a condition"),
+    ("index.rst", 22, "ERROR", "schema", ":window: 'five minutes' is not a duration"),
     ("index.rst", 24, "ERROR", "schema", "missing required option :kind:"),
-    ("index.rst", 27, "ERROR", "schema", ":id: '9lives' is not a valid ID"),
+    ("index.rst", 28, "ERROR", "schema", ":id: '9lives' is not a valid ID"),
     ("index.rst", 30, "ERROR", "schema", "ml-requirement needs a title"),
-    ("index.rst", 33, "ERROR", "duplicate-id", "duplicate ID 'REQ-1': already used by"),
-    ("index.rst", 36, "ERROR", "unknown-ref", ":metrics: 'MET-404' names no item"),
+    ("index.rst", 34, "ERROR", "duplicate-id", "duplicate ID 'REQ-1': already used by"),
+    ("index.rst", 38, "ERROR", "unknown-ref", ":metrics: 'MET-404' names no item"),
     (
         "index.rst",
-        36,
+        38,
         "ERROR",
         "unknown-ref",
         ":metrics: 'REQ-1' is an ml-requirement, expected ml-metric",
     ),
-    ("index.rst", 36, "ERROR", "unknown-ref", ":owner: 'nobody' names no item"),
-    ("index.rst", 41, "ERROR", "schema", ":next: expects a single ID, got 'FB-2, FB-3'"),
+    ("index.rst", 39, "ERROR", "unknown-ref", ":owner: 'nobody' names no item"),
+    ("index.rst", 44, "ERROR", "schema", ":next: expects a single ID, got 'FB-2, FB-3'"),
     ("index.rst", 46, "ERROR", "unknown-ref", ":ml:metric: 'REQ-1' is an ml-requirement"),
     ("index.rst", 46, "ERROR", "unknown-ref", ":ml:ref: 'GONE' names no item"),
     ("index.rst", 46, "ERROR", "unknown-ref", ":ml:req: 'REQ-404' names no item"),
     (
         "other.rst",
-        4,
+        5,
         "ERROR",
         "duplicate-id",
         "duplicate ID 'REQ-2': already used by the ml-requirement",
     ),
-    ("other.rst", 4, "ERROR", "schema", ":likelihood: 'sometimes' is not one of"),
+    ("other.rst", 6, "ERROR", "schema", ":likelihood: 'sometimes' is not one of"),
     # Every item below lacks an owner, besides its main problem.
     ("index.rst", 9, "WARNING", "missing-owner", "requirement 'REQ-1' has no :owner:"),
     ("index.rst", 13, "WARNING", "missing-owner", "requirement 'REQ-2' has no :owner:"),

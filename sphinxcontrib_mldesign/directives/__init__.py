@@ -13,6 +13,7 @@ from .myst import quote_myst_options
 from .owner import OwnerDirective
 from .requirement import RequirementDirective
 from .risk import RiskDirective
+from .rst import repair_included_options, repair_rst_options
 
 ITEM_DIRECTIVES: tuple[type[ItemDirective], ...] = (
     RequirementDirective,
@@ -36,3 +37,5 @@ def _register(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> None:
     app.connect("config-inited", _register, priority=500)
     app.connect("source-read", quote_myst_options)
+    app.connect("source-read", repair_rst_options)
+    app.connect("include-read", repair_included_options)

@@ -12,9 +12,11 @@ from sphinx.util.nodes import make_id
 
 from ..config import get_config
 from ..domain import get_ml_domain, included_source, pending_ref
-from ..model.items import Item, ItemType, OptionRef
+from ..model.items import Item, ItemType, OptionRef, Problem
 from ..model.schema import ItemSchema, OptionSpec, base_schema
 from ..nodes import ml_badge, ml_id, ml_item, ml_item_header
+from .lines import at_option_line, is_rst, option_lines
+from .unreadable import take_unreadable
 
 _URL_RE = re.compile(r"^https?://\S+$")
 # Text that no inline syntax of RST or MyST (with any of its extensions) turns into
@@ -62,14 +64,19 @@ class ItemDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         type_name = self.item_type.name
         schema = get_config(self.env).schemas.of(type_name)
-        values, problems, invalid = schema.process(self.options)
+        unreadable = take_unreadable(self.options, schema.options, rst=is_rst(self))
+        values, problems, invalid = schema.process(
+            self.options, [problem.option for problem in unreadable if problem.option]
+        )
+        lines = option_lines(self)
+        problems = [*unreadable, *(at_option_line(problem, lines) for problem in problems)]
         raw_title = self.arguments[0].strip() if self.arguments else ""
         title_nodes: list[nodes.Node] = []
         messages: list[nodes.system_message] = []
         if raw_title:
             title_nodes, messages = self._inline(raw_title)
         else:
-            problems.insert(0, f"{type_name} needs a title (the directive's argument)")
+            problems.insert(0, Problem(f"{type_name} needs a title (the directive's argument)"))
         self.derive(values)
 
         item_id = values.get("id")
@@ -90,6 +97,7 @@ class ItemDirective(SphinxDirective):
             anchor=anchor,
             source=included_source(self.env, source),
             invalid_options=invalid,
+            option_lines=lines,
             values=values,
             problems=problems,
             refs=[

@@ -6,17 +6,22 @@ starts a comment (``:crit: # note`` is empty). Conditions start with exactly tho
 characters, so before MyST parses a page, each such value of one of our directives is
 quoted, in both option syntaxes (``:key: value`` lines and a ``---`` block). Lines keep
 their numbers; values already quoted, other directives and code blocks are left alone.
+
+A line MyST still cannot read (``:kind system``, a tab, a list item) would cost the item
+every option, its ID included. Such a line is replaced by a placeholder option that
+carries the line's text and number, so the rest of the block is read and the directive
+reports the line itself (:mod:`.unreadable`).
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable
-from pathlib import Path
 
 from sphinx.application import Sphinx
 
-from ..model.items import ITEM_TYPES
+from .unreadable import REPEATED, UNREADABLE, our_directives, parser_of, placeholder
 
 _FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>\S*)")
 _DIRECTIVE_RE = re.compile(r"^\{(?P<name>[^}\s]+)\}")
@@ -79,37 +84,114 @@ def _skip_verbatim(lines: list[str], index: int, char: str, length: int) -> int:
 
 
 def _quote_options(lines: list[str], index: int) -> None:
-    """Quote the option values of the directive whose first body line is ``index``."""
+    """Quote the option values of the directive whose first body line is ``index``, and
+    replace the lines MyST could not read."""
+    start = index
     if index < len(lines) and lines[index].strip() == "---":
         pattern, index = _YAML_RE, index + 1
         block = True
     else:
         pattern, block = _FIELD_RE, False
+    seen: set[str] = set()
     while index < len(lines):
         line = lines[index]
         if block and line.strip() == "---":
-            return
+            break
         match = pattern.match(line)
         if match is None:
             if block:
                 index += 1
                 continue  # a comment or a continuation line: left to MyST
-            return
-        if needs_quotes(match["value"]):
-            lines[index] = match["head"] + quoted(match["value"])
+            if not _is_option_line(line):
+                break
+        elif match["key"] in seen and not (block and line[:1].isspace()):
+            # MyST would keep the last; RST refuses the directive. The first is read.
+            name, text = placeholder(REPEATED, index + 1, line)
+            head = f"{line[: len(line) - len(line.lstrip())]}{name}" if block else f":{name}"
+            lines[index] = f"{head}: {quoted(text)}"
+        else:
+            seen.add(match["key"])
+            if needs_quotes(match["value"]):
+                lines[index] = match["head"] + quoted(match["value"])
         index += 1
+    if block:
+        _replace_unreadable(lines, list(range(start + 1, index)), yaml=True)
+    else:
+        _replace_unreadable(lines, list(range(start, index)), yaml=False)
+
+
+def _is_option_line(line: str) -> bool:
+    """What MyST reads as a ``:key: value`` line (three colons open a nested fence)."""
+    stripped = line.lstrip()
+    return stripped.startswith(":") and not stripped.startswith(":::")
+
+
+def _block_text(lines: list[str], at: list[int], yaml: bool) -> str:
+    if yaml:
+        return textwrap.dedent("\n".join(lines[i] for i in at))
+    return "\n".join(lines[i].lstrip()[1:] for i in at)
+
+
+def _error_line(text: str) -> int | None:
+    """The 0-based line at which MyST fails to read an options block; None if it reads."""
+    from myst_parser.parsers.options import TokenizeError, options_to_tokens
+
+    try:
+        options_to_tokens(text)
+    except TokenizeError as err:
+        return int(err.problem_mark.line)
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _groups(lines: list[str], at: list[int], yaml: bool) -> list[list[int]]:
+    """The block's options, each as its lines: a key line and, in YAML, the more indented
+    or blank lines that go on with its value."""
+    groups: list[list[int]] = []
+    indent = min((_indent(lines[i]) for i in at if lines[i].strip()), default=0)
+    for i in at:
+        leading = lines[i][: _indent(lines[i])]
+        # A tab never continues a value: YAML refuses it, so it is a line of its own.
+        continues = yaml and (
+            not lines[i].strip() or (_indent(lines[i]) > indent and "\t" not in leading)
+        )
+        if groups and continues:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return groups
+
+
+def _replace_unreadable(lines: list[str], at: list[int], yaml: bool) -> None:
+    """Replace each option MyST cannot read by a placeholder (see the module docstring):
+    those it cannot read alone, then any it can read alone but not with the others."""
+    if not at or _error_line(_block_text(lines, at, yaml)) is None:
+        return
+    groups = _groups(lines, at, yaml)
+    indent = " " * min((_indent(lines[i]) for i in at if lines[i].strip()), default=0)
+
+    def replace(group: list[int]) -> None:
+        name, text = placeholder(UNREADABLE, group[0] + 1, lines[group[0]])
+        shown = quoted(text)
+        lines[group[0]] = f"{indent}{name}: {shown}" if yaml else f":{name}: {shown}"
+        for i in group[1:]:
+            lines[i] = ""
+
+    bad = [group for group in groups if _error_line(_block_text(lines, group, yaml)) is not None]
+    for group in bad:
+        replace(group)
+    for _ in groups:
+        failed = _error_line(_block_text(lines, at, yaml))
+        if failed is None:
+            return
+        line = at[min(failed, len(at) - 1)]
+        replace(next(group for group in groups if line in group))
 
 
 def quote_myst_options(app: Sphinx, docname: str, source: list[str]) -> None:
-    """``source-read``: quote the option values of our item directives in a MyST page."""
-    suffix = Path(app.env.doc2path(docname)).suffix
-    if app.config.source_suffix.get(suffix) != "markdown":
-        return
-    short_names = app.config.mldesign_short_names
-    names = [
-        name
-        for item_type in ITEM_TYPES.values()
-        for name in item_type.directive_names
-        if short_names or name == item_type.name
-    ]
-    source[0] = quote_option_values(source[0], names)
+    """``source-read``: quote the option values of our directives in a MyST page."""
+    if parser_of(app, app.env.doc2path(docname)) == "markdown":
+        source[0] = quote_option_values(source[0], our_directives(app))

@@ -56,6 +56,17 @@ def as_list(value: object) -> list[str]:
     return [str(value)] if value else []
 
 
+@dataclass(frozen=True)
+class Problem:
+    """A problem in how an item or roll-up is written, and where it was written."""
+
+    message: str
+    option: str | None = None
+    """The option it is about; None for the directive as a whole (a missing option)."""
+    lineno: int | None = None
+    """The line of that option in the source, once the directive knows it."""
+
+
 @dataclass
 class OptionRef:
     """A reference written in an option (``:metrics: MET-1``)."""
@@ -75,16 +86,22 @@ class Item:
     docname: str
     lineno: int
     values: dict[str, Any]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     refs: list[OptionRef] = field(default_factory=list)
     invalid_options: tuple[str, ...] = ()
     """Options written but dropped as invalid (the rules do not guess at them)."""
+    option_lines: dict[str, int] = field(default_factory=dict)
+    """The source line of each option written, where findings about it are reported."""
     anchor: str | None = None
     """The HTML id of the item's block: the ID itself unless that id is already taken on
     the page (a section of the same name), else a generated one."""
     source: str | None = None
     """The file the item is written in, when that is not the document itself (an
     ``.. include::``d file); warnings point there."""
+
+    def line_of(self, option: str) -> int:
+        """Where a finding about an option is reported: its own line, else the item's."""
+        return self.option_lines.get(option, self.lineno)
 
     @property
     def item_type(self) -> ItemType:
@@ -127,4 +144,4 @@ class RollupUse:
     docname: str
     lineno: int
     source: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -19,6 +19,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from .formats import PARSERS, FormatError, close_to, did_you_mean, parse_scalar, printable
+from .items import Problem
 
 _SCHEMA_PACKAGE = "sphinxcontrib_mldesign.schemas"
 _REF_FORMATS = {"ids": "refs", "id": "ref", "list": "list", "date": "date"}
@@ -163,30 +164,31 @@ class ItemSchema:
         )
 
     def process(
-        self, raw_options: Mapping[str, str]
-    ) -> tuple[dict[str, Any], list[str], tuple[str, ...]]:
+        self, raw_options: Mapping[str, str], unreadable: Iterable[str] = ()
+    ) -> tuple[dict[str, Any], list[Problem], tuple[str, ...]]:
         """Parse, validate and default the raw options.
 
-        Returns the valid values (bad options dropped, defaults filled) and one message per
-        problem. Never raises for bad input.
+        Returns the valid values (bad options dropped, defaults filled), the problems and
+        the options written invalidly. ``unreadable`` names options written in lines the
+        parser could not read (already reported). Never raises for bad input.
         """
         values: dict[str, Any] = {}
-        problems: list[str] = []
-        meant: list[str] = []  # options written, but not validly
+        problems: list[Problem] = []
+        unreadable = list(unreadable)
+        meant: list[str] = [*unreadable]  # options written, but not validly
         for name, raw in raw_options.items():
             spec = self.options.get(name)
             if spec is None:
                 hint = did_you_mean(name, self.options)
                 meant += close_to(name, self.options)
                 allowed = f" (allowed: {', '.join(sorted(self.options))})" if not hint else ""
-                problems.append(
-                    f"unknown option :{printable(name)}: for {self.type_name}{hint}{allowed}"
-                )
+                message = f"unknown option :{printable(name)}: for {self.type_name}{hint}{allowed}"
+                problems.append(Problem(message, name))
                 continue
             try:
                 values[name] = spec.parse(raw if isinstance(raw, str) else str(raw or ""))
             except FormatError as err:
-                problems.append(f":{name}: {err}")
+                problems.append(Problem(f":{name}: {err}", name))
                 meant.append(name)
 
         bad: set[str] = set()
@@ -194,7 +196,9 @@ class ItemSchema:
             option = str(error.absolute_path[0]) if error.absolute_path else None
             if option is not None:
                 bad.add(option)
-            problems.append(self._describe(error, option, values))
+            elif error.validator == "required" and _missing(error) in meant:
+                continue  # written, wrongly: reported as such, not also as missing
+            problems.append(Problem(self._describe(error, option, values), option))
         for option in bad:
             values.pop(option, None)
         # In the order written; a misspelt option's likely name where the misspelling was.
@@ -202,7 +206,7 @@ class ItemSchema:
         invalid = tuple(
             dict.fromkeys(
                 name
-                for written in raw_options
+                for written in [*raw_options, *unreadable]
                 for name in [written, *close_to(written, self.options)]
                 if name in unset
             )
@@ -219,8 +223,7 @@ class ItemSchema:
         self, error: jsonschema.ValidationError, option: str | None, values: dict[str, Any]
     ) -> str:
         if error.validator == "required" and option is None:
-            missing = str(error.message).split("'")[1] if "'" in error.message else error.message
-            return f"missing required option :{missing}:"
+            return f"missing required option :{_missing(error)}:"
         value = values.get(option) if option else None
         if isinstance(value, dict) and "text" in value:
             value = value["text"]
@@ -238,6 +241,11 @@ class ItemSchema:
         if option is None:  # a keyword on the whole item, from a schema extension
             return f"{self.type_name}: {error.message}"
         return f":{option}: {error.message}"
+
+
+def _missing(error: jsonschema.ValidationError) -> str:
+    """The option a ``required`` error is about."""
+    return str(error.message).split("'")[1] if "'" in error.message else str(error.message)
 
 
 def _is_id_option(spec: OptionSpec) -> bool:

@@ -15,6 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..directives.unreadable import OTHER_DIRECTIVES
 from ..domain import get_ml_domain
 from ..state import build_state
 from . import fallback_chains, freshness, monitoring, ownership, requirements, risks
@@ -71,5 +72,6 @@ def setup(app: Sphinx) -> None:
         app.add_node(node_class, html=visitors)
     for name, (directive, _) in ROLLUPS.items():
         app.add_directive(name, directive)
+    OTHER_DIRECTIVES.update(ROLLUPS)
     app.add_post_transform(RenderRollups)
     app.add_post_transform(ExpandRollupMarkup)

@@ -17,9 +17,11 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..config import get_config
 from ..directives.base import AnyOptionSpec
+from ..directives.lines import is_rst, option_lines
+from ..directives.unreadable import take_unreadable
 from ..domain import get_ml_domain, included_source
 from ..model.formats import did_you_mean, parse_list, printable
-from ..model.items import Item, RollupUse
+from ..model.items import Item, Problem, RollupUse
 from .rollup_nodes import ml_rollup
 
 
@@ -36,18 +38,21 @@ class RollupDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        problems: list[str] = []
+        problems = take_unreadable(self.options, self.option_names, rst=is_rst(self))
+        lines = option_lines(self)
         options: dict[str, Any] = {}
         for name, raw in self.options.items():
             values = parse_list(raw or "")
+            found: list[str] = []
             if name not in self.option_names:
                 hint = did_you_mean(name, self.option_names)
                 allowed = f" (allowed: {', '.join(self.option_names) or 'none'})"
-                problems.append(f"{self.name}: unknown option :{printable(name)}:{hint or allowed}")
+                found.append(f"{self.name}: unknown option :{printable(name)}:{hint or allowed}")
             elif name in self.filters:
-                options[name] = self._check_filter(name, values, problems)
+                options[name] = self._check_filter(name, values, found)
             else:
-                options[name] = self.check_option(name, values, problems)
+                options[name] = self.check_option(name, values, found)
+            problems += [Problem(message, name, lines.get(name)) for message in found]
         source, lineno = self.get_source_info()
         get_ml_domain(self.env).note_rollup(
             RollupUse(

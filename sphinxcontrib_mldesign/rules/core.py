@@ -15,10 +15,10 @@ from .registry import Rule
 def schema_problems(context: Context) -> Iterator[Finding]:
     for item in context.items:
         for problem in item.problems:
-            yield Finding(Rule.SCHEMA, item, problem)
+            yield Finding(Rule.SCHEMA, item, problem.message, lineno=problem.lineno)
     for use in context.rollups:  # options of the roll-up directives
         for problem in use.problems:
-            yield Finding(Rule.SCHEMA, use, problem)
+            yield Finding(Rule.SCHEMA, use, problem.message, lineno=problem.lineno)
 
 
 def duplicates(context: Context) -> Iterator[Finding]:
@@ -32,6 +32,7 @@ def duplicates(context: Context) -> Iterator[Finding]:
                 item,
                 f"duplicate ID {item.id!r}: already used by the {first.type} "
                 f"{first.title!r} ({first.docname}, line {first.lineno})",
+                lineno=item.line_of("id"),
             )
 
 
@@ -51,7 +52,8 @@ def unknown_refs(context: Context) -> Iterator[Finding]:
         for ref in item.refs:
             problem = _describe_target(context, ref.target, ref.allowed)
             if problem:
-                yield Finding(Rule.UNKNOWN_REF, item, f":{ref.option}: {problem}")
+                message = f":{ref.option}: {problem}"
+                yield Finding(Rule.UNKNOWN_REF, item, message, lineno=item.line_of(ref.option))
     every_type = tuple(ITEM_TYPES)
     inventories = set(getattr(context.env.config, "intersphinx_mapping", None) or ())
     for role_ref in context.role_refs:

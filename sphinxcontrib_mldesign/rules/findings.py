@@ -64,6 +64,8 @@ class Finding:
     """The IDs of the items it is about (the roll-ups link them)."""
     area: str | None = None
     """The area it is about (bus factor), instead of an item."""
+    lineno: int | None = None
+    """The line of the option at fault, when it is not the item's own line."""
 
     @property
     def subject(self) -> str | None:
@@ -75,7 +77,7 @@ class Finding:
     def violation(self, severity: Severity) -> Violation:
         return Violation(
             docname=self.where.docname,
-            lineno=self.where.lineno,
+            lineno=self.lineno or self.where.lineno,
             rule=self.rule.subtype,
             message=self.message,
             item=self.where.id if isinstance(self.where, Item) else None,

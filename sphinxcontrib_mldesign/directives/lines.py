@@ -1,0 +1,89 @@
+"""Where each option of a directive was written, so a problem with it is reported there.
+
+Neither docutils nor MyST tells a directive the line of each option, but both give it the
+directive's text (``block_text``) and the line it starts on, and both keep one source line
+per line of that text. So the options block is found in the text again: ``:name: value``
+lines (RST, MyST) or a ``---``-delimited YAML block (MyST).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from docutils.parsers.rst import Directive
+
+from ..model.items import Problem
+
+_FIELD_RE = re.compile(r"^\s*:(?P<name>[^:\s][^:]*?):(?:\s|$)")
+_YAML_KEY_RE = re.compile(r"^(?P<indent>\s*)(?P<name>[^\s:#'\"-][^:]*?)\s*:(?:\s|$)")
+_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\s*\{")
+
+
+def is_rst(directive: Directive) -> bool:
+    """Whether the directive is written in RST (its text starts with ``..``)."""
+    return directive.block_text.lstrip().startswith("..")
+
+
+def option_lines(directive: Directive) -> dict[str, int]:
+    """The source line of each option in ``directive``'s options block."""
+    text = directive.block_text.splitlines()
+    if not text:
+        return {}
+    is_rst = text[0].lstrip().startswith("..")
+    # docutils and MyST 5 start the text with the directive's own line; MyST 4 with the
+    # line after it.
+    first = 1 if is_rst or _FENCE_RE.match(text[0]) else 0
+    offset = directive.lineno + (1 - first)  # the source line of text[0]
+    found: dict[str, int] = {}
+    for index, name in _options_in(text, first, is_rst):
+        found[name.lower() if is_rst else name] = _source_line(directive, offset + index)
+    return found
+
+
+def _options_in(text: list[str], first: int, is_rst: bool) -> list[tuple[int, str]]:
+    """(index in ``text``, option name) for each option of the block starting at ``first``."""
+    index = first
+    if is_rst:  # the title may go on over more lines before the options
+        while index < len(text) and text[index].strip() and not _FIELD_RE.match(text[index]):
+            index += 1
+    if index < len(text) and text[index].strip() == "---":
+        return _yaml_keys(text, index + 1)
+    found: list[tuple[int, str]] = []
+    for at in range(index, len(text)):
+        line = text[at]
+        field = _FIELD_RE.match(line)
+        if field and not line.lstrip().startswith(":::"):
+            found.append((at, field["name"]))
+        elif not (is_rst and line.strip() and line[:1].isspace()):
+            break  # the block ends (an RST value may go on over indented lines)
+    return found
+
+
+def _yaml_keys(text: list[str], start: int) -> list[tuple[int, str]]:
+    keys: list[tuple[int, str]] = []
+    indent: str | None = None
+    for at in range(start, len(text)):
+        if text[at].strip() == "---":
+            break
+        key = _YAML_KEY_RE.match(text[at])
+        if key is None:
+            continue
+        if indent is None:
+            indent = key["indent"]
+        if key["indent"] == indent:  # a top-level key, not one inside a nested value
+            keys.append((at, key["name"]))
+    return keys
+
+
+def _source_line(directive: Directive, line: int) -> int:
+    """The line in its own file (an included file's, for RST) of the text's ``line``."""
+    _, lineno = directive.state_machine.get_source_and_line(line)
+    return int(lineno) if lineno else line
+
+
+def at_option_line(problem: Problem, lines: dict[str, int]) -> Problem:
+    """The problem placed at its option's line, when it is about one written in the block."""
+    if problem.lineno is not None or problem.option not in lines:
+        return problem
+    return replace(problem, lineno=lines[problem.option])
