@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +12,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, warnings_of
+from sphinxcontrib_mldesign.rules.registry import Rule
 
 # (file, line, severity label, subtype, message fragment): every problem in test-broken,
 # each option problem at its option's own line.
@@ -282,7 +285,7 @@ def test_an_option_name_with_a_line_break_is_one_warning_line(
     app.build()
     lines = [line for line in warnings_of(app) if "mldesign" in line]
     assert len(lines) == 1, lines
-    assert "index.md:3" in lines[0] and "unknown option :bad\\nkey: for ml-owner" in lines[0]
+    assert "index.md:6" in lines[0] and "unknown option :bad\\nkey: for ml-owner" in lines[0]
 
 
 CASCADE_PAGE = """\
@@ -324,3 +327,25 @@ def test_an_invalid_value_feeds_no_other_check(
     html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
     assert "ml-priority-should" not in html  # no badge from the default
     assert "very-likely (invalid)" in html
+
+
+EXAMPLES = Path(__file__).parents[1] / "docs" / "reference" / "warning-examples.json"
+
+
+@pytest.mark.sphinx("html", testroot="broken")
+def test_the_docs_example_messages_are_this_builds(app: SphinxTestApp) -> None:
+    """The reference's example message per rule is copied from this real build (the
+    shortest message of each rule), so it cannot drift from what users see. After a
+    deliberate change of wording: ``MLDESIGN_UPDATE_EXAMPLES=1 pytest -k docs_example``."""
+    app.build()
+    srcdir = f"{Path(app.srcdir)}/"
+    shortest: dict[str, str] = {}
+    for warning in warnings_of(app):
+        rule = warning.rsplit("[mldesign.", 1)[1].rstrip("]")
+        message = warning.removeprefix(srcdir)
+        if rule not in shortest or len(message) < len(shortest[rule]):
+            shortest[rule] = message
+    examples = {rule.subtype: shortest[rule.subtype] for rule in Rule}  # every rule has one
+    if os.environ.get("MLDESIGN_UPDATE_EXAMPLES"):
+        EXAMPLES.write_text(json.dumps(examples, indent=2, ensure_ascii=False) + "\n")
+    assert json.loads(EXAMPLES.read_text(encoding="utf-8")) == examples

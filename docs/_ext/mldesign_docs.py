@@ -7,7 +7,9 @@ the documentation cannot drift from the code.
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -40,15 +42,25 @@ def _list_table(header: list[str], rows: list[list[str]], widths: str) -> str:
     return "\n".join(lines)
 
 
+#: One message per rule, copied from a real build by tests/test_warnings.py.
+EXAMPLES = Path(__file__).parents[1] / "reference" / "warning-examples.json"
+
+
 class RulesTable(SphinxDirective):
-    """``.. mldesign-rules-table::`` — every rule of the registry."""
+    """``.. mldesign-rules-table::`` — every rule of the registry, then one real message
+    of each."""
 
     def run(self) -> list[nodes.Node]:
         rows = [[f"``{rule.subtype}``", rule.severity, rule.fires_when, rule.fix] for rule in Rule]
+        self.env.note_dependency(str(EXAMPLES))
+        examples = json.loads(EXAMPLES.read_text(encoding="utf-8"))
+        example_rows = [[f"``{rule.subtype}``", f"``{examples[rule.subtype]}``"] for rule in Rule]
         return self.parse_text_to_nodes(
             _list_table(
                 ["Rule (subtype)", "Default", "Fires when", "How to fix"], rows, "16 9 40 35"
             )
+            + "\n\n.. rubric:: One message of each rule, from a real build\n\n"
+            + _list_table(["Rule", "Message"], example_rows, "20 80")
         )
 
 

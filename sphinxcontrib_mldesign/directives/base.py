@@ -64,11 +64,11 @@ class ItemDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         type_name = self.item_type.name
         schema = get_config(self.env).schemas.of(type_name)
+        lines = option_lines(self)  # before the placeholders are taken out
         unreadable = take_unreadable(self.options, schema.options, rst=is_rst(self))
         values, problems, invalid = schema.process(
             self.options, [problem.option for problem in unreadable if problem.option]
         )
-        lines = option_lines(self)
         problems = [*unreadable, *(at_option_line(problem, lines) for problem in problems)]
         raw_title = self.arguments[0].strip() if self.arguments else ""
         title_nodes: list[nodes.Node] = []

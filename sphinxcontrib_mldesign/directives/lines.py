@@ -35,10 +35,16 @@ def option_lines(directive: Directive) -> dict[str, int]:
     # line after it.
     first = 1 if is_rst or _FENCE_RE.match(text[0]) else 0
     offset = directive.lineno + (1 - first)  # the source line of text[0]
-    found: dict[str, int] = {}
-    for index, name in _options_in(text, first, is_rst):
-        found[name.lower() if is_rst else name] = _source_line(directive, offset + index)
-    return found
+    written = _options_in(text, first, is_rst)
+    # The parsers keep the options in the order written, one each: so the n-th option is
+    # the n-th line found, even where docutils reads a name otherwise (``:a_:`` is "a").
+    names = list(directive.options)
+    if len(names) != len(written):
+        names = [name.lower() if is_rst else name for _, name in written]
+    return {
+        name: _source_line(directive, offset + index)
+        for name, (index, _) in zip(names, written, strict=True)
+    }
 
 
 def _options_in(text: list[str], first: int, is_rst: bool) -> list[tuple[int, str]]:
@@ -50,12 +56,18 @@ def _options_in(text: list[str], first: int, is_rst: bool) -> list[tuple[int, st
     if index < len(text) and text[index].strip() == "---":
         return _yaml_keys(text, index + 1)
     found: list[tuple[int, str]] = []
+    indent: int | None = None
     for at in range(index, len(text)):
         line = text[at]
-        field = _FIELD_RE.match(line)
-        if field and not line.lstrip().startswith(":::"):
-            found.append((at, field["name"]))
-        elif not (is_rst and line.strip() and line[:1].isspace()):
+        stripped = line.lstrip()
+        if indent is None:
+            indent = len(line) - len(stripped)
+        if stripped.startswith(":") and not stripped.startswith(":::"):
+            if is_rst and len(line) - len(stripped) > indent:
+                continue  # an RST value going on over more lines
+            field = _FIELD_RE.match(line)
+            found.append((at, field["name"] if field else stripped))
+        elif not (is_rst and stripped and line[:1].isspace()):
             break  # the block ends (an RST value may go on over indented lines)
     return found
 
@@ -66,13 +78,15 @@ def _yaml_keys(text: list[str], start: int) -> list[tuple[int, str]]:
     for at in range(start, len(text)):
         if text[at].strip() == "---":
             break
-        key = _YAML_KEY_RE.match(text[at])
-        if key is None:
+        line = text[at]
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#"):
             continue
         if indent is None:
-            indent = key["indent"]
-        if key["indent"] == indent:  # a top-level key, not one inside a nested value
-            keys.append((at, key["name"]))
+            indent = line[: len(line) - len(stripped)]
+        if line[: len(line) - len(stripped)] == indent:  # a key, not a nested value
+            key = _YAML_KEY_RE.match(line)
+            keys.append((at, key["name"] if key else stripped))
     return keys
 
 

@@ -39,6 +39,10 @@ def needs_quotes(value: str) -> bool:
     return value[0] in ">|#" or " #" in value or "\t#" in value
 
 
+def _is_quoted(value: str) -> bool:
+    return len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
+
+
 def quoted(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -180,8 +184,16 @@ def _replace_unreadable(lines: list[str], at: list[int], yaml: bool) -> None:
         for i in group[1:]:
             lines[i] = ""
 
-    bad = [group for group in groups if _error_line(_block_text(lines, group, yaml)) is not None]
-    for group in bad:
+    for group in groups:
+        if _error_line(_block_text(lines, group, yaml)) is None:
+            continue
+        # A value YAML reads otherwise than as text (a tab, an odd quote): quoted, it is
+        # read as written; anything else cannot be read.
+        match = (_YAML_RE if yaml else _FIELD_RE).match(lines[group[0]])
+        if match and len(group) == 1 and not _is_quoted(match["value"]):
+            lines[group[0]] = match["head"] + quoted(match["value"])
+            if _error_line(_block_text(lines, group, yaml)) is None:
+                continue
         replace(group)
     for _ in groups:
         failed = _error_line(_block_text(lines, at, yaml))

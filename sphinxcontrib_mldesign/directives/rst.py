@@ -69,9 +69,11 @@ def _repair_block(lines: list[str], index: int, directive_indent: int) -> None:
         if _indent(line) > field_indent:  # a value going on over more lines
             index += 1
             continue
-        field = _FIELD_RE.match(line.lstrip()) if _indent(line) == field_indent else None
+        # As docutils reads it: tabs expanded, one word between the colons.
+        expanded = line.expandtabs(8).lstrip()
+        field = _FIELD_RE.match(expanded) if _indent(line) == field_indent else None
         name = field.group(0).strip()[1:-1].lower() if field else None
-        if name is None or name in seen:
+        if name is None or name in seen or len(name.split()) != 1:
             prefix = REPEATED if name in seen else UNREADABLE
             key, shown = placeholder(prefix, index + 1, line)
             lines[index] = f"{' ' * field_indent}:{key}: {shown}"

@@ -38,8 +38,8 @@ class RollupDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
+        lines = option_lines(self)  # before the placeholders are taken out
         problems = take_unreadable(self.options, self.option_names, rst=is_rst(self))
-        lines = option_lines(self)
         options: dict[str, Any] = {}
         for name, raw in self.options.items():
             values = parse_list(raw or "")
