@@ -20,7 +20,9 @@ $(STAMP): $(BIN)/python pyproject.toml
 demo: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 	@echo
-	@echo "The example design doc is built: open $(CURDIR)/docs/_build/html/index.html"
+	@echo "The docs are built: open $(CURDIR)/docs/_build/html/index.html"
+	@echo "The worked example at a glance: $(CURDIR)/docs/_build/html/example/rollups.html"
+	@echo "What gaps look like: $(CURDIR)/docs/_build/html/gaps/rollups.html"
 
 # The docs with live reload while you edit them (http://127.0.0.1:8000).
 serve: $(STAMP)

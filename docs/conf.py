@@ -21,7 +21,7 @@ extensions = [
     "mldesign_docs",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "gaps"]  # gaps/ is a project of its own (see _ext)
 myst_enable_extensions = ["colon_fence", "deflist"]
 
 html_theme = "pydata_sphinx_theme"
@@ -29,8 +29,6 @@ html_title = "sphinxcontrib-mldesign"
 html_theme_options = {
     "navbar_end": ["theme-switcher", "navbar-icon-links"],
     "show_toc_level": 2,
-    # The roll-up page's tables want the whole width.
-    "secondary_sidebar_items": {"**": ["page-toc"], "example/rollups": []},
 }
 html_static_path = ["_static"]
 

@@ -63,6 +63,12 @@ def _schema_extensions(name: str, value: Any) -> dict[str, dict[str, Any]]:
     return dict(value)
 
 
+def _wide_rollups(name: str, value: Any) -> str:
+    if value not in ("auto", "always", "never"):
+        raise ConfigError(f"{name} must be 'auto', 'always' or 'never', got {value!r}")
+    return str(value)
+
+
 def _at_least_one(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(f"{name} must be a whole number >= 1, got {value!r}")
@@ -137,6 +143,15 @@ class MLDesignConfig:
         metadata={"validator": _date_or_none,
                   "doc": "The date staleness is measured against, ``\"YYYY-MM-DD\"``; unset: "
                   "``SOURCE_DATE_EPOCH``, else today's date (UTC)."},
+    )  # fmt: skip
+
+    wide_rollups: str = field(
+        default="auto",
+        metadata={"validator": _wide_rollups, "rebuild": "env",
+                  "doc": "Which pages holding a roll-up drop the theme's table-of-contents "
+                  "sidebar, to give the tables room (pydata-sphinx-theme, sphinx-book-theme, "
+                  "furo): ``\"auto\"`` pages made of roll-ups (no items), ``\"always\"``, "
+                  "``\"never\"``."},
     )  # fmt: skip
 
     def __post_init__(self) -> None:

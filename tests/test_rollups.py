@@ -77,8 +77,8 @@ def test_risk_index_register_matrix_and_derived_risks(
     assert matrix[1][0] == "impact very-high" and matrix[1][4] == "RISK-DRIFT"
     assert matrix[3][2] == "RISK-LAT"  # impact moderate, likelihood low
     assert (
-        '<td class="ml-cell-critical"><p><a class="reference internal" href="design.html#RISK-DRIFT"'
-        in html
+        '<td class="ml-cell-critical" data-label="high"><p><a class="reference internal" '
+        'href="design.html#RISK-DRIFT"' in html
     )
     [derived] = tables_of(html, "ml-derived-risks")
     assert [row[1:3] for row in derived[1:]] == [
@@ -469,7 +469,8 @@ class _Events(HTMLParser):
         self.events: list[tuple[str, ...]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: _squeeze(value or "") for name, value in attrs}
+        # data-label: the HTML writer's own cell labels, for the stacked layout (html.py).
+        values = {name: _squeeze(value or "") for name, value in attrs if name != "data-label"}
         classes = " ".join(sorted(values.pop("class", "").split()))
         self.events.append(("start", tag, classes, *sorted(f"{k}={v}" for k, v in values.items())))
 
@@ -578,7 +579,7 @@ def test_html_visitors_write_what_the_html_writer_writes(
         return found
 
     fast = pages(tmp_path / "fast")
-    monkeypatch.setattr(ExpandRollupMarkup, "is_supported", lambda self: True)
+    monkeypatch.setattr(ExpandRollupMarkup, "expands", lambda self: True)
     slow = pages(tmp_path / "slow")
     assert list(fast) == list(slow)
     for name in fast:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from sphinxcontrib_mldesign.config import MLDesignConfig, conf_values
 from sphinxcontrib_mldesign.model.items import ITEM_TYPES
 from sphinxcontrib_mldesign.model.schema import base_schema
 from sphinxcontrib_mldesign.rollups import ROLLUPS
+from sphinxcontrib_mldesign.rollups.directive import COMMON_OPTIONS
 from sphinxcontrib_mldesign.rules.registry import Rule
 
 FORMAT_LABELS = {
@@ -119,6 +122,8 @@ class RollupsReference(SphinxDirective):
                 )
             for option in directive.extra_options:
                 rows.append([f"``:{option}:``", directive.option_help.get(option, "")])
+            for option, meaning in COMMON_OPTIONS.items():
+                rows.append([f"``:{option}:``", meaning])
             if rows:
                 table = _list_table(["Option", "Meaning"], rows, "20 80")
                 lines += ["   " + line if line else "" for line in table.splitlines()]
@@ -179,7 +184,25 @@ class CLIReference(SphinxDirective):
         return out
 
 
+GAPS = Path(__file__).parents[1] / "gaps"
+
+
+def build_gaps_example(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: build ``docs/gaps`` (a design doc with every gap, which fails its
+    checks on purpose) into ``gaps/`` of this site, in a process of its own so its warnings
+    stay its own."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir) / "gaps"
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(GAPS), str(out),
+               "-d", str(Path(app.doctreedir) / "gaps")]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"building {GAPS} failed:\n{result.stderr}")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("build-finished", build_gaps_example)
     app.add_directive("mldesign-rules-table", RulesTable)
     app.add_directive("mldesign-options-table", OptionsTable)
     app.add_directive("mldesign-type-description", SchemaDescription)

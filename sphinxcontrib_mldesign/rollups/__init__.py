@@ -18,7 +18,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from ..directives.unreadable import OTHER_DIRECTIVES
 from ..domain import get_ml_domain
 from ..state import build_state
-from . import fallback_chains, freshness, monitoring, ownership, requirements, risks
+from . import fallback_chains, freshness, monitoring, ownership, requirements, risks, width
 from .directive import RollupDirective
 from .expand import ExpandRollupMarkup
 from .html import HTML_VISITORS
@@ -75,3 +75,4 @@ def setup(app: Sphinx) -> None:
     OTHER_DIRECTIVES.update(ROLLUPS)
     app.add_post_transform(RenderRollups)
     app.add_post_transform(ExpandRollupMarkup)
+    width.setup(app)

@@ -48,6 +48,8 @@ class RollupDirective(SphinxDirective):
                 hint = did_you_mean(name, self.option_names)
                 allowed = f" (allowed: {', '.join(self.option_names) or 'none'})"
                 found.append(f"{self.name}: unknown option :{printable(name)}:{hint or allowed}")
+            elif name in COMMON_OPTIONS:
+                options[name] = values
             elif name in self.filters:
                 options[name] = self._check_filter(name, values, found)
             else:
@@ -95,12 +97,20 @@ class RollupDirective(SphinxDirective):
         # Options are the filters plus the extras; values are validated in run(). Any
         # other name is accepted here and reported by run() as an mldesign.schema
         # warning at the directive's line (docutils would drop the whole roll-up).
-        cls.option_names = (*cls.filters, *cls.extra_options)
+        cls.option_names = (*cls.filters, *cls.extra_options, *COMMON_OPTIONS)
         cls.option_spec = AnyOptionSpec(dict.fromkeys(cls.option_names, directives.unchanged))
 
 
+#: Options every roll-up takes, with what they mean (for the generated reference).
+COMMON_OPTIONS = {
+    "documents": "Only items written in documents whose name matches one of these glob "
+    "patterns (``example/*``): one part of a larger doc, or leaving out a demo page.",
+}
+
+
 def matches(item: Item, filters: dict[str, tuple[str, str]], options: dict[str, Any]) -> bool:
-    """An item matches a filter when it has any of the filter's values."""
+    """An item matches a filter when it has any of the filter's values (``:documents:`` is
+    applied by :meth:`.Renderer.of_type`)."""
     for name, (_, option) in filters.items():
         wanted = options.get(name)
         if not wanted:

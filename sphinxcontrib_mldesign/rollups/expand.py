@@ -27,8 +27,8 @@ class ExpandRollupMarkup(SphinxPostTransform):
         found = self.document.next_node(
             lambda node: isinstance(node, (ml_rows, ml_blocks, ml_inline))
         )
-        if found is None or build_state(self.env).builder.format == "html":
-            return  # HTML translators write these nodes themselves (see .html)
+        if found is None or not self.expands():
+            return
         for rows in list(self.document.findall(ml_rows)):
             group = rows.parent.parent  # tbody, tgroup
             if group.get(NATURAL_WIDTHS):
@@ -38,6 +38,10 @@ class ExpandRollupMarkup(SphinxPostTransform):
             blocks.replace_self(blocks.children)
         for inline in list(self.document.findall(ml_inline)):
             inline.replace_self([to_nodes(part) for part in inline["content"]])
+
+    def expands(self) -> bool:
+        """HTML translators write these nodes themselves (see :mod:`.html`)."""
+        return build_state(self.env).builder.format != "html"
 
 
 def _row(row: Row) -> nodes.row:

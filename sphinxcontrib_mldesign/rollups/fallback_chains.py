@@ -34,12 +34,15 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     chains = [
         chain
         for chain in renderer.context.chains
-        if any(matches(tier, FILTERS, renderer.options) for tier in chain.tiers)
+        if any(
+            renderer.in_documents(tier.docname) and matches(tier, FILTERS, renderer.options)
+            for tier in chain.tiers
+        )
     ]
     if not chains:
         return [renderer.empty("No fallback chains match.")]
     protects: dict[str, list[str]] = {}  # chain head -> requirements naming it
-    for requirement in renderer.context.of_type(REQUIREMENT.name):
+    for requirement in renderer.of_type(REQUIREMENT.name):
         for head in requirement.values.get("fallbacks", ()):
             protects.setdefault(head, []).append(str(requirement.id))
     return renderer.block(

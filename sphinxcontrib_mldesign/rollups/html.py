@@ -37,7 +37,7 @@ class _InlineWriter:
         self.translator = translator
         self._plain = nodes.inline()  # what starttag reads ids and classes from: none
         self._written: dict[Element, str] = {}
-        self._tags: dict[tuple[str, str], str] = {}
+        self._tags: dict[tuple[str, str, str | None], str] = {}
 
     def html(self, content: Iterable[Markup]) -> str:
         encode = self.translator.encode
@@ -45,12 +45,15 @@ class _InlineWriter:
             encode(part) if isinstance(part, str) else self._element(part) for part in content
         )
 
-    def start(self, tag: str, classes: str) -> str:
-        """A start tag with classes only; the same for every element that has them."""
-        start = self._tags.get((tag, classes))
+    def start(self, tag: str, classes: str, label: str | None = None) -> str:
+        """A start tag with classes (and a ``data-label``) only; the same for every element
+        that has them."""
+        key = (tag, classes, label)
+        start = self._tags.get(key)
         if start is None:
-            start = self._tags[tag, classes] = self.translator.starttag(
-                self._plain, tag, "", CLASS=classes
+            attributes: dict[str, Any] = {"data-label": label} if label is not None else {}
+            start = self._tags[key] = self.translator.starttag(
+                self._plain, tag, "", CLASS=classes, **attributes
             )
         return start
 
@@ -93,11 +96,13 @@ def visit_ml_rows(translator: HTML5Translator, node: ml_rows) -> None:
     writer = _writer(translator)
     body = translator.body
     paragraph = writer.start("p", "")
+    headers = node.get("headers") or ()
     for row in node["rows"]:
         row_node = nodes.row(classes=list(row.classes))
         translator.visit_row(row_node)
-        for cell in row.cells:
-            body.append(writer.start("td", " ".join(cell.classes)))
+        for column, cell in enumerate(row.cells):
+            label = headers[column] if column < len(headers) else None
+            body.append(writer.start("td", " ".join(cell.classes), label))
             body.append(paragraph)
             body.append(writer.html(cell.content))
             body.append("</p></td>\n")

@@ -43,11 +43,11 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 ]
             )
         )
-        for metric in context.of_type(METRIC.name)
+        for metric in renderer.of_type(METRIC.name)
     }
     metrics = [
         m
-        for m in context.of_type(METRIC.name)
+        for m in renderer.of_type(METRIC.name)
         if is_monitored(m) and matches(m, FILTERS, renderer.options)
     ]
     out: list[nodes.Node] = []
@@ -88,7 +88,7 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
 def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
     context = renderer.context
     entries: list[Element] = []
-    for requirement in context.of_type(REQUIREMENT.name):
+    for requirement in renderer.of_type(REQUIREMENT.name):
         unmonitored = unmonitored_metrics(context, requirement)
         if unmonitored:
             entries.append(
@@ -101,6 +101,8 @@ def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
                 )
             )
     for finding in renderer.findings.of_rule(Rule.TRIGGER_NOT_MONITORED):
+        if not renderer.in_documents(finding.where.docname):
+            continue
         for fallback_id in finding.concerns:
             entries.append(
                 _entry(

@@ -26,11 +26,13 @@ class OwnershipIndex(RollupDirective):
 
 def render(renderer: Renderer) -> list[nodes.Node]:
     context = renderer.context
-    owners = [o for o in context.of_type(OWNER.name) if matches(o, FILTERS, renderer.options)]
+    owners = [o for o in renderer.of_type(OWNER.name) if matches(o, FILTERS, renderer.options)]
     if not owners:
         return [renderer.empty("No owners match this index.")]
     owned: dict[str, list[str]] = {}
     for item in context.unique_items:
+        if not renderer.in_documents(item.docname):
+            continue
         for owner_id in item.values.get("owner", ()):
             owned.setdefault(owner_id, []).append(str(item.id))
     # A missing backup is a gap where it leaves an area below the minimum bus factor.

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any
 
 from docutils import nodes
 from sphinx.builders import Builder
 
 from ..domain import single_anchor
+from ..model.items import Item
 from ..rules.context import Context
 from ..rules.findings import Findings
 from ..rules.registry import Rule
@@ -23,6 +25,9 @@ from ..state import BuildState
 from .expand import NATURAL_WIDTHS
 from .markup import Cell, Element, Markup, Row, block_node, el, entry
 from .rollup_nodes import ml_blocks, ml_rows
+
+#: Between the IDs of a list: ", " in text; in HTML the stylesheet puts each ID on a line.
+SEPARATOR = el("inline", ", ", classes=["ml-sep"])
 
 #: What a table cell may be: markup, several pieces of markup, or a :class:`Cell`.
 CellContent = Markup | list[Markup] | Cell
@@ -50,6 +55,17 @@ class Renderer:
         self.options = options
         self._uris = page.uris
         self._links = page.links
+
+    # -- what it shows ---------------------------------------------------------------------
+
+    def in_documents(self, docname: str) -> bool:
+        """Whether the roll-up's ``:documents:`` (default: all) hold this document."""
+        patterns = self.options.get("documents")
+        return not patterns or any(fnmatchcase(docname, pattern) for pattern in patterns)
+
+    def of_type(self, type_name: str) -> list[Item]:
+        """The items of a type that this roll-up may show (by ``:documents:``)."""
+        return [i for i in self.context.of_type(type_name) if self.in_documents(i.docname)]
 
     # -- inline pieces ---------------------------------------------------------------------
 
@@ -84,7 +100,7 @@ class Renderer:
         out: list[Markup] = []
         for index, item_id in enumerate(dict.fromkeys(item_ids)):  # each ID once
             if index:
-                out.append(", ")
+                out.append(SEPARATOR)
             out.append(self.link(item_id, expected=expected))
         return out
 
@@ -163,13 +179,14 @@ class Renderer:
         body = nodes.tbody()
         group += body
         body += ml_rows(
+            headers=tuple(headers),
             rows=tuple(
                 Row(
                     tuple(map(_cell, row)),
                     tuple(row_classes[index]) if row_classes else (),
                 )
                 for index, row in enumerate(rows)
-            )
+            ),
         )
         return table
 

@@ -71,7 +71,7 @@ class RequirementIndex(RollupDirective):
 
 def render(renderer: Renderer) -> list[nodes.Node]:
     options = renderer.options
-    items = [item for item in renderer.context.of_type(REQ) if matches(item, FILTERS, options)]
+    items = [item for item in renderer.of_type(REQ) if matches(item, FILTERS, options)]
     if not items:
         return [renderer.empty("No requirements match this index.")]
     # Enumerated values rank in the project's order (an extension may add or narrow).

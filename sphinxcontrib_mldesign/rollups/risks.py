@@ -43,16 +43,17 @@ DERIVED: tuple[tuple[Rule, str], ...] = (
 
 def derived_risks(renderer: Renderer) -> list[tuple[str, Finding]]:
     """What the bus-factor, serving-needs-fallback and stale checks found, as risks (a
-    rule turned "off" finds none)."""
+    rule turned "off" finds none), where the finding is reported in the ``:documents:``."""
     return [
-        (kind, finding) for rule, kind in DERIVED for finding in renderer.findings.of_rule(rule)
+        (kind, finding)
+        for rule, kind in DERIVED
+        for finding in renderer.findings.of_rule(rule)
+        if renderer.in_documents(finding.where.docname)
     ]
 
 
 def render(renderer: Renderer) -> list[nodes.Node]:
-    risks = [
-        r for r in renderer.context.of_type(RISK.name) if matches(r, FILTERS, renderer.options)
-    ]
+    risks = [r for r in renderer.of_type(RISK.name) if matches(r, FILTERS, renderer.options)]
     out: list[nodes.Node] = []
     if risks:
         risks.sort(key=lambda r: (-(r.values.get("score") or 0), r.docname, r.lineno))

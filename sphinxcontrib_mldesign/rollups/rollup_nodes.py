@@ -18,7 +18,8 @@ class ml_rollup(nodes.General, nodes.Element):
 
 class ml_rows(nodes.General, nodes.Element):
     """The body rows of a roll-up table (inside its ``tbody``): ``rows``, a tuple of
-    :class:`.markup.Row`."""
+    :class:`.markup.Row`, and the column ``headers`` (HTML labels each cell with its
+    header, for the stacked layout of a table too wide for its column)."""
 
 
 class ml_blocks(nodes.General, nodes.Element):

@@ -80,12 +80,41 @@
     });
   }
 
+  // A table wider than its roll-up's column stacks into cards (see mldesign.css); it is
+  // measured again whenever the column's width changes (sidebars, window size).
+  function fit(table) {
+    var column = table.closest("div.ml-rollup") || table.parentNode;
+    table.classList.remove("ml-stacked");
+    if (table.scrollWidth > column.clientWidth + 1) table.classList.add("ml-stacked");
+  }
+
+  function fitAll() {
+    document.querySelectorAll("table.ml-rollup-table").forEach(function (table) {
+      if (!table.classList.contains("ml-risk-matrix")) fit(table);
+    });
+    document.documentElement.setAttribute("data-ml-fitted", "true");
+  }
+
   function init() {
     document.querySelectorAll("table.ml-rollup-table").forEach(function (table) {
       if (table.classList.contains("ml-risk-matrix")) return; // a picture, not a list
       makeSortable(table);
       addFilter(table);
     });
+    fitAll();
+    var pending = false;
+    function refit() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; fitAll(); });
+    }
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(refit);
+      document.querySelectorAll("div.ml-rollup").forEach(function (div) { observer.observe(div); });
+    } else {
+      window.addEventListener("resize", refit);
+    }
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(refit);
   }
 
   if (document.readyState === "loading") {
