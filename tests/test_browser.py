@@ -191,3 +191,120 @@ def test_home_page_screenshot(site: str, browser: WebDriver) -> None:
         assert browser.find_element(By.CSS_SELECTOR, "div.ml-item").is_displayed()
         browser.save_screenshot(str(ARTIFACTS / f"home-{theme}.png"))
         assert (ARTIFACTS / f"home-{theme}.png").stat().st_size > 10_000
+
+
+# -- every common theme, light and dark, at laptop width ------------------------------------
+
+THEMES = ["pydata_sphinx_theme", "furo", "sphinx_rtd_theme", "alabaster", "sphinx_book_theme"]
+GAPS = DOCS / "gaps"
+# What must hold on a roll-up page, measured in the page (see the test below).
+LAYOUT_PROBLEMS = """
+const problems = [];
+document.querySelectorAll("div.ml-rollup").forEach((div) => {
+  const box = div.getBoundingClientRect();
+  const kind = div.className;
+  div.querySelectorAll("table").forEach((table) => {
+    const limit = Math.min(div.clientWidth, table.parentElement.clientWidth || div.clientWidth);
+    if (table.scrollWidth > limit + 1)
+      problems.push(`${kind}: table ${table.className} is ${table.scrollWidth}px in ${limit}px`);
+  });
+  div.querySelectorAll(".ml-gap").forEach((gap) => {
+    const r = gap.getBoundingClientRect();
+    if (r.left < box.left - 1 || r.right > box.right + 1 || r.right > window.innerWidth)
+      problems.push(`${kind}: '${gap.textContent}' at ${r.left}-${r.right}, column ${box.left}-${box.right}`);
+  });
+  div.querySelectorAll("code.ml-ref, code.ml-item-id").forEach((id) => {
+    if (id.getClientRects().length !== 1 || id.getBoundingClientRect().height > 2 * parseFloat(getComputedStyle(id).fontSize) + 4)
+      problems.push(`${kind}: ID ${id.textContent} is wrapped`);
+  });
+  div.querySelectorAll("li.ml-tier + li.ml-tier").forEach((tier) => {
+    const arrow = tier.getBoundingClientRect().left - parseFloat(getComputedStyle(tier).marginLeft);
+    if (arrow < box.left - 1) problems.push(`${kind}: a chain's arrow sits left of its box`);
+  });
+  div.querySelectorAll("td[class*='ml-cell-']").forEach((td) => {
+    const band = td.className.match(/ml-cell-([a-z]+)/)[1];
+    const probe = document.createElement("span");
+    probe.style.backgroundColor = `var(--ml-band-${band})`;
+    td.appendChild(probe);
+    const want = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    const got = getComputedStyle(td).backgroundColor;
+    if (got !== want) problems.push(`${kind}: a ${band} matrix cell is ${got}, not ${want}`);
+  });
+});
+return problems;
+"""
+
+
+def _serve(directory: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+@pytest.fixture(scope="module")
+def theme_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The worked example and the gaps example, built with each theme and served."""
+    sites: dict[str, str] = {}
+    servers = []
+    for theme in THEMES:
+        for name, source in (("docs", DOCS), ("gaps", GAPS)):
+            out = tmp_path_factory.mktemp(f"{name}-{theme}")
+            overrides: dict[str, object] = {"html_theme": theme}
+            if theme != "pydata_sphinx_theme":
+                overrides["html_theme_options"] = {}  # ours are pydata's
+            app = SphinxTestApp("html", srcdir=source, builddir=out, confoverrides=overrides)
+            try:
+                app.build()
+            finally:
+                app.cleanup()
+            url, server = _serve(Path(app.outdir))
+            sites[f"{name}-{theme}"] = url
+            servers.append(server)
+    try:
+        yield sites
+    finally:
+        for server in servers:
+            server.shutdown()
+
+
+def _set_mode(browser: WebDriver, mode: str) -> None:
+    """Dark or light as each theme stores it, and as the system would say it."""
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-color-scheme", "value": mode}]},
+    )
+    browser.execute_script(
+        "localStorage.setItem('mode', arguments[0]);"  # pydata, book
+        "localStorage.setItem('theme', arguments[0]);"  # pydata, book, furo
+        "document.documentElement.dataset.theme = arguments[0];"
+        "document.documentElement.dataset.mode = arguments[0];"
+        "document.body.dataset.theme = arguments[0];",
+        mode,
+    )
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("theme", THEMES)
+def test_rollups_fit_at_laptop_width_in_every_theme(
+    theme: str, mode: str, theme_sites: dict[str, str], browser: WebDriver
+) -> None:
+    browser.set_window_size(1280, 900)
+    shots = ARTIFACTS / "themes"
+    shots.mkdir(parents=True, exist_ok=True)
+    for project, page in (("docs", "example/rollups.html"), ("gaps", "rollups.html")):
+        url = f"{theme_sites[f'{project}-{theme}']}/{page}"
+        browser.get(url)
+        _set_mode(browser, mode)
+        browser.get(url)
+        browser.find_element(By.CSS_SELECTOR, "html[data-ml-fitted]")  # the script ran
+        gaps = browser.find_elements(By.CSS_SELECTOR, "div.ml-rollup .ml-gap")
+        assert project == "docs" or len(gaps) >= 10  # the gaps example flags every kind
+        assert browser.execute_script(LAYOUT_PROBLEMS) == [], (theme, mode, project)
+        browser.save_screenshot(str(shots / f"{theme}-{mode}-{project}.png"))
+        if mode == "dark" and theme in ("pydata_sphinx_theme", "furo", "sphinx_book_theme"):
+            background = browser.execute_script(
+                "return getComputedStyle(document.body).backgroundColor"
+            )
+            assert _luminance(background) < 0.2, (theme, background)  # really dark

@@ -58,6 +58,9 @@ def test_init_writes_a_project_that_builds_with_W(fmt: str, tmp_path: Path) -> N
     assert built.returncode == 0, built.stderr
     rollups = (tmp_path / "html" / "rollups.html").read_text(encoding="utf-8")
     assert "Roll-ups" in rollups
+    # A page made of roll-ups: wide (no TOC sidebar); a page of items keeps it.
+    assert "bd-sidebar-secondary" not in rollups
+    assert "bd-sidebar-secondary" in (tmp_path / "html" / "serving.html").read_text()
     rows = rollup_rows(rollups)  # every roll-up shows the scaffold's items
     assert all(count >= 1 for count in rows.values()), rows
     checked = run("check", target)

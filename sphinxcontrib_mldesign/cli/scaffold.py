@@ -44,6 +44,7 @@ html_title = {project!r}
 # Design-doc checks: see https://sphinxcontrib-mldesign.readthedocs.io
 mldesign_review_every = "180d"   # items not reviewed for longer are flagged stale
 mldesign_min_bus_factor = 2      # every area known to at least two people
+mldesign_wide_rollups = "auto"   # the roll-up page drops the TOC sidebar for its tables
 # mldesign_rules = {{"stale": "error"}}  # tighten or relax a rule
 '''
 
