@@ -23,7 +23,6 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .model.items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef, RollupUse
-from .nodes import ml_id
 
 DOMAIN = "ml"
 ANY_ROLE = "ref"
@@ -232,6 +231,13 @@ class MLDomain(Domain):
         if not node.get("refexplicit"):
             contnode = nodes.inline("", item.title or item.id, classes=contnode["classes"])
         anchor = item.anchor or item.id
+        if builder.format != "html" and node.get("refdoc", fromdocname) != item.docname:
+            # A LaTeX/texinfo book is resolved from its root: make_refnode's bare anchor for
+            # "same document" would get the linking file's name before it in the writer.
+            uri = f"{builder.get_relative_uri(fromdocname, item.docname)}#{anchor}"
+            ref = nodes.reference("", "", contnode, internal=True, refuri=uri)
+            ref["reftitle"] = item.title
+            return ref
         ref = make_refnode(builder, fromdocname, item.docname, anchor, contnode, item.title)
         if "refuri" in ref:
             ref["refuri"] = single_anchor(ref["refuri"])
@@ -266,16 +272,6 @@ def single_anchor(uri: str) -> str:
     if uri.count("#") > 1:
         return uri[uri.rindex("#") :]
     return uri
-
-
-def pending_ref(item_id: str, allowed: tuple[str, ...]) -> addnodes.pending_xref:
-    """A link from an option value to an item, shown as the ID."""
-    role = ITEM_TYPES[allowed[0]].role if len(allowed) == 1 else ANY_ROLE
-    ref = addnodes.pending_xref(
-        "", refdomain=DOMAIN, reftype=role, reftarget=item_id, refexplicit=True, refwarn=False
-    )
-    ref += ml_id(item_id, item_id, classes=["ml-ref"])
-    return ref
 
 
 def on_missing_reference(

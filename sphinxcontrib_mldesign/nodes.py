@@ -10,6 +10,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
+from sphinx.writers.latex import LaTeXTranslator
 
 #: Classes of an item ID's ``<code>`` besides its own: the theme styles ``code.literal``.
 ID_CLASSES = ("literal", "notranslate")
@@ -45,9 +46,20 @@ def visit_ml_id(translator: HTML5Translator, node: ml_id) -> None:
     raise nodes.SkipNode
 
 
+def visit_ml_id_latex(translator: LaTeXTranslator, node: ml_id) -> None:
+    """An item ID in a box: LaTeX breaks no line inside it (a table cell may be narrow)."""
+    translator.body.append(r"\mbox{")
+    translator.visit_literal(node)
+
+
+def depart_ml_id_latex(translator: LaTeXTranslator, node: ml_id) -> None:
+    translator.depart_literal(node)
+    translator.body.append("}")
+
+
 def setup(app: Sphinx) -> None:
     # Registered so generic writers (xml) have a default visit; the rest reach their
     # docutils parent's visitor through the MRO.
     for node_class in (ml_item, ml_item_header, ml_badge):
         app.add_node(node_class)
-    app.add_node(ml_id, html=(visit_ml_id, None))
+    app.add_node(ml_id, html=(visit_ml_id, None), latex=(visit_ml_id_latex, depart_ml_id_latex))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,3 +94,53 @@ def test_a_page_keeps_its_own_choice(build: Build, tmp_path: Path) -> None:
     (src / "rollups.rst").write_text(":html_theme.sidebar_secondary.remove: false\n\n" + text)
     app = build(src, warningiserror=False)
     assert app.env.metadata["rollups"]["html_theme.sidebar_secondary.remove"] == "false"
+
+
+# -- plain text and LaTeX ------------------------------------------------------------------
+
+GAPS = Path(__file__).parents[1] / "docs" / "gaps"
+UNDERLINE = re.compile(r"^([*=~^-])\1+$")
+ID_CUT = re.compile(r'"[A-Za-z][\w.:]*-$')  # a quoted ID broken at a hyphen at the line end
+
+
+@pytest.mark.parametrize("project", ["test-rollups", "gaps", "docs"])
+def test_text_rollups_fit_100_columns_and_keep_ids_whole(
+    project: str, build: Build, rootdir: Path, tmp_path: Path
+) -> None:
+    source = {"gaps": GAPS, "docs": GAPS.parent}.get(project, rootdir / project)
+    app = build(source, "text", warningiserror=False, builddir=tmp_path / "build")
+    pattern = {"gaps": "rollups.txt", "docs": "example/rollups.txt"}.get(project, "*.txt")
+    rollup_lines = [
+        line
+        for page in Path(app.outdir).glob(pattern)
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if ('"' in line or "**" in line or "|" in line) and not UNDERLINE.match(line)
+    ]
+    assert len(rollup_lines) > 20
+    assert [line for line in rollup_lines if len(line) > 100] == []
+    assert [line for line in rollup_lines if ID_CUT.search(line.rstrip(" |"))] == []
+    assert [line for line in rollup_lines if line.count("**") % 2] == []  # bold kept whole
+
+
+def test_latex_links_to_items_on_the_root_document(build: Build, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["sphinxcontrib_mldesign"]\n')
+    (src / "index.rst").write_text(
+        "Root\n====\n\n.. toctree::\n\n   rollups\n\n"
+        ".. ml-requirement:: On the root page\n   :id: REQ-ROOT\n   :kind: functional\n"
+    )
+    (src / "rollups.rst").write_text(
+        "Roll-ups\n========\n\n.. ml-requirement:: Here\n   :id: REQ-HERE\n"
+        "   :kind: functional\n   :depends: REQ-ROOT\n\n"
+        ".. ml-requirement-index::\n   :columns: id, title, depends\n"
+    )
+    app = build(src, "latex", warningiserror=False)
+    [tex] = Path(app.outdir).glob("*.tex")
+    text = tex.read_text(encoding="utf-8")
+    links = re.findall(r"\\hyperref\[\\detokenize\{([^}]*)\}\]", text)
+    # The option's link and both roll-up rows' links to REQ-ROOT name its document.
+    assert links.count("index:REQ-ROOT") == 3 and "rollups:REQ-ROOT" not in links
+    assert links.count("rollups:REQ-HERE") == 1
+    # Every ID in a box: LaTeX breaks no line inside it.
+    assert r"\mbox{\sphinxcode{\sphinxupquote{REQ\sphinxhyphen{}ROOT}}}" in text

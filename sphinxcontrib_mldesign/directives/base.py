@@ -7,12 +7,13 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_id
 
 from ..config import get_config
-from ..domain import get_ml_domain, included_source, pending_ref
-from ..model.items import Item, ItemType, OptionRef, Problem
+from ..domain import ANY_ROLE, DOMAIN, get_ml_domain, included_source
+from ..model.items import ITEM_TYPES, Item, ItemType, OptionRef, Problem
 from ..model.schema import ItemSchema, OptionSpec, base_schema
 from ..nodes import ml_badge, ml_id, ml_item, ml_item_header
 from .lines import at_option_line, is_rst, option_lines
@@ -182,7 +183,7 @@ class ItemDirective(SphinxDirective):
             for index, target in enumerate(targets):
                 if index:
                     out.append(nodes.Text(", "))
-                out.append(pending_ref(target, spec.refs))
+                out.append(pending_ref(target, spec.refs, self.env.docname))
             return out
         if spec.format == "condition":
             return [nodes.literal(value["text"], value["text"])]
@@ -212,3 +213,14 @@ def _ref_values(schema: ItemSchema, values: dict[str, Any]) -> list[tuple[str, s
         for target in [value] if isinstance(value, str) else value:
             pairs.append((name, target))
     return pairs
+
+
+def pending_ref(item_id: str, allowed: tuple[str, ...], docname: str) -> addnodes.pending_xref:
+    """A link from an option value (written in ``docname``) to an item, shown as the ID."""
+    role = ITEM_TYPES[allowed[0]].role if len(allowed) == 1 else ANY_ROLE
+    ref = addnodes.pending_xref(
+        "", refdomain=DOMAIN, reftype=role, reftarget=item_id, refexplicit=True,
+        refwarn=False, refdoc=docname,
+    )  # fmt: skip
+    ref += ml_id(item_id, item_id, classes=["ml-ref"])
+    return ref

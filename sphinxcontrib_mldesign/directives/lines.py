@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from docutils.parsers.rst import Directive
 
@@ -27,15 +28,12 @@ def is_rst(directive: Directive) -> bool:
 
 def option_lines(directive: Directive) -> dict[str, int]:
     """The source line of each option in ``directive``'s options block."""
-    text = directive.block_text.splitlines()
+    text = _directive_text(directive)
     if not text:
         return {}
     is_rst = text[0].lstrip().startswith("..")
-    # docutils and MyST 5 start the text with the directive's own line; MyST 4 with the
-    # line after it.
-    first = 1 if is_rst or _FENCE_RE.match(text[0]) else 0
-    offset = directive.lineno + (1 - first)  # the source line of text[0]
-    written = _options_in(text, first, is_rst)
+    offset = directive.lineno  # the source line of text[0]
+    written = _options_in(text, 1, is_rst)
     # The parsers keep the options in the order written, one each: so the n-th option is
     # the n-th line found, even where docutils reads a name otherwise (``:a_:`` is "a").
     names = list(directive.options)
@@ -45,6 +43,23 @@ def option_lines(directive: Directive) -> dict[str, int]:
         name: _source_line(directive, offset + index)
         for name, (index, _) in zip(names, written, strict=True)
     }
+
+
+def _directive_text(directive: Directive) -> list[str]:
+    """The directive's text from its first line: what docutils and MyST 5 give it; MyST
+    before 5 gives the body without the options, so then they are read from the page."""
+    text = directive.block_text.splitlines()
+    if text and (text[0].lstrip().startswith("..") or _FENCE_RE.match(text[0])):
+        return text
+    env = directive.state.document.settings.env
+    pages: dict[str, list[str]] = env.temp_data.setdefault("mldesign_page_lines", {})
+    if env.docname not in pages:
+        try:
+            page = Path(env.doc2path(env.docname)).read_text(encoding="utf-8")
+        except OSError:
+            page = ""
+        pages[env.docname] = page.splitlines()
+    return pages[env.docname][directive.lineno - 1 :]
 
 
 def _options_in(text: list[str], first: int, is_rst: bool) -> list[tuple[int, str]]:

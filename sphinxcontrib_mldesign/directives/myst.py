@@ -138,11 +138,14 @@ def _block_text(lines: list[str], at: list[int], yaml: bool) -> str:
 
 def _error_line(text: str) -> int | None:
     """The 0-based line at which MyST fails to read an options block; None if it reads."""
-    from myst_parser.parsers.options import TokenizeError, options_to_tokens
+    from myst_parser.parsers import options
 
+    # MyST-Parser's own reader of options blocks: options_to_tokens from 5.0, before it
+    # options_to_items; both raise TokenizeError where they stop.
+    read = getattr(options, "options_to_tokens", None) or options.options_to_items
     try:
-        options_to_tokens(text)
-    except TokenizeError as err:
+        read(text)
+    except options.TokenizeError as err:
         return int(err.problem_mark.line)
     return None
 

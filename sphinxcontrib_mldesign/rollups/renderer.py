@@ -87,13 +87,16 @@ class Renderer:
         return Element("reference", (label,), uri=uri, title=item.title)
 
     def _uri(self, docname: str) -> str:
-        """The page's URI from this one; empty for this page (links become ``#anchor``)."""
+        """The page's URI from this one; in HTML empty for this page (links become
+        ``#anchor``). A LaTeX or texinfo book is rendered from its root document, whose
+        items are not on "this page" for a roll-up in another file: there a link always
+        names its document."""
         uri = self._uris.get(docname)
         if uri is None:
+            same_page = docname == self.docname and self.builder.format == "html"
             uri = self._uris[docname] = (
-                "" if docname == self.docname
-                else self.builder.get_relative_uri(self.docname, docname)
-            )  # fmt: skip
+                "" if same_page else self.builder.get_relative_uri(self.docname, docname)
+            )
         return uri
 
     def links(self, item_ids: Iterable[str], expected: str | None = None) -> list[Markup]:
