@@ -63,6 +63,14 @@ def _schema_extensions(name: str, value: Any) -> dict[str, dict[str, Any]]:
     return dict(value)
 
 
+def _globs(name: str, value: Any) -> list[str]:
+    if isinstance(value, str) or not isinstance(value, (list, tuple)):
+        raise ConfigError(f"{name} must be a list of glob patterns, got {value!r}")
+    if not all(isinstance(pattern, str) and pattern.strip() for pattern in value):
+        raise ConfigError(f"{name} must hold non-empty strings, got {value!r}")
+    return [str(pattern) for pattern in value]
+
+
 def _wide_rollups(name: str, value: Any) -> str:
     if value not in ("auto", "always", "never"):
         raise ConfigError(f"{name} must be 'auto', 'always' or 'never', got {value!r}")
@@ -152,6 +160,14 @@ class MLDesignConfig:
                   "sidebar, to give the tables room (pydata-sphinx-theme, sphinx-book-theme, "
                   "furo): ``\"auto\"`` pages made of roll-ups (no items), ``\"always\"``, "
                   "``\"never\"``."},
+    )  # fmt: skip
+
+    alert_rules: list[str] = field(
+        default_factory=list,
+        metadata={"validator": _globs,
+                  "doc": "Globs, relative to the directory of ``conf.py``, of the deployed "
+                  "Prometheus rule files or ``PrometheusRule`` manifests to check the metrics "
+                  "against (``alert-missing``, ``alert-drift``, ``alert-unknown``)."},
     )  # fmt: skip
 
     def __post_init__(self) -> None:

@@ -24,10 +24,16 @@ EXPORT_STAMP = ".mldesign-export.stamp"
 
 def build_export(app: Sphinx) -> dict[str, Any]:
     domain = get_ml_domain(app.env)
+    base = str(app.config.html_baseurl or "").rstrip("/")
+    items = {}
+    for item_id, item in domain.index.items():
+        items[item_id] = item.export()
+        if base:  # where the item is published: alerts link to it
+            items[item_id]["url"] = f"{base}/{item.docname}.html#{item.anchor or item_id}"
     return {
         "version": EXPORT_VERSION,
         "project": app.config.project,
-        "items": {item_id: item.export() for item_id, item in domain.index.items()},
+        "items": items,
         "violations": [v.to_json() for v in build_state(app.env).findings.violations],
     }
 

@@ -74,7 +74,7 @@ def build_state(env: BuildEnvironment) -> BuildState:
 
 
 def _check_project(app: Sphinx, env: BuildEnvironment) -> None:
-    context = Context(env, get_ml_domain(env), get_config(env))
+    context = Context(env, get_ml_domain(env), get_config(env), str(app.confdir))
     state = BuildState(context, run_checks(context), app.builder)
     setattr(env, _ATTRIBUTE, _Holder(state))
     for violation in state.findings.violations:

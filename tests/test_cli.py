@@ -98,12 +98,13 @@ def test_check_text_groups_by_file_and_fails_on_errors(copy_root: Copy) -> None:
     result = run("check", src, cwd=src.parent)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == "broken/index.rst"
+    assert lines[0] == "broken/alerts.yaml"  # the deployed rule file, by its path
+    assert "broken/index.rst" in lines
     assert "broken/rules.rst" in lines and "broken/other.rst" in lines
     assert any(
         "11  error    schema" in line and "unknown option :colour:" in line for line in lines
     )
-    assert lines[-1] == "mldesign: 22 items, 19 error(s), 16 warning(s) — failing"
+    assert lines[-1] == "mldesign: 24 items, 20 error(s), 18 warning(s) — failing"
 
 
 def test_check_passes_sphinx_warnings_on_without_colour_in_a_pipe(tmp_path: Path) -> None:
@@ -125,21 +126,23 @@ def test_check_json_is_the_exports_violations(copy_root: Copy, tmp_path: Path) -
     assert [{k: v for k, v in p.items() if k != "path"} for p in printed] == export["violations"]
     # Each with its source file, relative to where the command ran, as the text format.
     assert {(p["docname"], p["path"]) for p in printed} == {
-        (p["docname"], f"{src.name}/{p['docname']}.rst") for p in printed
+        (p["docname"], f"{src.name}/{p['docname']}" + ("" if "." in p["docname"] else ".rst"))
+        for p in printed
     }
-    assert "19 error(s)" in result.stderr  # the summary stays off stdout
+    assert "20 error(s)" in result.stderr  # the summary stays off stdout
 
 
 def test_check_github_annotations(copy_root: Copy) -> None:
     src = copy_root("broken")
     result = run("check", src, "--format", "github", cwd=src.parent)
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
-    assert len(annotations) == 35
-    assert annotations[0] == (
+    assert len(annotations) == 38
+    assert annotations[0].startswith("::warning file=broken/alerts.yaml,line=10,")
+    assert annotations[1] == (
         "::warning file=broken/index.rst,line=9,title=mldesign.missing-owner::"
         "requirement 'REQ-1' has no :owner:"
     )
-    assert sum(line.startswith("::error ") for line in annotations) == 19
+    assert sum(line.startswith("::error ") for line in annotations) == 20
     assert result.returncode == 1
 
 

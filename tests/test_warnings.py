@@ -78,6 +78,23 @@ EXPECTED = [
         "chain FB-SMALL -> FB-CACHE ends in a 'cache' fallback",
     ),
     ("rules.rst", 85, "WARNING", "high-risk-needs-mitigation", "'RISK-HIGH' scores 16"),
+    ("rules.rst", 91, "WARNING", "alert-missing", "'MET-UNDEPLOYED' has no deployed alerting"),
+    (
+        "rules.rst",
+        98,
+        "ERROR",
+        "alert-drift",
+        "deployed rule 'MET_DRIFTED_crit' (alerts.yaml:4) differs from its crit threshold: "
+        "threshold > 1 in the doc, > 2 deployed",
+    ),
+    # At the deployed rule file's own line.
+    (
+        "alerts.yaml",
+        10,
+        "WARNING",
+        "alert-unknown",
+        "'Forgotten' is labelled mldesign_id='MET-REMOVED'",
+    ),
 ]
 
 
@@ -107,7 +124,7 @@ def test_every_problem_is_reported_at_its_line(app: SphinxTestApp) -> None:
 def test_errors_fail_the_build_without_W(app: SphinxTestApp) -> None:
     app.build()  # no exception: bad input never raises
     assert app.statuscode == 1
-    assert "mldesign: 19 error(s) in the design doc; the build fails." in app.status.getvalue()
+    assert "mldesign: 20 error(s) in the design doc; the build fails." in app.status.getvalue()
 
 
 @pytest.mark.sphinx("html", testroot="broken")
@@ -135,7 +152,9 @@ def test_violations_are_exported(app: SphinxTestApp) -> None:
     app.build()
     violations = export_of(app)["violations"]
     assert len(violations) == len(EXPECTED)
-    # Sorted by document, line, then rule name.
+    # Sorted by document, line, then rule name (the deployed rule file "alerts.yaml" first).
+    assert violations[0]["docname"] == "alerts.yaml" and violations[0]["item"] is None
+    violations = violations[1:]
     assert violations[0] == {
         "rule": "missing-owner",
         "severity": "warning",
@@ -175,6 +194,7 @@ def test_rule_settings_change_severity_or_switch_off(app: SphinxTestApp) -> None
             "unknown-ref": "warning",
             "schema": "warning",
             "fallback-cycle": "warning",
+            "alert-drift": "warning",
         }
     },
 )

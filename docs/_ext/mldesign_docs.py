@@ -34,6 +34,7 @@ FORMAT_LABELS = {
     "date": "date",
     "duration": "duration",
     "condition": "condition",
+    "promql": "PromQL",
 }
 
 

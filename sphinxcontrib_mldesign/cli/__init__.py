@@ -1,4 +1,4 @@
-"""The ``mldesign`` command: ``init``, ``check`` and ``diff``.
+"""The ``mldesign`` command: ``init``, ``check``, ``diff`` and ``alerts``.
 
 Exit codes: 0 success; 1 ``check`` found a violation of severity error; 2 usage error
 (missing directory, no ``conf.py``, unreadable or non-export JSON), with a clear message.
@@ -73,6 +73,23 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("old", type=Path, help="the export before the change")
     diff.add_argument("new", type=Path, help="the export after the change")
     diff.add_argument("--format", choices=("text", "md", "json"), default="text")
+
+    alerts = commands.add_parser(
+        "alerts",
+        help="write the Prometheus alerting rules the doc's metrics state",
+        formatter_class=raw,
+        description="One alerting rule per threshold (warn, crit) of every monitored metric "
+        "with a :query:: expr is the query compared with the threshold, for is the window, "
+        "labels carry severity, mldesign_id and the owner. Byte-stable.",
+        epilog="examples:\n  mldesign alerts docs -o deploy/alerts/design-doc.yaml\n"
+        "  mldesign alerts _build/html/mldesign.json --format operator > rules.yaml\n",
+    )
+    alerts.add_argument("source", type=Path, help="the directory holding conf.py, or an export")
+    alerts.add_argument("-o", dest="output", type=Path, default=None,
+                        help="the file to write (default: standard output)")  # fmt: skip
+    alerts.add_argument("--format", choices=("prometheus", "operator"), default="prometheus",
+                        help="a Prometheus rule file (default) or a PrometheusRule manifest "
+                        "(monitoring.coreos.com/v1)")  # fmt: skip
     return parser
 
 
@@ -87,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .check import run_check
 
             code = run_check(args.sourcedir, args.format, args.define)
+        elif args.command == "alerts":
+            from .alerts import run_alerts
+
+            code = run_alerts(args.source, args.output, args.format)
         else:
             from .diff import run_diff
 

@@ -33,7 +33,7 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
         if not sep or not name:
             raise UsageError(f"-D {define!r}: expected NAME=VALUE")
         overrides[name] = value
-    export, paths, other_warnings, failing = _build(sourcedir, overrides)
+    export, paths, other_warnings, failing = build_export_of(sourcedir, overrides)
     violations: list[dict[str, Any]] = export["violations"]
     for line in other_warnings:  # docutils errors and the like: not ours, but worth seeing
         print(line, file=sys.stderr)
@@ -56,7 +56,7 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
     return 1 if failing else 0
 
 
-def _build(
+def build_export_of(
     sourcedir: Path, overrides: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str], list[str], int]:
     """The export, each document's path, warnings that are not ours, and how many
@@ -91,6 +91,10 @@ def _build(
             docname: _relative(Path(app.env.doc2path(docname)), cwd)
             for docname in app.env.found_docs
         }
+        for violation in export["violations"]:  # a deployed rule file: named by its path
+            other = sourcedir / violation["docname"]
+            if violation["docname"] not in paths and other.is_file():
+                paths[violation["docname"]] = _relative(other, cwd)
         failing = len(failing_errors(app))
     others = [
         line

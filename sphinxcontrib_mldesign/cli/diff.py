@@ -17,7 +17,7 @@ _PLACE = {"docname", "lineno"}
 
 
 def run_diff(old_path: Path, new_path: Path, fmt: str) -> int:
-    old, new = _load_export(old_path), _load_export(new_path)
+    old, new = load_export(old_path), load_export(new_path)
     changes = compare(old, new)
     if fmt == "json":
         print(json.dumps(changes, indent=2, sort_keys=True, ensure_ascii=False))
@@ -28,7 +28,7 @@ def run_diff(old_path: Path, new_path: Path, fmt: str) -> int:
     return 0
 
 
-def _load_export(path: Path) -> dict[str, Any]:
+def load_export(path: Path) -> dict[str, Any]:
     data = load_json(path)
     try:
         jsonschema.validate(data, export_schema())

@@ -156,6 +156,20 @@ def parse_scalar(text: str, json_type: str, item_json_type: str = "") -> Any:
     return value
 
 
+def parse_promql(text: str) -> str:
+    """A PromQL expression, checked by a real PromQL parser; kept as written."""
+    import promql_parser  # a compiled extension: loaded when a metric has a query
+
+    query = text.strip()
+    if not query:
+        raise FormatError("an empty PromQL expression")
+    try:
+        promql_parser.parse(query)
+    except ValueError as err:
+        raise FormatError(f"{query!r} is not valid PromQL: {printable(str(err))}") from None
+    return query
+
+
 PARSERS = {
     "list": parse_list,
     "refs": parse_list,
@@ -163,4 +177,5 @@ PARSERS = {
     "date": parse_date,
     "duration": parse_duration,
     "condition": parse_condition,
+    "promql": parse_promql,
 }

@@ -63,6 +63,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
 
 def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[str]]) -> nodes.table:
     rows: list[list[CellContent]] = []
+    deployed = _deployed(renderer) if renderer.context.config.alert_rules else None
     for metric in metrics:
         values = metric.values
         rows.append(
@@ -80,9 +81,33 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
                 renderer.links(triggers.get(str(metric.id), []), FALLBACK.name) or "—",
             ]
         )
+        if deployed is not None:
+            rows[-1].append(_deployed_cell(renderer, metric, deployed.get(str(metric.id), [])))
     headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit", "Window", "Severity",
-               "Owner", "Triggers"]  # fmt: skip
+               "Owner", "Triggers", *(["Deployed"] if deployed is not None else [])]  # fmt: skip
     return renderer.table(headers, rows, classes=["ml-monitoring-index"])
+
+
+def _deployed(renderer: Renderer) -> dict[str, list[str]]:
+    """Metric ID -> what the alert checks found about its deployed rules."""
+    found: dict[str, list[str]] = {}
+    for rule in (Rule.ALERT_MISSING, Rule.ALERT_DRIFT):
+        for finding in renderer.findings.of_rule(rule):
+            found.setdefault(str(finding.subject), []).append(finding.summary)
+    return found
+
+
+def _deployed_cell(renderer: Renderer, metric: Item, problems: list[str]) -> list[Markup]:
+    """✓ when every threshold's rule is deployed as the doc says; the gaps otherwise; a dash
+    for a metric with neither :query: nor :alert: (nothing to check)."""
+    if problems:
+        out: list[Markup] = []
+        for problem in problems:
+            out += [renderer.gap(problem), " "]
+        return out[:-1]
+    if not (metric.values.get("query") or metric.values.get("alert")):
+        return ["—"]
+    return [f"{renderer.marks[1]} as the doc says"]
 
 
 def _gaps(renderer: Renderer) -> list[nodes.Node] | None:

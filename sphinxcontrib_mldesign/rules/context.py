@@ -17,6 +17,7 @@ from ..model.formats import duration_seconds
 from ..model.gitdates import last_changes
 from ..model.items import FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
 from ..model.ownership import Area, collect_areas
+from ..model.rulefiles import RuleFileProblem, RuleFiles, alert_rule_paths
 from ..model.staleness import Staleness, staleness
 from .findings import Finding
 
@@ -24,10 +25,13 @@ from .findings import Finding
 class Context:
     """The whole project as the checks see it, with lookups computed once per build."""
 
-    def __init__(self, env: BuildEnvironment, domain: MLDomain, config: MLDesignConfig) -> None:
+    def __init__(
+        self, env: BuildEnvironment, domain: MLDomain, config: MLDesignConfig, confdir: str = ""
+    ) -> None:
         self.env = env
         self.domain = domain
         self.config = config
+        self.confdir = Path(confdir or env.srcdir)
         self._doc_paths: dict[str, str] = {}
 
     def source_of(self, item: Item) -> str:
@@ -110,6 +114,26 @@ class Context:
             for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
                 triggered_by.setdefault(metric_id, []).append(str(fallback.id))
         return triggered_by
+
+    @cached_property
+    def deployed_alerts(self) -> RuleFiles:
+        """The rules in the files ``mldesign_alert_rules`` names, read once per build."""
+        found = RuleFiles()
+        for path in alert_rule_paths(self.confdir, self.config.alert_rules):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                found.problems.append(RuleFileProblem(self._name(path), str(path), 1, str(err)))
+                continue
+            found.read(text, self._name(path), str(path))
+        return found
+
+    def _name(self, path: Path) -> str:
+        """A file's name in the project: relative to the source directory if inside it."""
+        try:
+            return path.relative_to(Path(self.env.srcdir).resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
 
     @cached_property
     def today(self) -> dt.date:

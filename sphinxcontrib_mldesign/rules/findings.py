@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from ..model.items import Item, RoleRef, RollupUse
+from ..model.rulefiles import DeployedRule, RuleFileProblem
 from .registry import Rule, Setting, Severity, setting
 
 
@@ -54,8 +55,9 @@ class Finding:
     """What a check found, before the project's severity settings apply."""
 
     rule: Rule
-    where: Item | RoleRef | RollupUse
-    """The item that must change, the prose reference, or the roll-up directive."""
+    where: Item | RoleRef | RollupUse | DeployedRule | RuleFileProblem
+    """The item that must change, the prose reference, the roll-up directive, or a
+    deployed rule (file)."""
     message: str
     """The warning's text."""
     summary: str = ""

@@ -140,6 +140,29 @@ class Rule(Enum):
         "Re-read the item with its owner; when it is still true, set ``:reviewed:`` to "
         "today's date, else change it.",
     )
+    ALERT_MISSING = (
+        "alert-missing",
+        "warning",
+        "A monitored metric with a ``:query:`` or ``:alert:`` has no deployed rule for one of "
+        "its thresholds (only with ``mldesign_alert_rules``). Reported at the metric.",
+        "Deploy the rule ``mldesign alerts`` generates, or name the hand-written one in "
+        "``:alert:``.",
+    )
+    ALERT_DRIFT = (
+        "alert-drift",
+        "error",
+        "A deployed rule's operator, threshold, ``for`` or ``severity`` differs from the "
+        "metric's threshold. Reported at the metric; the message shows both values and the "
+        "rule's file and line.",
+        "Change whichever is wrong — the doc or the deployed rule — so they say the same.",
+    )
+    ALERT_UNKNOWN = (
+        "alert-unknown",
+        "warning",
+        "A deployed rule is labelled with an ``mldesign_id`` that no metric of the doc has, or "
+        "a rule file cannot be read. Reported at the rule file's line.",
+        "Fix the label (or the ID in the doc), delete the rule, or fix the file.",
+    )
 
     @property
     def subtype(self) -> str:

@@ -1,0 +1,225 @@
+"""Alerting rules as the doc states them: one per threshold of a monitored metric.
+
+:func:`thresholds` reads a metric (as exported: its values with ``id`` and ``title``);
+:func:`alerting_rule` is the Prometheus rule ``mldesign alerts`` writes for one threshold,
+and :func:`differences` compares a deployed rule with the threshold it implements.
+Sphinx-free; PromQL is read by ``promql-parser``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .formats import FormatError, duration_seconds
+from .items import Item, as_list
+from .rulefiles import DeployedRule
+
+LEVELS = ("warn", "crit")
+#: What a warning does, whatever the metric's severity (which is what ``crit`` does).
+WARN_SEVERITY = "ticket"
+_PROM_DURATION_RE = re.compile(r"^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$")
+_PROM_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800,
+                      "y": 31536000}  # fmt: skip
+_COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
+_FLIPPED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One alert threshold of a metric, as the doc states it."""
+
+    metric: str
+    level: str
+    """``warn`` or ``crit``."""
+    op: str
+    value: int | float
+    condition: str
+    """As written: ``p99 > 80 ms``."""
+    window: str | None
+    severity: str
+
+    @property
+    def name(self) -> str:
+        """The alerting rule's name: a valid Prometheus name, stable for the same ID."""
+        return f"{re.sub(r'[^A-Za-z0-9_]', '_', self.metric)}_{self.level}"
+
+
+def thresholds(metric: Mapping[str, Any]) -> list[Threshold]:
+    """The metric's alert thresholds, warn before crit."""
+    found = []
+    for level in LEVELS:
+        condition = metric.get(level)
+        if not isinstance(condition, Mapping):
+            continue
+        window = metric.get("window")
+        found.append(
+            Threshold(
+                metric=str(metric["id"]),
+                level=level,
+                op=str(condition["op"]),
+                value=condition["value"],
+                condition=str(condition["text"]),
+                window=str(window["text"]) if isinstance(window, Mapping) else None,
+                severity=WARN_SEVERITY if level == "warn" else str(metric.get("severity", "page")),
+            )
+        )
+    return found
+
+
+def alerting_rule(
+    metric: Mapping[str, Any], threshold: Threshold, url: str | None = None
+) -> dict[str, Any]:
+    """The Prometheus alerting rule for one threshold of a metric with a ``query``."""
+    labels = {"severity": threshold.severity, "mldesign_id": threshold.metric,
+              "mldesign_threshold": threshold.level}  # fmt: skip
+    owners = as_list(metric.get("owner"))
+    if owners:
+        labels["owner"] = ", ".join(owners)
+    annotations = {"summary": f"{metric.get('title', threshold.metric)}: {threshold.condition}"}
+    runbook = str(metric.get("runbook") or "")
+    if runbook.startswith(("http://", "https://")):
+        annotations["runbook_url"] = runbook
+    elif runbook:
+        annotations["runbook"] = runbook
+    if url:
+        annotations["mldesign_url"] = url
+    rule: dict[str, Any] = {
+        "alert": threshold.name,
+        "expr": f"({metric['query']}) {threshold.op} {_number(threshold.value)}",
+    }
+    if threshold.window:
+        rule["for"] = threshold.window
+    rule["labels"] = labels
+    rule["annotations"] = annotations
+    return rule
+
+
+def _number(value: int | float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def comparison(expr: str) -> tuple[str, float] | None:
+    """``(op, threshold)`` of an expression that compares something with a number, with
+    the number on the right; None for any other expression."""
+    import promql_parser  # compiled: loaded only where PromQL is read
+
+    try:
+        parsed = promql_parser.parse(expr)
+    except ValueError:
+        return None
+    if not isinstance(parsed, promql_parser.BinaryExpr):
+        return None
+    op = str(parsed.op).strip()
+    if op not in _COMPARISONS or (parsed.modifier is not None and parsed.modifier.return_bool):
+        return None
+    if isinstance(parsed.rhs, promql_parser.NumberLiteral):
+        return op, float(parsed.rhs.val)
+    if isinstance(parsed.lhs, promql_parser.NumberLiteral):
+        return _FLIPPED[op], float(parsed.lhs.val)
+    return None
+
+
+def seconds(duration: str | None) -> float | None:
+    """A Prometheus duration (``1h30m``) or one of ours (``5m``) in seconds; None if absent
+    or unreadable."""
+    if not duration:
+        return None
+    try:
+        return float(duration_seconds(duration))
+    except FormatError:
+        pass
+    if not _PROM_DURATION_RE.match(duration):
+        return None
+    parts = re.findall(r"([0-9]+)(ms|s|m|h|d|w|y)", duration)
+    return sum(int(number) * _PROM_UNIT_SECONDS[unit] for number, unit in parts)
+
+
+def differences(
+    threshold: Threshold, expr: str, for_: str | None, severity: str | None
+) -> list[str]:
+    """How a deployed rule differs from the threshold it implements, as ``doc vs deployed``
+    phrases; empty when it matches (the query itself is the team's to tune)."""
+    found = []
+    compared = comparison(expr)
+    if compared is None:
+        found.append(f"expression is not a comparison with a number: {expr!r}")
+    else:
+        op, value = compared
+        if op != threshold.op or abs(value - threshold.value) > 1e-9 * max(1.0, abs(value)):
+            found.append(
+                f"threshold {threshold.op} {_number(threshold.value)} in the doc, "
+                f"{op} {_number(value)} deployed"
+            )
+    if seconds(threshold.window) != seconds(for_):
+        found.append(f"for {threshold.window or 'none'} in the doc, {for_ or 'none'} deployed")
+    if severity != threshold.severity:
+        found.append(f"severity {threshold.severity} in the doc, {severity or 'none'} deployed")
+    return found
+
+
+@dataclass(frozen=True)
+class AlertOutcome:
+    """What is deployed for one threshold: no rule, or a rule and how it differs."""
+
+    item: Item
+    threshold: Threshold
+    rule: DeployedRule | None
+    differences: tuple[str, ...] = ()
+
+
+def match_alerts(
+    metrics: Sequence[Item], deployed: Sequence[DeployedRule]
+) -> tuple[list[AlertOutcome], list[DeployedRule]]:
+    """Each threshold of each monitored metric with a ``query`` or ``:alert:``, matched to
+    a deployed rule by its ``mldesign_id`` label, else by a name in ``:alert:``; and the
+    rules labelled with an ID no metric has."""
+    by_id: dict[str, list[DeployedRule]] = {}
+    by_name: dict[str, list[DeployedRule]] = {}
+    for rule in deployed:
+        if "mldesign_id" in rule.labels:
+            by_id.setdefault(rule.labels["mldesign_id"], []).append(rule)
+        else:
+            by_name.setdefault(rule.name, []).append(rule)
+    outcomes = []
+    for item in metrics:
+        values = {**item.values, "id": item.id, "title": item.title}
+        found = thresholds(values)
+        if not found or not (values.get("query") or values.get("alert")):
+            continue
+        candidates = by_id.get(str(item.id), []) + [
+            rule for name in as_list(values.get("alert")) for rule in by_name.get(name, [])
+        ]
+        for threshold in found:
+            picked = _pick(threshold, candidates)
+            if picked is None:
+                outcomes.append(AlertOutcome(item, threshold, None))
+                continue
+            candidates.remove(picked)
+            severity = picked.labels.get("severity")
+            changed = differences(threshold, picked.expr, picked.for_, severity)
+            outcomes.append(AlertOutcome(item, threshold, picked, tuple(changed)))
+    known = {str(item.id) for item in metrics}
+    unknown = [rule for key, rules in by_id.items() if key not in known for rule in rules]
+    return outcomes, unknown
+
+
+def _pick(threshold: Threshold, candidates: list[DeployedRule]) -> DeployedRule | None:
+    """The rule implementing a threshold: the one saying so, else the one with its
+    comparison, else its severity, else any left."""
+    tests: tuple[Callable[[DeployedRule], bool], ...] = (
+        lambda rule: rule.labels.get("mldesign_threshold") == threshold.level,
+        lambda rule: comparison(rule.expr) == (threshold.op, float(threshold.value)),
+        lambda rule: (
+            rule.labels.get("severity") == threshold.severity
+            and "mldesign_threshold" not in rule.labels
+        ),
+        lambda rule: "mldesign_threshold" not in rule.labels,
+    )
+    for test in tests:
+        for rule in candidates:
+            if test(rule):
+                return rule
+    return None

@@ -1,0 +1,152 @@
+"""Deployed alerting rules, read from Prometheus rule files and ``PrometheusRule``
+manifests (YAML, several documents per file allowed), each with the line it starts on.
+
+A file that cannot be read, or a rule without a name or an expression, is a
+:class:`RuleFileProblem` at its line, never an exception. Recording rules are skipped.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+def alert_rule_paths(base: Path, patterns: Iterable[str]) -> list[Path]:
+    """The files the globs name (relative to ``base``), each once, sorted."""
+    found = {
+        Path(match).resolve()
+        for pattern in patterns
+        for match in glob.glob(str(base / pattern), recursive=True)  # absolute ones too
+        if Path(match).is_file()
+    }
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class DeployedRule:
+    """One alerting rule as deployed."""
+
+    name: str
+    expr: str
+    for_: str | None
+    labels: dict[str, str]
+    docname: str
+    """The file, as the project names it (relative to the source directory)."""
+    source: str
+    """Its absolute path, where warnings point."""
+    lineno: int
+
+
+@dataclass(frozen=True)
+class RuleFileProblem:
+    docname: str
+    source: str
+    lineno: int
+    message: str
+
+
+@dataclass
+class RuleFiles:
+    """Every alerting rule of a set of files, and what could not be read."""
+
+    rules: list[DeployedRule] = field(default_factory=list)
+    problems: list[RuleFileProblem] = field(default_factory=list)
+
+    def read(self, text: str, docname: str, source: str) -> None:
+        """Add the rules of one file's text (``docname``: its name in the project,
+        ``source``: its absolute path)."""
+        try:
+            documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            reason = getattr(err, "problem", None) or str(err)
+            self.problems.append(
+                RuleFileProblem(docname, source, line, f"not valid YAML: {reason}")
+            )
+            return
+        found_groups = False
+        for document in documents:
+            groups = _groups(document)
+            if groups is None:
+                continue
+            found_groups = True
+            for group in groups.value if isinstance(groups, yaml.SequenceNode) else []:
+                rules = _get(group, "rules")
+                for rule in rules.value if isinstance(rules, yaml.SequenceNode) else []:
+                    self._add(rule, docname, source)
+        if not found_groups and documents:
+            self.problems.append(
+                RuleFileProblem(
+                    docname,
+                    source,
+                    1,
+                    "not a Prometheus rule file (no 'groups') or PrometheusRule manifest",
+                )
+            )
+
+    def _add(self, node: yaml.Node, docname: str, source: str) -> None:
+        line = node.start_mark.line + 1
+        if not isinstance(node, yaml.MappingNode) or _get(node, "record") is not None:
+            return
+        name, expr = _scalar(_get(node, "alert")), _scalar(_get(node, "expr"))
+        if not name or not expr:
+            missing = "'alert'" if not name else "'expr'"
+            self.problems.append(
+                RuleFileProblem(docname, source, line, f"a rule without {missing}")
+            )
+            return
+        labels = _get(node, "labels")
+        self.rules.append(
+            DeployedRule(
+                name=name,
+                expr=expr,
+                for_=_scalar(_get(node, "for")),
+                labels=_string_map(labels),
+                docname=docname,
+                source=source,
+                lineno=line,
+            )
+        )
+
+
+def _groups(document: yaml.Node) -> yaml.Node | None:
+    """The ``groups`` of a rule file, or of a PrometheusRule manifest's ``spec``."""
+    if not isinstance(document, yaml.MappingNode):
+        return None
+    if _scalar(_get(document, "kind")) == "PrometheusRule":
+        spec = _get(document, "spec")
+        return _get(spec, "groups") if spec is not None else None
+    return _get(document, "groups")
+
+
+def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            found: yaml.Node = value_node
+            return found
+    return None
+
+
+def _scalar(node: yaml.Node | None) -> str | None:
+    if isinstance(node, yaml.ScalarNode) and node.value.strip():
+        return str(node.value).strip()
+    return None
+
+
+def _string_map(node: yaml.Node | None) -> dict[str, str]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    out: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key, value = _scalar(key_node), _scalar(value_node)
+        if key is not None and value is not None:
+            out[key] = value
+    return out
