@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve test lint typecheck pytest compat docs-check bench browser clean
+.PHONY: demo serve test lint typecheck pytest compat docs-check bench browser promtool clean
 
 # Older Sphinx lines the spec supports; the main .venv has the newest.
 COMPAT_SPHINX := 7.4 8.2
@@ -66,6 +66,17 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	fi
+
+# Prometheus' promtool (Debian's prometheus package), for tests/test_alerts.py: it checks
+# and runs the rules mldesign alerts writes. Without it those tests skip; in CI they fail.
+promtool:
+	@if command -v promtool >/dev/null 2>&1; then \
+	  echo "promtool is installed."; \
+	else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus; \
 	fi
 
 # The benchmark harness, in its own venv with sphinx-needs (a comparison, not a dependency).
