@@ -38,3 +38,6 @@ html_static_path = ["_static"]
 mldesign_today = "2026-11-23"
 mldesign_review_every = "180d"
 mldesign_min_bus_factor = 2
+# The alerting rules as deployed: the build checks the metrics' thresholds against them.
+# deploy/alerts.yaml is what `mldesign alerts docs` writes; deploy/cost.yaml is hand-written.
+mldesign_alert_rules = ["deploy/*.yaml"]

@@ -177,7 +177,7 @@ def test_promtool_accepts_the_rules_and_they_fire_exactly_at_the_thresholds(
     test_file.write_text(
         yaml.safe_dump(
             {"rule_files": [rules_file.name], "evaluation_interval": "1m", "tests": tests}
-        )  # fmt: skip
+        )
     )
     ran = subprocess.run(
         [str(PROMTOOL), "test", "rules", str(test_file)],
@@ -349,3 +349,12 @@ def test_the_export_names_each_items_url(build: Build, tmp_path: Path) -> None:
     app = build(_project(tmp_path, 'html_baseurl = "https://docs.example/r"\n'), "mldesign")
     assert export_of(app)["items"]["MET-CTR"]["url"] == "https://docs.example/r/index.html#MET-CTR"
     assert json.dumps(export_of(app)).count('"url"') == 4  # every item, and only with the base
+
+
+def test_the_worked_examples_deployed_rules_are_what_the_doc_generates(tmp_path: Path) -> None:
+    """docs/deploy/alerts.yaml is checked in as `mldesign alerts docs` writes it; the docs
+    build checks the metrics against it (and the hand-written cost.yaml)."""
+    docs = Path(__file__).parents[1] / "docs"
+    result = _alerts(docs, "-o", tmp_path / "alerts.yaml")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "alerts.yaml").read_bytes() == (docs / "deploy" / "alerts.yaml").read_bytes()
