@@ -87,6 +87,21 @@ EXPECTED = [
         "deployed rule 'MET_DRIFTED_crit' (alerts.yaml:4) differs from its crit threshold: "
         "threshold > 1 in the doc, > 2 deployed",
     ),
+    ("rules.rst", 106, "WARNING", "component-unmonitored", "model component 'COMP-MODEL' lists no :metrics:"),
+    (
+        "rules.rst",
+        106,
+        "WARNING",
+        "serving-component-needs-fallback",
+        "model component 'COMP-MODEL' lists no :fallbacks:",
+    ),
+    (
+        "rules.rst",
+        106,
+        "WARNING",
+        "feedback-loop",
+        "feedback loop through model 'COMP-MODEL': COMP-MODEL -> COMP-LOGS -> COMP-MODEL",
+    ),
     # At the deployed rule file's own line.
     (
         "alerts.yaml",

@@ -7,6 +7,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from .base import ItemDirective
+from .component import ComponentDirective
 from .fallback import FallbackDirective
 from .metric import MetricDirective
 from .myst import quote_myst_options
@@ -21,6 +22,7 @@ ITEM_DIRECTIVES: tuple[type[ItemDirective], ...] = (
     FallbackDirective,
     OwnerDirective,
     RiskDirective,
+    ComponentDirective,
 )
 
 

@@ -37,9 +37,13 @@ METRIC = ItemType("ml-metric", "metric", "metric", "Metric", "metric", badges=("
 FALLBACK = ItemType("ml-fallback", "fallback", "fallback", "Fallback", "fallback", badges=("kind",))
 OWNER = ItemType("ml-owner", "owner", "owner", "Owner", "owner")
 RISK = ItemType("ml-risk", "risk", "risk", "Risk", badges=("status", "category"))
+COMPONENT = ItemType(
+    "ml-component", "component", "component", "Component", "component", badges=("kind",)
+)
 
 ITEM_TYPES: dict[str, ItemType] = {
-    item_type.name: item_type for item_type in (REQUIREMENT, METRIC, FALLBACK, OWNER, RISK)
+    item_type.name: item_type
+    for item_type in (REQUIREMENT, METRIC, FALLBACK, OWNER, RISK, COMPONENT)
 }
 TYPE_BY_ROLE: dict[str, ItemType] = {t.role: t for t in ITEM_TYPES.values()}
 

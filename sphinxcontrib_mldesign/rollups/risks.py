@@ -27,7 +27,7 @@ class RiskIndex(RollupDirective):
     summary = (
         "The risk register sorted by score, a likelihood x impact matrix, and the risks "
         "derived from the doc: areas below the minimum bus factor, serving requirements "
-        "with no fallback, stale items."
+        "with no fallback, stale items, unacknowledged feedback loops in the data flow."
     )
     kind = "risk-index"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
@@ -38,11 +38,13 @@ DERIVED: tuple[tuple[Rule, str], ...] = (
     (Rule.BUS_FACTOR, "bus factor"),
     (Rule.SERVING_NEEDS_FALLBACK, "no fallback"),
     (Rule.STALE, "stale"),
+    (Rule.FEEDBACK_LOOP, "feedback loop"),
 )
 
 
 def derived_risks(renderer: Renderer) -> list[tuple[str, Finding]]:
-    """What the bus-factor, serving-needs-fallback and stale checks found, as risks (a
+    """What the bus-factor, serving-needs-fallback, stale and feedback-loop checks found,
+    as risks (a
     rule turned "off" finds none), where the finding is reported in the ``:documents:``."""
     return [
         (kind, finding)

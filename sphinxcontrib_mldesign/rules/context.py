@@ -13,9 +13,10 @@ from sphinx.environment import BuildEnvironment
 from ..config import MLDesignConfig
 from ..domain import MLDomain
 from ..model.chains import Chain, build_chains
+from ..model.dataflow import Loop, feedback_loops
 from ..model.formats import duration_seconds
 from ..model.gitdates import last_changes
-from ..model.items import FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
+from ..model.items import COMPONENT, FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
 from ..model.ownership import Area, collect_areas
 from ..model.rulefiles import RuleFileProblem, RuleFiles, alert_rule_paths
 from ..model.staleness import Staleness, staleness
@@ -114,6 +115,10 @@ class Context:
             for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
                 triggered_by.setdefault(metric_id, []).append(str(fallback.id))
         return triggered_by
+
+    @cached_property
+    def feedback_loops(self) -> list[Loop]:
+        return feedback_loops(self.of_type(COMPONENT.name), self.index)
 
     @cached_property
     def deployed_alerts(self) -> RuleFiles:

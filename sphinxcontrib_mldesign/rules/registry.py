@@ -140,6 +140,27 @@ class Rule(Enum):
         "Re-read the item with its owner; when it is still true, set ``:reviewed:`` to "
         "today's date, else change it.",
     )
+    COMPONENT_UNMONITORED = (
+        "component-unmonitored",
+        "warning",
+        "A ``model``, ``serving`` or ``pipeline`` component lists no ``:metrics:``.",
+        "Name the metrics that watch it, or add them.",
+    )
+    SERVING_COMPONENT_NEEDS_FALLBACK = (
+        "serving-component-needs-fallback",
+        "warning",
+        "A ``serving`` or ``model`` component lists no ``:fallbacks:``.",
+        "Name the head of the fallback chain that takes over when it fails.",
+    )
+    FEEDBACK_LOOP = (
+        "feedback-loop",
+        "warning",
+        "The components' ``:inputs:`` form a loop through a ``model`` (its outputs come back "
+        "into its inputs), and no ``ml-risk`` lists a component of the loop in "
+        "``:affects:``. Reported once per loop, at its first model.",
+        "Break the loop, or record the risk it carries: an ``ml-risk`` whose ``:affects:`` "
+        "names a component of it.",
+    )
     ALERT_MISSING = (
         "alert-missing",
         "warning",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import alerts, core, coverage, fallbacks, people, stale
+from . import alerts, components, core, coverage, fallbacks, people, stale
 from .context import Check, Context
 from .findings import Findings
 
@@ -12,6 +12,7 @@ CHECKS: tuple[Check, ...] = (
     *fallbacks.CHECKS,
     *people.CHECKS,
     *stale.CHECKS,
+    *components.CHECKS,
     *alerts.CHECKS,
 )
 
