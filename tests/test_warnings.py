@@ -87,7 +87,13 @@ EXPECTED = [
         "deployed rule 'MET_DRIFTED_crit' (alerts.yaml:4) differs from its crit threshold: "
         "threshold > 1 in the doc, > 2 deployed",
     ),
-    ("rules.rst", 106, "WARNING", "component-unmonitored", "model component 'COMP-MODEL' lists no :metrics:"),
+    (
+        "rules.rst",
+        106,
+        "WARNING",
+        "component-unmonitored",
+        "model component 'COMP-MODEL' lists no :metrics:",
+    ),
     (
         "rules.rst",
         106,
