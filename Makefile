@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve test lint typecheck pytest compat docs-check bench browser promtool clean
+.PHONY: demo serve test lint typecheck pytest compat docs-check bench browser promtool graphviz clean
 
 # Older Sphinx lines the spec supports; the main .venv has the newest.
 COMPAT_SPHINX := 7.4 8.2
@@ -77,6 +77,17 @@ promtool:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus; \
+	fi
+
+# Graphviz's dot, which draws ml-architecture and ml-trace (without it the diagrams are left
+# out and their tables stay); the diagram tests check the real SVG with it.
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then \
+	  echo "Graphviz is installed."; \
+	else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends graphviz; \
 	fi
 
 # The benchmark harness, in its own venv with sphinx-needs (a comparison, not a dependency).

@@ -31,6 +31,7 @@ html_theme_options = {
     "show_toc_level": 2,
 }
 html_static_path = ["_static"]
+graphviz_output_format = "svg"  # the diagrams' nodes link to their items
 
 # -- the design doc's own settings ---------------------------------------------------------
 # Staleness is measured against a pinned date so that this site builds the same next year

@@ -18,7 +18,17 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from ..directives.unreadable import OTHER_DIRECTIVES
 from ..domain import get_ml_domain
 from ..state import build_state
-from . import fallback_chains, freshness, monitoring, ownership, requirements, risks, width
+from . import (
+    architecture,
+    fallback_chains,
+    freshness,
+    monitoring,
+    ownership,
+    requirements,
+    risks,
+    trace,
+    width,
+)
 from .directive import RollupDirective
 from .expand import ExpandRollupMarkup
 from .html import HTML_VISITORS
@@ -35,6 +45,8 @@ ROLLUPS: dict[str, tuple[type[RollupDirective], Render]] = {
     "ml-ownership-index": (ownership.OwnershipIndex, ownership.render),
     "ml-fallback-chains": (fallback_chains.FallbackChains, fallback_chains.render),
     "ml-freshness-index": (freshness.FreshnessIndex, freshness.render),
+    "ml-architecture": (architecture.ArchitectureDiagram, architecture.render),
+    "ml-trace": (trace.Trace, trace.render),
 }
 _RENDER_BY_KIND = {directive.kind: render for directive, render in ROLLUPS.values()}
 
@@ -67,6 +79,7 @@ class RenderRollups(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> None:
+    app.setup_extension("sphinx.ext.graphviz")  # draws ml-architecture and ml-trace
     app.add_node(ml_rollup)
     for node_class, visitors in HTML_VISITORS.items():
         app.add_node(node_class, html=visitors)

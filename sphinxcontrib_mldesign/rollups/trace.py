@@ -1,0 +1,117 @@
+"""``.. ml-trace::`` — for each selected requirement, everything that keeps it true: its
+metrics and their thresholds, the fallback chain tier by tier, and the owners; gaps marked.
+Then the same as a table, for readers (and builds) without the picture."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+
+from ..model.dot import Graph
+from ..model.items import METRIC, REQUIREMENT, Item, as_list
+from ..rules.registry import Rule
+from .diagrams import EDGE_STYLE, GAP_COLOUR, KIND_COLOURS, NODE_STYLE, diagram, item_url
+from .directive import RollupDirective, matches
+from .markup import Markup
+from .renderer import CellContent, Renderer
+from .requirements import FILTERS as REQUIREMENT_FILTERS
+
+#: A requirement's gaps: rule -> the node that stands for what is missing.
+GAPS = (
+    (Rule.MUST_NEEDS_METRIC, "no metric"),
+    (Rule.SERVING_NEEDS_FALLBACK, "no fallback"),
+    (Rule.MISSING_OWNER, "no owner"),
+)
+
+
+class Trace(RollupDirective):
+    summary = (
+        "Per selected requirement, the graph requirement → metrics with their thresholds → "
+        "fallback chain tier by tier → owners, gaps marked; then the same as a table."
+    )
+    kind = "trace"
+    filters: ClassVar[dict[str, tuple[str, str]]] = REQUIREMENT_FILTERS
+    extra_options = ("ids",)
+    option_help: ClassVar[dict[str, str]] = {"ids": "Only these requirements, by ID."}
+
+    def check_option(self, name: str, values: list[str], problems: list[str]) -> Any:
+        return values
+
+
+def render(renderer: Renderer) -> list[nodes.Node]:
+    options = renderer.options
+    wanted = set(options.get("ids") or [])
+    requirements = [
+        r
+        for r in renderer.of_type(REQUIREMENT.name)
+        if matches(r, REQUIREMENT_FILTERS, options) and (not wanted or str(r.id) in wanted)
+    ]
+    if not requirements:
+        return [renderer.empty("No requirements match this trace.")]
+    graph = Graph("trace", {"rankdir": "LR"}, dict(NODE_STYLE), dict(EDGE_STYLE))
+    rows: list[list[CellContent]] = []
+    for requirement in requirements:
+        rows.append(_trace(renderer, graph, requirement))
+    headers = ["Requirement", "Metrics and thresholds", "Fallback chain", "Owners"]
+    table = renderer.table(headers, rows, classes=["ml-trace"])
+    return [*diagram(renderer, graph, "What keeps each requirement true"), table]
+
+
+def _add(renderer: Renderer, graph: Graph, item: Item, kind: str, lines: list[str]) -> str:
+    graph.node(str(item.id), label="\n".join([str(item.id), *lines]),
+               fillcolor=KIND_COLOURS[kind], URL=item_url(renderer, item), target="_top",
+               tooltip=item.title)  # fmt: skip
+    return str(item.id)
+
+
+def _gap(graph: Graph, requirement: str, text: str, mark: str) -> None:
+    gap = f"{requirement}:{text}"
+    graph.node(gap, label=f"{mark} {text}", color=GAP_COLOUR, fontcolor=GAP_COLOUR,
+               fillcolor="#ffffff", style="rounded,dashed")  # fmt: skip
+    graph.edge(requirement, gap, color=GAP_COLOUR, style="dashed")
+
+
+def _trace(renderer: Renderer, graph: Graph, requirement: Item) -> list[CellContent]:
+    index, mark = renderer.context.index, renderer.marks[0]
+    head = _add(renderer, graph, requirement, "requirement", [requirement.title])
+    metric_cells: list[Markup] = []
+    for metric_id in as_list(requirement.values.get("metrics")):
+        metric = index.get(metric_id)
+        if metric is None or metric.type != METRIC.name:
+            continue
+        thresholds = [f"{level} {metric.values[level]['text']}" for level in ("warn", "crit")
+                      if isinstance(metric.values.get(level), dict)]  # fmt: skip
+        graph.edge(head, _add(renderer, graph, metric, "metric", thresholds), label="measured by")
+        if metric_cells:
+            metric_cells.append("; ")
+        metric_cells += [renderer.link(metric_id), f" ({', '.join(thresholds) or 'no alert'})"]
+    chain_cells: list[Markup] = []
+    for chain in renderer.context.chains:
+        if str(chain.head.id) not in as_list(requirement.values.get("fallbacks")):
+            continue
+        previous = head
+        for tier in chain.tiers:
+            kind = str(tier.values.get("kind", ""))
+            tier_id = _add(renderer, graph, tier, "fallback", [kind])
+            graph.edge(previous, tier_id, label="falls back to" if previous == head else "then")
+            previous = tier_id
+            chain_cells += [renderer.link(str(tier.id)), " → "]
+    owners = as_list(requirement.values.get("owner"))
+    for owner_id in owners:
+        owner = index.get(owner_id)
+        if owner is not None:
+            graph.edge(head, _add(renderer, graph, owner, "owner", [owner.title]), label="owned by")
+    gaps = [text for rule, text in GAPS if renderer.findings.about(rule, requirement.id)]
+    for text in gaps:
+        _gap(graph, head, text, mark)
+    return [
+        [renderer.link(head), " ", requirement.title],
+        metric_cells or _gaps(renderer, gaps, "no metric"),
+        chain_cells[:-1] or _gaps(renderer, gaps, "no fallback"),
+        renderer.links(owners) or _gaps(renderer, gaps, "no owner"),
+    ]
+
+
+def _gaps(renderer: Renderer, gaps: list[str], text: str) -> Markup:
+    return renderer.gap(text) if text in gaps else "—"
