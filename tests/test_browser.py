@@ -225,6 +225,11 @@ document.querySelectorAll("div.ml-rollup").forEach((div) => {
     const arrow = tier.getBoundingClientRect().left - parseFloat(getComputedStyle(tier).marginLeft);
     if (arrow < box.left - 1) problems.push(`${kind}: a chain's arrow sits left of its box`);
   });
+  div.querySelectorAll(".graphviz object, .graphviz img").forEach((picture) => {
+    const r = picture.getBoundingClientRect();
+    if (r.width < 100 || r.left < box.left - 1 || r.right > box.right + 1)
+      problems.push(`${kind}: a diagram is ${r.width}px at ${r.left}-${r.right}, column ${box.left}-${box.right}`);
+  });
   div.querySelectorAll("td[class*='ml-cell-']").forEach((td) => {
     const band = td.className.match(/ml-cell-([a-z]+)/)[1];
     const probe = document.createElement("span");
@@ -305,6 +310,8 @@ def test_rollups_fit_at_laptop_width_in_every_theme(
         browser.find_element(By.CSS_SELECTOR, "html[data-ml-fitted]")  # the script ran
         gaps = browser.find_elements(By.CSS_SELECTOR, "div.ml-rollup .ml-gap")
         assert project == "docs" or len(gaps) >= 10  # the gaps example flags every kind
+        diagrams = browser.find_elements(By.CSS_SELECTOR, "div.ml-rollup div.graphviz")
+        assert project == "gaps" or len(diagrams) == 2  # the architecture and the trace
         assert browser.execute_script(LAYOUT_PROBLEMS) == [], (theme, mode, project)
         browser.save_screenshot(str(shots / f"{theme}-{mode}-{project}.png"))
         if mode == "dark" and theme in ("pydata_sphinx_theme", "furo", "sphinx_book_theme"):
