@@ -68,27 +68,27 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
 
-# Prometheus' promtool (Debian's prometheus package), for tests/test_alerts.py: it checks
-# and runs the rules mldesign alerts writes. Without it those tests skip; in CI they fail.
-promtool:
-	@if command -v promtool >/dev/null 2>&1; then \
-	  echo "promtool is installed."; \
+# Debian packages some tests need: installed when their command is missing.
+# $(call apt_install,<command>,<package>)
+define apt_install
+	@if command -v $(1) >/dev/null 2>&1; then \
+	  echo "$(1) is installed."; \
 	else \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends prometheus; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(2); \
 	fi
+endef
+
+# Prometheus' promtool, for tests/test_alerts.py: it checks and runs the rules mldesign
+# alerts writes. Without it those tests skip; in CI they fail.
+promtool:
+	$(call apt_install,promtool,prometheus)
 
 # Graphviz's dot, which draws ml-architecture and ml-trace (without it the diagrams are left
 # out and their tables stay); the diagram tests check the real SVG with it.
 graphviz:
-	@if command -v dot >/dev/null 2>&1; then \
-	  echo "Graphviz is installed."; \
-	else \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends graphviz; \
-	fi
+	$(call apt_install,dot,graphviz)
 
 # The benchmark harness, in its own venv with sphinx-needs (a comparison, not a dependency).
 BENCH := .venv-bench
