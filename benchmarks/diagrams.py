@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from compare import flip  # noqa: E402
+import compare  # noqa: E402
 from generate import STATUS_AFTER, STATUS_BEFORE, generate, item_id  # noqa: E402
 
 KINDS = ("data-source", "pipeline", "feature-store", "training", "model", "registry",
@@ -54,10 +52,8 @@ def diagrams_page(requirements: int) -> str:
 
 
 def build(src: Path, out: Path, fresh: bool) -> float:
-    command = [sys.executable, "-m", "sphinx", "-N", "-q", *(["-E"] if fresh else [])]
-    start = time.perf_counter()
-    subprocess.run([*command, "-b", "html", str(src), str(out)], check=True, capture_output=True)
-    return time.perf_counter() - start
+    """A fresh ``sphinx-build`` process of this checkout (as ``compare.py`` times one)."""
+    return compare.build(HERE.parent, src, out, fresh=fresh)
 
 
 def main() -> None:
@@ -86,7 +82,7 @@ def main() -> None:
                 samples.setdefault(f"full {name}", []).append(build(src, out, fresh=True))
             new_status = STATUS_AFTER if status == STATUS_BEFORE else STATUS_BEFORE
             for name, src in projects.items():
-                flip(src, status, new_status)
+                compare.flip(src, status, new_status)
                 out = Path(tmp) / f"out-{name}"
                 samples.setdefault(f"status edit {name}", []).append(build(src, out, False))
             status = new_status

@@ -325,14 +325,46 @@ def test_an_edited_rule_file_changes_an_incremental_build_like_a_clean_one(
     assert run(fresh=False)[:2] == ([], "✓ as the doc says")
 
 
-def test_a_query_that_is_not_promql_is_an_error_at_its_line(build: Build, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("rate(x[5m]", ":query: 'rate(x[5m]' is not valid PromQL"),
+        # Deep enough to crash the compiled parser (it recurses): refused before it runs.
+        ("(" * 100_000 + "x" + ")" * 100_000, ":query: PromQL nested more than 256 brackets"),
+    ],
+)
+def test_a_query_that_is_not_promql_is_an_error_at_its_line(
+    query: str, message: str, build: Build, tmp_path: Path
+) -> None:
     src = _project(tmp_path)
-    text = (
-        (src / "index.rst").read_text().replace("   :query: rank_p99_ms", "   :query: rate(x[5m]")
-    )
+    text = (src / "index.rst").read_text().replace("   :query: rank_p99_ms", f"   :query: {query}")
     (src / "index.rst").write_text(text)
     [warning] = [w for w in warnings_of(build(src, warningiserror=False)) if "query" in w]
-    assert "index.rst:11: ERROR: :query: 'rate(x[5m]' is not valid PromQL" in warning
+    assert f"index.rst:11: ERROR: {message}" in warning
+
+
+def test_a_deployed_expression_nested_too_deep_is_drift_not_a_crash(
+    build: Build, tmp_path: Path
+) -> None:
+    src = _drift_project(tmp_path)
+    rules = src / "deploy" / "rules.yaml"
+    deep = "(" * 100_000 + "rank_p99_ms" + ")" * 100_000
+    rules.write_text(rules.read_text().replace("expr: (rank_p99_ms) > 60", f"expr: {deep} > 60"))
+    [warning] = _alert_warnings(build(src, warningiserror=False))
+    assert "expression is not a comparison with a number: '(((((" in warning
+    assert len(warning) < 500  # the expression cut short, not 200,000 characters
+
+
+def test_alerts_skip_a_hand_edited_condition_in_an_export(build: Build, tmp_path: Path) -> None:
+    app = build(_project(tmp_path), "mldesign", warningiserror=False)
+    export = json.loads((Path(app.outdir) / "mldesign.json").read_text())
+    export["items"]["MET-P99"]["warn"] = {"text": "p99 > 60 ms"}  # no op, no value
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(export))
+    result = _alerts(edited)
+    assert result.returncode == 0, result.stderr
+    names = [r["alert"] for r in yaml.safe_load(result.stdout)["groups"][0]["rules"]]
+    assert names == ["MET_P99_crit", "MET_CTR_crit"]
 
 
 def test_alert_rules_must_be_a_list_of_globs(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .formats import FormatError, duration_seconds
+from .formats import FormatError, duration_seconds, promql_tree
 from .items import Item, as_list
 from .rulefiles import DeployedRule
 
@@ -52,8 +52,8 @@ def thresholds(metric: Mapping[str, Any]) -> list[Threshold]:
     found = []
     for level in LEVELS:
         condition = metric.get(level)
-        if not isinstance(condition, Mapping):
-            continue
+        if not isinstance(condition, Mapping) or not {"op", "value", "text"} <= condition.keys():
+            continue  # none, or not a parsed condition (an export edited by hand)
         window = metric.get("window")
         found.append(
             Threshold(
@@ -104,11 +104,11 @@ def _number(value: int | float) -> str:
 def comparison(expr: str) -> tuple[str, float] | None:
     """``(op, threshold)`` of an expression that compares something with a number, with
     the number on the right; None for any other expression."""
-    import promql_parser  # compiled: loaded only where PromQL is read
+    import promql_parser
 
     try:
-        parsed = promql_parser.parse(expr)
-    except ValueError:
+        parsed = promql_tree(expr)
+    except FormatError:
         return None
     if not isinstance(parsed, promql_parser.BinaryExpr):
         return None
@@ -145,7 +145,8 @@ def differences(
     found = []
     compared = comparison(expr)
     if compared is None:
-        found.append(f"expression is not a comparison with a number: {expr!r}")
+        shown = expr if len(expr) <= 80 else f"{expr[:77]}..."  # one readable warning line
+        found.append(f"expression is not a comparison with a number: {shown!r}")
     else:
         op, value = compared
         if op != threshold.op or abs(value - threshold.value) > 1e-9 * max(1.0, abs(value)):

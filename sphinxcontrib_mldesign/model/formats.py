@@ -156,18 +156,34 @@ def parse_scalar(text: str, json_type: str, item_json_type: str = "") -> Any:
     return value
 
 
-def parse_promql(text: str) -> str:
-    """A PromQL expression, checked by a real PromQL parser; kept as written."""
-    import promql_parser  # a compiled extension: loaded when a metric has a query
+#: Deeper bracket nesting than any real query: the compiled parser recurses and, some
+#: hundred thousand levels down, crashes the process instead of raising.
+_MAX_PROMQL_DEPTH = 256
+
+
+def promql_tree(text: str) -> Any:
+    """The PromQL expression's syntax tree (``promql-parser``), or :class:`FormatError`."""
+    import promql_parser  # a compiled extension: loaded only where PromQL is read
 
     query = text.strip()
     if not query:
         raise FormatError("an empty PromQL expression")
+    depth = deepest = 0
+    for char in query:  # brackets in strings count too: only ever stricter
+        depth += (char in "([{") - (char in ")]}")
+        deepest = max(deepest, depth)
+    if deepest > _MAX_PROMQL_DEPTH:
+        raise FormatError(f"PromQL nested more than {_MAX_PROMQL_DEPTH} brackets deep")
     try:
-        promql_parser.parse(query)
+        return promql_parser.parse(query)
     except ValueError as err:
         raise FormatError(f"{query!r} is not valid PromQL: {printable(str(err))}") from None
-    return query
+
+
+def parse_promql(text: str) -> str:
+    """A PromQL expression, checked by a real PromQL parser; kept as written."""
+    promql_tree(text)
+    return text.strip()
 
 
 PARSERS = {
