@@ -13,16 +13,17 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, directives, domain, export, html, nodes, outputs, rollups, state
+from . import config, directives, domain, export, html, imports, nodes, outputs, rollups, state
 from .version import __version__
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    for module in (config, nodes, directives, domain, state, rollups, outputs, html, export):
+    modules = (config, nodes, directives, domain, state, imports, rollups, outputs, html, export)
+    for module in modules:
         module.setup(app)
     return {
         "version": __version__,
-        "env_version": 2,  # 2: items moved to model.items
+        "env_version": 3,  # 3: items know their project
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -23,6 +23,7 @@ from sphinx.errors import ConfigError
 
 from .model.extensions import ProjectSchemas, SchemaExtensionError
 from .model.formats import FormatError, duration_seconds
+from .model.imports import project_name_problem
 from .rules.registry import RULE_NAMES, SETTINGS, Setting
 
 ENV_ATTRIBUTE = "mldesign_config"
@@ -93,6 +94,33 @@ def _duration(name: str, value: Any) -> str:
             f"{name} must be a duration like '180d' or '26w', got {value!r}"
         ) from None
     return value
+
+
+def _imports(name: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name} must be a dict of project name to path or URL, got {value!r}")
+    for project, source in value.items():
+        problem = project_name_problem(project)
+        if problem:
+            raise ConfigError(f"{name}: {problem}")
+        if not isinstance(source, str) or not source.strip():
+            raise ConfigError(
+                f"{name}[{project!r}] must be the path or http(s) URL of an mldesign.json, "
+                f"got {source!r}"
+            )
+    return {project: source.strip() for project, source in value.items()}
+
+
+def _whole_days(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be a whole number of days, got {value!r}")
+    return value
+
+
+def _seconds(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigError(f"{name} must be a number of seconds > 0, got {value!r}")
+    return float(value)
 
 
 def _date_or_none(name: str, value: Any) -> dt.date | None:
@@ -168,6 +196,27 @@ class MLDesignConfig:
                   "doc": "Globs, relative to the directory of ``conf.py``, of the deployed "
                   "Prometheus rule files or ``PrometheusRule`` manifests to check the metrics "
                   "against (``alert-missing``, ``alert-drift``, ``alert-unknown``)."},
+    )  # fmt: skip
+
+    imports: dict[str, str] = field(
+        default_factory=dict,
+        metadata={"validator": _imports,
+                  "doc": "Other projects' items: ``{\"payments\": \"<path or http(s) URL of "
+                  "an mldesign.json>\"}``. Paths are relative to the directory of ``conf.py``. "
+                  "Their items are referenced as ``payments:REQ-1`` and rolled up with "
+                  "``:projects:``."},
+    )  # fmt: skip
+    imports_cache_limit: int = field(
+        default=1,
+        metadata={"validator": _whole_days,
+                  "doc": "Days a fetched import (a URL) is used from the cache in the doctree "
+                  "directory before it is fetched again; negative: forever, ``0``: every build. "
+                  "An import that cannot be fetched falls back to an older cached copy."},
+    )  # fmt: skip
+    imports_timeout: float = field(
+        default=10.0,
+        metadata={"validator": _seconds,
+                  "doc": "Seconds to wait for an import's URL to answer."},
     )  # fmt: skip
 
     def __post_init__(self) -> None:

@@ -20,6 +20,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .domain import get_ml_domain
+from .rollups.view import selected_projects
 from .state import BuildState, Rewrites, build_state
 
 STATE_FILE = ".mldesign-state.json"
@@ -59,9 +60,33 @@ def rollup_digest(state: BuildState) -> str:
             [finding.rule.subtype, finding.subject, finding.summary, list(finding.concerns)]
             for finding in state.findings.reported
         ],
+        # Imports whose items these roll-ups show (a link, a person of a shared area).
+        "imports": {
+            name: context.imports[name].digest for name in sorted(context.depended_imports)
+        },
     }
     text = json.dumps(fingerprint, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def page_digests(state: BuildState, local: str) -> dict[str, str]:
+    """Each page holding roll-ups -> a fingerprint of what they show: this project's, and
+    the content of every import they select, so a changed import re-writes the pages that
+    show it and no other."""
+    context = state.context
+    pages = {}
+    for docname, uses in get_ml_domain(context.env).rollups_by_doc.items():
+        names = {
+            name
+            for use in uses
+            for name in selected_projects(use.projects, context.imports)
+            if name is not None
+        }
+        shown = {name: context.imports[name].digest for name in sorted(names)}
+        # Which imports are readable matters too ("all" selects those that are).
+        text = json.dumps([local, shown, sorted(context.imports)], sort_keys=True)
+        pages[docname] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return pages
 
 
 def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -70,7 +95,11 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain = get_ml_domain(env)
     state = build_state(env)
     previous = _load(app)
-    targets = domain.link_targets()
+    targets: dict[str, list[Any] | None] = dict(domain.link_targets())
+    targets.update(
+        (target, None if item is None else [item.type, item.title, item.url])
+        for target, item in state.context.imported_refs.items()
+    )
     old_targets = previous.get("targets")
     if not isinstance(old_targets, dict):  # no state yet, or a damaged file
         old_targets = {}
@@ -78,14 +107,18 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         i for i in targets.keys() | old_targets.keys() if targets.get(i) != old_targets.get(i)
     }
     outdated = domain.docs_referencing(changed) if changed else set()
-    digest = ""
+    pages: dict[str, str] = {}
     if domain.rollups_by_doc:
         # Only for a project with roll-ups: the fingerprint reads every item and git.
-        digest = rollup_digest(state)
-        if digest != previous.get("rollups"):
-            outdated.update(domain.rollups_by_doc)
+        pages = page_digests(state, rollup_digest(state))
+        old_pages = previous.get("rollups")
+        if not isinstance(old_pages, dict):
+            old_pages = {}
+        outdated.update(
+            docname for docname, digest in pages.items() if old_pages.get(docname) != digest
+        )
     outdated &= env.found_docs
-    state.rewrites = Rewrites({"targets": targets, "rollups": digest}, outdated)
+    state.rewrites = Rewrites({"targets": targets, "rollups": pages}, outdated)
     return sorted(outdated)
 
 

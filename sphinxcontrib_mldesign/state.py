@@ -47,6 +47,10 @@ class BuildState:
     """What this build writes with (for post-transforms: ``SphinxTransform.app`` is
     deprecated from Sphinx 9)."""
     rewrites: Rewrites | None = None
+    imported_findings: dict[str, Any] = field(default_factory=dict)
+    """Import name -> its violations as the roll-ups read them (made when first shown)."""
+    views: dict[Any, Any] = field(default_factory=dict)
+    """The roll-ups' views of selections of projects, made when first shown."""
 
 
 class _Holder:

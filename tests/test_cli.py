@@ -104,7 +104,7 @@ def test_check_text_groups_by_file_and_fails_on_errors(copy_root: Copy) -> None:
     assert any(
         "11  error    schema" in line and "unknown option :colour:" in line for line in lines
     )
-    assert lines[-1] == "mldesign: 26 items, 20 error(s), 21 warning(s) — failing"
+    assert lines[-1] == "mldesign: 26 items, 20 error(s), 22 warning(s) — failing"
 
 
 def test_check_passes_sphinx_warnings_on_without_colour_in_a_pipe(tmp_path: Path) -> None:

@@ -116,6 +116,14 @@ EXPECTED = [
         "alert-unknown",
         "'Forgotten' is labelled mldesign_id='MET-REMOVED'",
     ),
+    # At the import's line in conf.py.
+    (
+        "conf.py",
+        7,
+        "WARNING",
+        "import",
+        "mldesign_imports: cannot read 'exports/gone.json': No such file or directory",
+    ),
 ]
 
 

@@ -102,6 +102,11 @@ class Item:
     source: str | None = None
     """The file the item is written in, when that is not the document itself (an
     ``.. include::``d file); warnings point there."""
+    project: str | None = None
+    """The name of the imported project it comes from (``mldesign_imports``); None for an
+    item of this project. An imported item's ID and refs are qualified (``payments:REQ-1``)."""
+    url: str | None = None
+    """Where an imported item is published (its export's ``url``), when known."""
 
     def line_of(self, option: str) -> int:
         """Where a finding about an option is reported: its own line, else the item's."""
@@ -149,3 +154,6 @@ class RollupUse:
     lineno: int
     source: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    projects: tuple[str, ...] = ()
+    """The projects it shows, as written in ``:projects:`` (checked with the project)."""
+    projects_line: int | None = None

@@ -260,3 +260,10 @@ def _error_sort_key(error: jsonschema.ValidationError) -> tuple[str, str]:
 def compiled_schema(type_name: str, extension_json: str) -> ItemSchema:
     schema = merge_schema(shipped_schema(type_name), json.loads(extension_json))
     return ItemSchema(type_name, schema)
+
+
+@functools.cache
+def ref_options(type_name: str) -> frozenset[str]:
+    """The shipped options of an item type whose values name items (``:metrics:``)."""
+    options = ItemSchema(type_name, shipped_schema(type_name)).options
+    return frozenset(name for name, spec in options.items() if _is_id_option(spec) and name != "id")

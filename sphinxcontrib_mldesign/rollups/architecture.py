@@ -3,6 +3,7 @@ the items (left to right along the data flow), then the components table."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -55,7 +56,7 @@ class ArchitectureDiagram(RollupDirective):
 
 
 def render(renderer: Renderer) -> list[nodes.Node]:
-    index = renderer.context.index
+    index = renderer.context.lookup
     components = [
         c for c in renderer.of_type(COMPONENT.name) if matches(c, FILTERS, renderer.options)
     ]
@@ -68,7 +69,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     graph = Graph("architecture", {"rankdir": "LR"}, dict(NODE_STYLE), dict(EDGE_STYLE))
     rows: list[list[CellContent]] = []
     for component in components:
-        gaps = [text for rule, text in GAPS if renderer.findings.about(rule, component.id)]
+        gaps = [text for rule, text in GAPS if renderer.about(rule, component.id)]
         _node(renderer, graph, component, gaps)
         for source in inputs_of(component, index):
             if source in shown:
@@ -110,7 +111,7 @@ def _row(renderer: Renderer, component: Item, gaps: list[str]) -> list[CellConte
 
 
 def _neighbourhood(
-    components: list[Item], index: dict[str, Item], around: str, depth: int
+    components: list[Item], index: Mapping[str, Item], around: str, depth: int
 ) -> list[Item]:
     """The components at most ``depth`` data-flow steps from ``around`` (either way)."""
     neighbours: dict[str, set[str]] = {str(c.id): set() for c in components}

@@ -65,7 +65,10 @@ def diagram(renderer: Renderer, graph: Graph, alt: str) -> list[nodes.Node]:
 
 def item_url(renderer: Renderer, item: Item) -> str:
     """A link to the item that works from the page and, rewritten by Sphinx, from an SVG
-    in the images directory: never a bare ``#anchor``."""
+    in the images directory: never a bare ``#anchor``. Another project's item: its URL
+    (none when its export has none)."""
+    if item.project is not None:
+        return item.url or ""
     anchor = item.anchor or str(item.id)
     if item.docname != renderer.docname:
         return f"{renderer.builder.get_relative_uri(renderer.docname, item.docname)}#{anchor}"

@@ -36,6 +36,8 @@ class RollupDirective(SphinxDirective):
     extra_options: ClassVar[tuple[str, ...]] = ()
     option_names: ClassVar[tuple[str, ...]] = ()
     has_content = False
+    default_projects: ClassVar[tuple[str, ...]] = ("local",)
+    """What ``:projects:`` is when not written."""
 
     def run(self) -> list[nodes.Node]:
         lines = option_lines(self)  # before the placeholders are taken out
@@ -55,6 +57,7 @@ class RollupDirective(SphinxDirective):
             else:
                 options[name] = self.check_option(name, values, found)
             problems += [Problem(message, name, lines.get(name)) for message in found]
+        options["projects"] = options.get("projects") or list(self.default_projects)
         source, lineno = self.get_source_info()
         get_ml_domain(self.env).note_rollup(
             RollupUse(
@@ -63,6 +66,8 @@ class RollupDirective(SphinxDirective):
                 lineno=lineno or self.lineno,
                 source=included_source(self.env, source),
                 problems=problems,
+                projects=tuple(options["projects"]),
+                projects_line=lines.get("projects"),
             )
         )
         node = ml_rollup(kind=self.kind, options=options)
@@ -105,6 +110,9 @@ class RollupDirective(SphinxDirective):
 COMMON_OPTIONS = {
     "documents": "Only items written in documents whose name matches one of these glob "
     "patterns (``example/*``): one part of a larger doc, or leaving out a demo page.",
+    "projects": "Whose items to show: ``local`` (this project; the default, but for "
+    "``ml-portfolio``), ``all`` (this project and every one of ``mldesign_imports``), or "
+    "project names (``local, payments``). Imported items show under their qualified IDs.",
 }
 
 

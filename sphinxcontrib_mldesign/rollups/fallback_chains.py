@@ -33,7 +33,7 @@ class FallbackChains(RollupDirective):
 def render(renderer: Renderer) -> list[nodes.Node]:
     chains = [
         chain
-        for chain in renderer.context.chains
+        for chain in renderer.view.chains
         if any(
             renderer.in_documents(tier.docname) and matches(tier, FILTERS, renderer.options)
             for tier in chain.tiers
@@ -95,10 +95,10 @@ def _tier(renderer: Renderer, tier: Item, position: int) -> Element:
 def _status(renderer: Renderer, chain: Chain) -> tuple[list[Markup], str]:
     """How the chain ends; marked as a gap where a check found it (fallback-cycle,
     unknown-ref, fallback-terminal), so a rule turned off leaves the plain facts."""
-    findings, terminal = renderer.findings, chain.terminal
+    terminal = chain.terminal
     if chain.loops_to is not None:
         looped = str(chain.loops_to.id)
-        found = any(looped in f.concerns for f in findings.of_rule(Rule.FALLBACK_CYCLE))
+        found = any(looped in f.concerns for f in renderer.of_rule(Rule.FALLBACK_CYCLE))
         return [
             renderer.mark("loops", found),
             " back to ",
@@ -106,13 +106,13 @@ def _status(renderer: Renderer, chain: Chain) -> tuple[list[Markup], str]:
         ], "ml-chain-broken"
     if chain.dangling is not None:
         return [
-            renderer.mark("broken link", bool(findings.about(Rule.UNKNOWN_REF, terminal.id))),
+            renderer.mark("broken link", bool(renderer.about(Rule.UNKNOWN_REF, terminal.id))),
             f" :next: names {chain.dangling!r}, which is no fallback",
         ], "ml-chain-broken"
     kind = terminal.values.get("kind", "?")
     if chain.safe:
         return [f"{renderer.marks[1]} ends safely in a {kind} tier"], "ml-chain-safe"
     return [
-        renderer.mark("unsafe end", bool(findings.about(Rule.FALLBACK_TERMINAL, terminal.id))),
+        renderer.mark("unsafe end", bool(renderer.about(Rule.FALLBACK_TERMINAL, terminal.id))),
         f" the last tier is a {kind}, which can fail too",
     ], "ml-chain-unsafe"

@@ -10,7 +10,7 @@ from docutils import nodes
 from ..model.items import OWNER, Item
 from ..rules.registry import Rule
 from .directive import RollupDirective
-from .markup import Markup
+from .markup import Element, Markup
 from .renderer import CellContent, Renderer
 
 
@@ -39,19 +39,20 @@ class FreshnessIndex(RollupDirective):
 
 def render(renderer: Renderer) -> list[nodes.Node]:
     context = renderer.context
-    by_doc: dict[str, list[Item]] = {}
-    for item in context.unique_items:
-        by_doc.setdefault(item.docname, []).append(item)
+    # Documents of this project first, then each imported project's ("" sorts first).
+    by_doc: dict[tuple[str, str], list[Item]] = {}
+    for item in renderer.view.unique_items:
+        by_doc.setdefault((item.project or "", item.docname), []).append(item)
     rows: list[list[CellContent]] = []
     row_classes = []
-    for docname in sorted(by_doc):
-        items = by_doc[docname]
-        stale = [item for item in items if renderer.findings.about(Rule.STALE, item.id)]
+    for key in sorted(by_doc):
+        items = by_doc[key]
+        stale = [item for item in items if renderer.about(Rule.STALE, item.id)]
         if renderer.options.get("stale-only") and not stale:
             continue
         git_dates = [
             date
-            for path in {context.source_of(item) for item in items}
+            for path in {context.source_of(item) for item in items if item.project is None}
             if (date := context.git_dates.get(path)) is not None
         ]
         git_date = max(git_dates, default=None)
@@ -66,7 +67,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
         owners = sorted({owner for item in items for owner in item.values.get("owner", ())})
         rows.append(
             [
-                renderer.doc_link(docname),
+                renderer.doc_link(key[1]) if not key[0] else _imported_doc(items[0]),
                 str(len(items)),
                 git_date.isoformat() if git_date else "—",
                 oldest,
@@ -95,3 +96,11 @@ def render(renderer: Renderer) -> list[nodes.Node]:
         row_classes=row_classes,
     )
     return [intro, table]
+
+
+def _imported_doc(item: Item) -> Markup:
+    """An imported project's document: its name, qualified, linked to its page if known."""
+    text = f"{item.project}:{item.docname}"
+    if item.url is None:
+        return text
+    return Element("reference", (text,), uri=item.url.partition("#")[0])

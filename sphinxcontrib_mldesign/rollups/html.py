@@ -24,7 +24,7 @@ from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 
 from ..nodes import ID_CLASSES
-from .markup import Element, Markup
+from .markup import Element, Markup, is_external
 from .rollup_nodes import ml_blocks, ml_inline, ml_rows
 
 _TAGS = {"inline": "span", "strong": "strong"}
@@ -67,10 +67,11 @@ class _InlineWriter:
         if element.tag == "ml_id":  # as nodes.visit_ml_id
             start = self.start("code", " ".join((*element.classes, *ID_CLASSES)))
             end = "</code>"
-        elif element.tag == "reference":  # as the HTML writer writes an internal link
+        elif element.tag == "reference":  # as the HTML writer writes a link
             tooltip: dict[str, Any] = {"title": element.title} if element.title else {}
+            kind = "external" if is_external(element.uri) else "internal"
             start = self.translator.starttag(
-                self._plain, "a", "", CLASS="reference internal", href=element.uri or "#", **tooltip
+                self._plain, "a", "", CLASS=f"reference {kind}", href=element.uri or "#", **tooltip
             )
             end = "</a>"
         else:

@@ -28,7 +28,8 @@ class Element(NamedTuple):
     children: tuple[Markup, ...] = ()
     classes: tuple[str, ...] = ()
     uri: str | None = None
-    """For ``reference``: where it goes (``#anchor`` on the same page)."""
+    """For ``reference``: where it goes (``#anchor`` on the same page; an http(s) URL
+    for another project's page)."""
     title: str | None = None
     """For ``reference``: the tooltip."""
 
@@ -73,6 +74,11 @@ NODE_CLASSES: dict[str, type[nodes.TextElement]] = {
 }
 
 
+def is_external(uri: str | None) -> bool:
+    """Whether a link leaves the project (an imported item's page)."""
+    return bool(uri) and uri.startswith(("http://", "https://"))  # type: ignore[union-attr]
+
+
 def to_nodes(markup: Markup) -> nodes.Node:
     """The docutils node of one piece of inline markup."""
     if isinstance(markup, str):
@@ -80,8 +86,8 @@ def to_nodes(markup: Markup) -> nodes.Node:
     children = [to_nodes(child) for child in markup.children]
     node = NODE_CLASSES[markup.tag]("", "", *children, classes=list(markup.classes))
     if markup.tag == "reference":
-        node["internal"] = True
         uri = markup.uri or ""
+        node["internal"] = not is_external(uri)
         if uri.startswith("#"):
             node["refid"] = uri[1:]
         else:

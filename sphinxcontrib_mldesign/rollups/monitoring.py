@@ -32,13 +32,12 @@ class MonitoringIndex(RollupDirective):
 
 
 def render(renderer: Renderer) -> list[nodes.Node]:
-    context = renderer.context
     # Metric -> fallbacks it switches to: those naming it in :trigger:, and its :on-breach:.
     triggers = {
         str(metric.id): list(
             dict.fromkeys(
                 [
-                    *context.triggers.get(str(metric.id), []),
+                    *renderer.view.triggers.get(str(metric.id), []),
                     *as_list(metric.values.get("on-breach")),
                 ]
             )
@@ -92,7 +91,7 @@ def _deployed(renderer: Renderer) -> dict[str, list[str]]:
     """Metric ID -> what the alert checks found about its deployed rules."""
     found: dict[str, list[str]] = {}
     for rule in (Rule.ALERT_MISSING, Rule.ALERT_DRIFT):
-        for finding in renderer.findings.of_rule(rule):
+        for finding in renderer.of_rule(rule):
             found.setdefault(str(finding.subject), []).append(finding.summary)
     return found
 
@@ -105,8 +104,8 @@ def _deployed_cell(renderer: Renderer, metric: Item, problems: list[str]) -> lis
         for problem in problems:
             out += [renderer.gap(problem), " "]
         return out[:-1]
-    if not (metric.values.get("query") or metric.values.get("alert")):
-        return ["—"]
+    if metric.project is not None or not (metric.values.get("query") or metric.values.get("alert")):
+        return ["—"]  # nothing to check (another project's rules are not ours to check)
     return [f"{renderer.marks[1]} as the doc says"]
 
 
@@ -125,17 +124,18 @@ def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
                     *renderer.links(unmonitored),
                 )
             )
-    for finding in renderer.findings.of_rule(Rule.TRIGGER_NOT_MONITORED):
+    for finding in renderer.of_rule(Rule.TRIGGER_NOT_MONITORED):
         if not renderer.in_documents(finding.where.docname):
             continue
-        for fallback_id in finding.concerns:
+        metric_id, *fallback_ids = finding.concerns
+        for fallback_id in fallback_ids:
             entries.append(
                 _entry(
                     renderer.gap("cannot fire"),
                     " fallback ",
                     renderer.link(fallback_id),
                     " is triggered by ",
-                    renderer.link(str(finding.subject)),
+                    renderer.link(metric_id),
                     ", which has no :warn: or :crit:",
                 )
             )

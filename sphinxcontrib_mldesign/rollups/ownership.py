@@ -30,15 +30,13 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     if not owners:
         return [renderer.empty("No owners match this index.")]
     owned: dict[str, list[str]] = {}
-    for item in context.unique_items:
+    for item in renderer.view.unique_items:
         if not renderer.in_documents(item.docname):
             continue
         for owner_id in item.values.get("owner", ()):
             owned.setdefault(owner_id, []).append(str(item.id))
     # A missing backup is a gap where it leaves an area below the minimum bus factor.
-    short_handed = {
-        person for f in renderer.findings.of_rule(Rule.BUS_FACTOR) for person in f.concerns
-    }
+    short_handed = {person for f in renderer.of_rule(Rule.BUS_FACTOR) for person in f.concerns}
     rows: list[list[CellContent]] = []
     for owner in owners:
         values = owner.values
@@ -64,7 +62,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
         )
     ]
     minimum = context.config.min_bus_factor
-    areas = context.areas
+    areas = renderer.view.areas
     out.append(nodes.rubric("", f"Areas and bus factor (minimum {minimum})"))
     if not areas:
         out.append(renderer.empty("No owner lists :areas:, so no bus factor to show."))
@@ -72,7 +70,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     area_rows: list[list[CellContent]] = []
     row_classes = []
     for area in areas:
-        low = renderer.findings.about(Rule.BUS_FACTOR, area.name) is not None
+        low = renderer.about(Rule.BUS_FACTOR, area.name) is not None
         area_rows.append(
             [
                 area.name,

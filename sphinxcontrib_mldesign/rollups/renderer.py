@@ -19,12 +19,13 @@ from sphinx.builders import Builder
 from ..domain import single_anchor
 from ..model.items import Item
 from ..rules.context import Context
-from ..rules.findings import Findings
+from ..rules.findings import Finding, Findings
 from ..rules.registry import Rule
 from ..state import BuildState
 from .expand import NATURAL_WIDTHS
 from .markup import Cell, Element, Markup, Row, block_node, el, entry
 from .rollup_nodes import ml_blocks, ml_rows
+from .view import View, selected_projects
 
 #: Between the IDs of a list: ", " in text; in HTML the stylesheet puts each ID on a line.
 SEPARATOR = el("inline", ", ", classes=["ml-sep"])
@@ -55,6 +56,11 @@ class Renderer:
         self.options = options
         self._uris = page.uris
         self._links = page.links
+        projects = selected_projects(options.get("projects", ()), state.context.imports)
+        view = state.views.get(projects)
+        if view is None:
+            view = state.views[projects] = View(state, projects)
+        self.view: View = view
 
     # -- what it shows ---------------------------------------------------------------------
 
@@ -64,8 +70,22 @@ class Renderer:
         return not patterns or any(fnmatchcase(docname, pattern) for pattern in patterns)
 
     def of_type(self, type_name: str) -> list[Item]:
-        """The items of a type that this roll-up may show (by ``:documents:``)."""
-        return [i for i in self.context.of_type(type_name) if self.in_documents(i.docname)]
+        """The items of a type that this roll-up may show (by ``:projects:`` and
+        ``:documents:``)."""
+        return [i for i in self.view.of_type(type_name) if self.in_documents(i.docname)]
+
+    @property
+    def many_projects(self) -> bool:
+        """Whether the roll-up shows items of other projects (tables then say whose)."""
+        return not self.view.local_only
+
+    def about(self, rule: Rule, subject: str | None) -> Finding | None:
+        """The rule's finding about an item or area of the projects shown."""
+        return self.view.about(rule, subject)
+
+    def of_rule(self, rule: Rule) -> list[Finding]:
+        """The rule's findings in the projects shown."""
+        return self.view.of_rule(rule)
 
     # -- inline pieces ---------------------------------------------------------------------
 
@@ -79,10 +99,14 @@ class Renderer:
         return link
 
     def _make_link(self, item_id: str, expected: str | None) -> Element:
-        item = self.context.index.get(item_id)
+        item = self.context.lookup.get(item_id)
         label = el("ml_id", item_id, classes=["ml-ref"])
         if item is None or (expected is not None and item.type != expected):
             return el("inline", label, classes=["ml-broken-ref"])
+        if item.project is not None:  # another project's: its page, where it is published
+            if item.url is None:
+                return el("inline", label, classes=["ml-imported-ref"])
+            return Element("reference", (label,), uri=item.url, title=item.title)
         uri = single_anchor(f"{self._uri(item.docname)}#{item.anchor or item_id}")
         return Element("reference", (label,), uri=uri, title=item.title)
 
@@ -128,7 +152,7 @@ class Renderer:
     def flagged(self, rule: Rule, subject: str | None, text: str) -> Markup:
         """The gap mark ``text`` where the rule found something about the item (by ID) or
         area, else a dash."""
-        return self.gap(text) if self.findings.about(rule, subject) else "—"
+        return self.gap(text) if self.about(rule, subject) else "—"
 
     @staticmethod
     def ranked(value: Any, order: Sequence[Any]) -> Markup:

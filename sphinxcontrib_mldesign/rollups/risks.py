@@ -49,7 +49,7 @@ def derived_risks(renderer: Renderer) -> list[tuple[str, Finding]]:
     return [
         (kind, finding)
         for rule, kind in DERIVED
-        for finding in renderer.findings.of_rule(rule)
+        for finding in renderer.of_rule(rule)
         if renderer.in_documents(finding.where.docname)
     ]
 

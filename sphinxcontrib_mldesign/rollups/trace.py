@@ -73,7 +73,7 @@ def _gap(graph: Graph, requirement: str, text: str, mark: str) -> None:
 
 
 def _trace(renderer: Renderer, graph: Graph, requirement: Item) -> list[CellContent]:
-    index, mark = renderer.context.index, renderer.marks[0]
+    index, mark = renderer.context.lookup, renderer.marks[0]
     head = _add(renderer, graph, requirement, "requirement", [requirement.title])
     metric_cells: list[Markup] = []
     for metric_id in as_list(requirement.values.get("metrics")):
@@ -87,7 +87,7 @@ def _trace(renderer: Renderer, graph: Graph, requirement: Item) -> list[CellCont
             metric_cells.append("; ")
         metric_cells += [renderer.link(metric_id), f" ({', '.join(thresholds) or 'no alert'})"]
     chain_cells: list[Markup] = []
-    for chain in renderer.context.chains:
+    for chain in renderer.view.chains:
         if str(chain.head.id) not in as_list(requirement.values.get("fallbacks")):
             continue
         previous = head
@@ -102,7 +102,7 @@ def _trace(renderer: Renderer, graph: Graph, requirement: Item) -> list[CellCont
         owner = index.get(owner_id)
         if owner is not None:
             graph.edge(head, _add(renderer, graph, owner, "owner", [owner.title]), label="owned by")
-    gaps = [text for rule, text in GAPS if renderer.findings.about(rule, requirement.id)]
+    gaps = [text for rule, text in GAPS if renderer.about(rule, requirement.id)]
     for text in gaps:
         _gap(graph, head, text, mark)
     return [

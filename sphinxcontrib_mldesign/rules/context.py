@@ -4,6 +4,8 @@ build (and read by the roll-ups too, so both see the same project)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -16,11 +18,16 @@ from ..model.chains import Chain, build_chains
 from ..model.dataflow import Loop, feedback_loops
 from ..model.formats import duration_seconds
 from ..model.gitdates import last_changes
+from ..model.imports import ImportedProject
 from ..model.items import COMPONENT, FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
 from ..model.ownership import Area, collect_areas
 from ..model.rulefiles import RuleFileProblem, RuleFiles, alert_rule_paths
+from ..model.sources import load
 from ..model.staleness import Staleness, staleness
-from .findings import Finding
+from .findings import Finding, ImportProblem
+
+#: Where fetched imports are cached, under the doctree directory (as intersphinx does).
+IMPORT_CACHE = "mldesign-imports"
 
 
 class Context:
@@ -63,6 +70,68 @@ class Context:
         return self.domain.index
 
     @cached_property
+    def lookup(self) -> dict[str, Item]:
+        """Every item a reference may name: this project's by ID, imported ones by
+        qualified ID (``payments:REQ-1``). A local ID wins over an imported one."""
+        found: dict[str, Item] = {}
+        for project in self.imports.values():
+            found.update(project.items)
+        found.update(self.index)
+        return found
+
+    @cached_property
+    def imported_refs(self) -> dict[str, Item | None]:
+        """The qualified IDs this project references (in options, roles and ``:any:``),
+        each with the imported item it names (None: none)."""
+        targets = {target for item in self.items for target in item.ref_targets()}
+        targets.update(ref.target for ref in self.role_refs)
+        for any_targets in self.domain.any_refs_by_doc.values():
+            targets.update(any_targets)
+        return {
+            target: self.lookup.get(target)
+            for target in sorted(targets)
+            if target.partition(":")[0] in self.config.imports and target not in self.index
+        }
+
+    @cached_property
+    def depended_imports(self) -> set[str]:
+        """The imports whose items this project's own roll-ups and checks can show: those
+        it references, and those sharing an area (their people count in it)."""
+        names = {target.partition(":")[0] for target in self.imported_refs}
+        names.update(p.project for area in self.areas for p in area.people if p.project)
+        return names & self.imports.keys()
+
+    @property
+    def imports(self) -> dict[str, ImportedProject]:
+        """The projects of ``mldesign_imports`` that could be read, by name."""
+        return self._loaded_imports[0]
+
+    @property
+    def import_problems(self) -> list[ImportProblem]:
+        """The imports that could not be read (or only from an old cached copy)."""
+        return self._loaded_imports[1]
+
+    @cached_property
+    def _loaded_imports(self) -> tuple[dict[str, ImportedProject], list[ImportProblem]]:
+        """Every import, read once per build (URLs through the cache)."""
+        imports: dict[str, ImportedProject] = {}
+        problems: list[ImportProblem] = []
+        cache_dir = Path(self.env.doctreedir) / IMPORT_CACHE
+        conf = self.confdir / "conf.py"
+        now = time.time()
+        for name, source in self.config.imports.items():
+            loaded = load(
+                name, source, self.confdir, cache_dir,
+                self.config.imports_cache_limit, self.config.imports_timeout, now,
+            )  # fmt: skip
+            if loaded.project is not None:
+                imports[name] = loaded.project
+            if loaded.problem is not None:
+                line = conf_line(conf, name)
+                problems.append(ImportProblem(self._name(conf), str(conf), line, loaded.problem))
+        return imports, problems
+
+    @cached_property
     def rollups(self) -> list[RollupUse]:
         return self.domain.all_rollups()
 
@@ -101,11 +170,13 @@ class Context:
 
     @cached_property
     def chains(self) -> list[Chain]:
-        return build_chains(self.of_type(FALLBACK.name), self.index)
+        return build_chains(self.of_type(FALLBACK.name), self.lookup)
 
     @cached_property
     def areas(self) -> list[Area]:
-        return collect_areas(self.of_type(OWNER.name), self.index)
+        # An area this project shares with imported ones counts their people too.
+        shared = [o for project in self.imports.values() for o in project.of_type(OWNER.name)]
+        return collect_areas(self.of_type(OWNER.name), self.lookup, shared)
 
     @cached_property
     def triggers(self) -> dict[str, list[str]]:
@@ -118,7 +189,7 @@ class Context:
 
     @cached_property
     def feedback_loops(self) -> list[Loop]:
-        return feedback_loops(self.of_type(COMPONENT.name), self.index)
+        return feedback_loops(self.of_type(COMPONENT.name), self.lookup)
 
     @cached_property
     def deployed_alerts(self) -> RuleFiles:
@@ -147,6 +218,16 @@ class Context:
     @cached_property
     def review_seconds(self) -> int:
         return duration_seconds(self.config.review_every)
+
+
+def conf_line(conf: Path, project: str) -> int:
+    """The line of ``conf.py`` naming an import (its quoted name), else 1."""
+    try:
+        lines = conf.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    quoted = re.compile(rf"""(["']){re.escape(project)}\1""")
+    return next((n for n, line in enumerate(lines, 1) if quoted.search(line)), 1)
 
 
 Check = Callable[[Context], Iterable[Finding]]

@@ -37,9 +37,20 @@ def duplicates(context: Context) -> Iterator[Finding]:
 
 
 def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) -> str | None:
-    """None when the target is fine, else why it is not."""
-    found = context.index.get(target)
+    """None when the target is fine (or in an import that could not be read, which is
+    reported once, as ``import``), else why it is not."""
+    found = context.lookup.get(target)
     if found is None:
+        prefix, sep, _ = target.partition(":")
+        if sep and prefix in context.config.imports:
+            project = context.imports.get(prefix)
+            if project is None:
+                return None
+            of_type = (i for i, item in project.items.items() if item.type in allowed)
+            return (
+                f"{target!r} names no item of the imported project {prefix!r}"
+                f"{did_you_mean(target, of_type)}"
+            )
         of_type = (i for i, item in context.index.items() if item.type in allowed)
         return f"{target!r} names no item{did_you_mean(target, of_type)}"
     if found.type not in allowed:
@@ -58,7 +69,12 @@ def unknown_refs(context: Context) -> Iterator[Finding]:
     inventories = set(getattr(context.env.config, "intersphinx_mapping", None) or ())
     for role_ref in context.role_refs:
         prefix, sep, _ = role_ref.target.partition(":")
-        if sep and prefix in inventories and role_ref.target not in context.index:
+        if (
+            sep
+            and prefix in inventories
+            and prefix not in context.config.imports
+            and role_ref.target not in context.index
+        ):
             continue  # another project's item: intersphinx resolves (and reports) it
         allowed = every_type if role_ref.role == ANY_ROLE else (TYPE_BY_ROLE[role_ref.role].name,)
         problem = _describe_target(context, role_ref.target, allowed)

@@ -90,25 +90,40 @@ def requirement_gaps(context: Context) -> Iterator[Finding]:
 def unmonitored_metric(context: Context, metric_id: str) -> Item | None:
     """The metric, when it exists and has neither warn nor crit (a missing or wrong-type
     ID is an unknown-ref, not this)."""
-    metric = context.index.get(metric_id)
+    metric = context.lookup.get(metric_id)
     if metric is None or metric.type != METRIC.name or is_monitored(metric):
         return None
     return metric
 
 
 def unmonitored_triggers(context: Context) -> Iterator[Finding]:
+    """Reported at the metric; a metric of another project (read-only) is reported at each
+    fallback of this one naming it in ``:trigger:``. ``concerns``: the metric, then the
+    fallbacks."""
     for metric_id, fallbacks in context.triggers.items():
         metric = unmonitored_metric(context, metric_id)
         if metric is None:
             continue
-        names = ", ".join(repr(f) for f in fallbacks)
-        yield Finding(
-            Rule.TRIGGER_NOT_MONITORED,
-            metric,
-            f"metric {metric_id!r} triggers fallback {names} but has neither :warn: nor "
-            ":crit:, so nothing will switch to it",
-            concerns=tuple(fallbacks),
-        )
+        if metric.project is None:
+            names = ", ".join(repr(f) for f in fallbacks)
+            yield Finding(
+                Rule.TRIGGER_NOT_MONITORED,
+                metric,
+                f"metric {metric_id!r} triggers fallback {names} but has neither :warn: nor "
+                ":crit:, so nothing will switch to it",
+                concerns=(metric_id, *fallbacks),
+            )
+            continue
+        for fallback_id in fallbacks:
+            fallback = context.index[fallback_id]
+            yield Finding(
+                Rule.TRIGGER_NOT_MONITORED,
+                fallback,
+                f"fallback {fallback_id!r} is triggered by {metric_id!r}, which has neither "
+                f":warn: nor :crit: in project {metric.project!r}, so nothing will switch to it",
+                concerns=(metric_id, fallback_id),
+                lineno=fallback.line_of("trigger"),
+            )
 
 
 def unmonitored_metrics(context: Context, requirement: Item) -> list[str]:

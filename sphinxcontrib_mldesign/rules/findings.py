@@ -19,6 +19,16 @@ from .registry import Rule, Setting, Severity, setting
 
 
 @dataclass(frozen=True)
+class ImportProblem:
+    """An import that cannot be read, located at its line in ``conf.py``."""
+
+    docname: str
+    source: str
+    lineno: int
+    message: str
+
+
+@dataclass(frozen=True)
 class Violation:
     """One problem, located where the author must change something."""
 
@@ -55,7 +65,7 @@ class Finding:
     """What a check found, before the project's severity settings apply."""
 
     rule: Rule
-    where: Item | RoleRef | RollupUse | DeployedRule | RuleFileProblem
+    where: Item | RoleRef | RollupUse | DeployedRule | RuleFileProblem | ImportProblem
     """The item that must change, the prose reference, the roll-up directive, or a
     deployed rule (file)."""
     message: str

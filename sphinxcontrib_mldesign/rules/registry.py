@@ -184,6 +184,16 @@ class Rule(Enum):
         "a rule file cannot be read. Reported at the rule file's line.",
         "Fix the label (or the ID in the doc), delete the rule, or fix the file.",
     )
+    IMPORT = (
+        "import",
+        "warning",
+        "An export named in ``mldesign_imports`` cannot be read: a missing file, a URL that "
+        "does not answer in ``mldesign_imports_timeout``, or data that is not an "
+        "``mldesign.json``. Reported at the project's line in ``conf.py``; the build goes on "
+        "with an older cached copy when there is one, else without that project (references "
+        "to it are then not checked).",
+        "Fix the path or URL, or build the other project so its export exists.",
+    )
 
     @property
     def subtype(self) -> str:
@@ -191,6 +201,7 @@ class Rule(Enum):
 
 
 RULE_NAMES = frozenset(rule.subtype for rule in Rule)
+RULE_BY_NAME: dict[str, Rule] = {rule.subtype: rule for rule in Rule}
 
 
 def setting(rule: Rule, settings: Mapping[str, Setting]) -> Setting:

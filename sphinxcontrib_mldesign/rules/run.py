@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import alerts, components, core, coverage, fallbacks, people, stale
+from . import alerts, components, core, coverage, fallbacks, imports, people, stale
 from .context import Check, Context
 from .findings import Findings
 
@@ -14,6 +14,7 @@ CHECKS: tuple[Check, ...] = (
     *stale.CHECKS,
     *components.CHECKS,
     *alerts.CHECKS,
+    *imports.CHECKS,
 )
 
 

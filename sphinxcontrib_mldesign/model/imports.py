@@ -1,0 +1,161 @@
+"""Other projects' items: an ``mldesign.json`` export read as a project of imported items.
+
+An imported item keeps its data as its project exported it, under a qualified ID
+(``payments:REQ-AVAIL``); the IDs its refs name are qualified the same way, so following a
+ref never leaves the project it was written in. Imported items are read-only: nothing
+checks them again; what their own build found comes with them (``violations``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .items import ITEM_TYPES, Item
+from .schema import ref_options
+
+_PROJECT_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+#: Words with a meaning of their own in ``:projects:``.
+RESERVED_PROJECT_NAMES = ("local", "all")
+
+#: The keys of an exported item that are not its options.
+_ITEM_KEYS = frozenset({"id", "type", "title", "docname", "lineno", "url", "invalid"})
+
+
+class ExportError(ValueError):
+    """Data that is not an ``mldesign.json`` export (the message says why)."""
+
+
+@dataclass(frozen=True)
+class ImportedViolation:
+    """A violation as the imported project's own build reported it."""
+
+    rule: str
+    severity: str
+    item: str | None
+    """The qualified ID of the item it is about, if any."""
+    docname: str
+    lineno: int
+    message: str
+
+
+@dataclass
+class ImportedProject:
+    """One export, as read: its items under qualified IDs, and its violations."""
+
+    name: str
+    """The name it is imported under: the qualifier of its IDs."""
+    title: str
+    """Its Sphinx project name."""
+    items: dict[str, Item]
+    """Qualified ID -> item, in document order."""
+    violations: list[ImportedViolation]
+    digest: str
+    """SHA-256 of the export's bytes: what changed imports are recognised by."""
+    skipped: int = 0
+    """Entries of ``items`` that were not items and were left out."""
+    by_type: dict[str, list[Item]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for item in self.items.values():
+            self.by_type.setdefault(item.type, []).append(item)
+
+    def of_type(self, type_name: str) -> Sequence[Item]:
+        return self.by_type.get(type_name, ())
+
+
+def project_name_problem(name: object) -> str | None:
+    """Why ``name`` cannot name an import (it qualifies IDs: ``payments:REQ-1``), or None."""
+    if not isinstance(name, str) or not _PROJECT_NAME_RE.match(name):
+        return (
+            f"{name!r} cannot name a project: use a letter, then letters, digits, '_', '.' "
+            "or '-' (it qualifies IDs, as in 'payments:REQ-1')"
+        )
+    if name in RESERVED_PROJECT_NAMES:
+        return f"{name!r} is reserved (it means something in :projects:)"
+    return None
+
+
+def qualify(project: str, item_id: str) -> str:
+    return f"{project}:{item_id}"
+
+
+def read_export(name: str, data: bytes) -> ImportedProject:
+    """The project an export's bytes hold. Raises :class:`ExportError` for data that is
+    not an export; single entries that are not items are skipped (and counted)."""
+    try:
+        export = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ExportError(f"not JSON: {err}") from None
+    if not isinstance(export, dict) or not isinstance(export.get("items"), dict):
+        raise ExportError("not an mldesign.json export (no 'items' object)")
+    if export.get("version") != 1:
+        raise ExportError(f"export version {export.get('version')!r} is not 1")
+    items: list[Item] = []
+    skipped = 0
+    for item_id, entry in export["items"].items():
+        item = _item(name, item_id, entry)
+        if item is None:
+            skipped += 1
+        else:
+            items.append(item)
+    items.sort(key=lambda item: (item.docname, item.lineno))
+    violations = [
+        violation
+        for entry in export.get("violations") or ()
+        if (violation := _violation(name, entry)) is not None
+    ]
+    return ImportedProject(
+        name=name,
+        title=str(export.get("project") or name),
+        items={str(item.id): item for item in items},
+        violations=violations,
+        digest=hashlib.sha256(data).hexdigest(),
+        skipped=skipped,
+    )
+
+
+def _item(project: str, item_id: Any, entry: Any) -> Item | None:
+    if not isinstance(entry, dict) or not isinstance(item_id, str) or not item_id:
+        return None
+    type_name = entry.get("type")
+    if type_name not in ITEM_TYPES:
+        return None
+    lineno = entry.get("lineno")
+    values = {key: value for key, value in entry.items() if key not in _ITEM_KEYS}
+    for option in ref_options(type_name) & values.keys():
+        value = values[option]
+        if isinstance(value, str):
+            values[option] = qualify(project, value)
+        elif isinstance(value, list):
+            values[option] = [qualify(project, str(target)) for target in value]
+    url = entry.get("url")
+    return Item(
+        id=qualify(project, item_id),
+        type=type_name,
+        title=str(entry.get("title") or item_id),
+        docname=str(entry.get("docname") or ""),
+        lineno=lineno if isinstance(lineno, int) else 0,
+        values=values,
+        project=project,
+        url=url if isinstance(url, str) and url else None,
+    )
+
+
+def _violation(project: str, entry: Any) -> ImportedViolation | None:
+    if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
+        return None
+    item = entry.get("item")
+    lineno = entry.get("lineno")
+    return ImportedViolation(
+        rule=entry["rule"],
+        severity=str(entry.get("severity") or "warning"),
+        item=qualify(project, item) if isinstance(item, str) and item else None,
+        docname=str(entry.get("docname") or ""),
+        lineno=lineno if isinstance(lineno, int) else 0,
+        message=str(entry.get("message") or ""),
+    )

@@ -1,0 +1,116 @@
+"""Where imported exports come from: a file, or an http(s) URL fetched with a timeout and
+kept in a cache directory for a number of days (as intersphinx keeps inventories).
+
+A source that cannot be read is a problem to report, never an exception: the build goes
+on with what it has — an expired cached copy when there is one, else nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from .imports import ExportError, ImportedProject, read_export
+
+#: Sent with every request, so a server's logs say who asks.
+USER_AGENT = "sphinxcontrib-mldesign (mldesign_imports)"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    project: ImportedProject | None
+    problem: str | None = None
+    """Why the source could not be read (the project may then come from an old copy)."""
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def cache_path(cache_dir: Path, source: str) -> Path:
+    return cache_dir / f"{hashlib.sha256(source.encode('utf-8')).hexdigest()[:24]}.json"
+
+
+def load(
+    name: str,
+    source: str,
+    confdir: Path,
+    cache_dir: Path,
+    cache_days: int,
+    timeout: float,
+    now: float,
+) -> Loaded:
+    """The project one ``mldesign_imports`` entry names."""
+    if not is_url(source):
+        path = confdir / source
+        try:
+            return Loaded(read_export(name, path.read_bytes()))
+        except OSError as err:
+            return Loaded(None, f"cannot read {source!r}: {err.strerror or err}")
+        except ExportError as err:
+            return Loaded(None, f"{source!r} is {err}")
+    cached = cache_path(cache_dir, source)
+    old = _cached_project(name, cached)
+    if old is not None and _fresh(cached, cache_days, now):
+        return Loaded(old)
+    try:
+        data = _fetch(source, timeout)
+        project = read_export(name, data)
+    except ExportError as err:
+        problem = f"{source} is {err}"
+    except (OSError, ValueError) as err:  # URLError, HTTPError and timeouts are OSErrors
+        problem = f"cannot fetch {source}: {_reason(err)}"
+    else:
+        _store(cached, data, now)
+        return Loaded(project)
+    if old is not None:
+        day = dt.datetime.fromtimestamp(cached.stat().st_mtime, dt.timezone.utc).date()
+        return Loaded(old, f"{problem}; using the copy fetched on {day.isoformat()}")
+    return Loaded(None, problem)
+
+
+def _fetch(url: str, timeout: float) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        data: bytes = response.read()
+    return data
+
+
+def _reason(err: BaseException) -> str:
+    if isinstance(err, urllib.error.HTTPError):
+        return f"HTTP {err.code} {err.reason}"
+    if isinstance(err, urllib.error.URLError):
+        return str(err.reason)
+    return str(err) or type(err).__name__
+
+
+def _cached_project(name: str, path: Path) -> ImportedProject | None:
+    try:
+        return read_export(name, path.read_bytes())
+    except (OSError, ExportError):
+        return None
+
+
+def _fresh(path: Path, cache_days: int, now: float) -> bool:
+    """Whether a cached copy is young enough to use without fetching (a negative limit:
+    always; 0: never)."""
+    if cache_days < 0:
+        return True
+    return now - path.stat().st_mtime < cache_days * 86400
+
+
+def _store(path: Path, data: bytes, now: float) -> None:
+    """Keep a fetched copy; its modification time is when it was fetched."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = path.with_name(f".{path.name}.new")
+        fresh.write_bytes(data)
+        os.utime(fresh, (now, now))
+        os.replace(fresh, path)
+    except OSError:
+        pass  # an unwritable cache only costs a fetch next time

@@ -1,0 +1,142 @@
+"""What one roll-up shows: the items of the projects its ``:projects:`` selects, and what
+the roll-ups derive from them (chains, areas, triggers, findings).
+
+For this project alone (the default) a view is the checks' own project (:class:`.Context`)
+and findings. An imported project brings its own findings: the violations its build
+exported, read, never decided again here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+
+from ..model.chains import Chain, build_chains
+from ..model.imports import ImportedProject
+from ..model.items import FALLBACK, OWNER, Item, as_list
+from ..model.ownership import Area, collect_areas
+from ..rules.context import Context
+from ..rules.findings import Finding, Findings
+from ..rules.registry import RULE_BY_NAME, Rule
+from ..state import BuildState
+
+#: A project as a roll-up names it: None for this one, else the import's name.
+Project = str | None
+
+
+def selected_projects(
+    written: Sequence[str], imports: Mapping[str, ImportedProject]
+) -> tuple[Project, ...]:
+    """The projects ``:projects:`` selects, in order, each once. Names that are not
+    imported (reported by the checks) or could not be read select nothing."""
+    selected: list[Project] = []
+    for name in written or ("local",):
+        if name == "all":
+            selected += [None, *imports]
+        elif name == "local":
+            selected.append(None)
+        elif name in imports:
+            selected.append(name)
+    return tuple(dict.fromkeys(selected))
+
+
+class View:
+    """The items of some projects, and what is derived from them once per build."""
+
+    def __init__(self, state: BuildState, projects: tuple[Project, ...]) -> None:
+        self.context: Context = state.context
+        self.findings: Findings = state.findings
+        self._imported_cache = state.imported_findings
+        self.projects = projects
+        self.local_only = projects == (None,)
+
+    @property
+    def imported(self) -> list[ImportedProject]:
+        return [self.context.imports[name] for name in self.projects if name is not None]
+
+    def of_type(self, type_name: str) -> list[Item]:
+        """The items of one type, project by project, in document order."""
+        items: list[Item] = []
+        for name in self.projects:
+            source = self.context if name is None else self.context.imports[name]
+            items.extend(source.of_type(type_name))
+        return items
+
+    @cached_property
+    def unique_items(self) -> list[Item]:
+        items: list[Item] = list(self.context.unique_items) if None in self.projects else []
+        for project in self.imported:
+            items.extend(project.items.values())
+        return items
+
+    @cached_property
+    def chains(self) -> list[Chain]:
+        if self.local_only:
+            return self.context.chains
+        chains = list(self.context.chains) if None in self.projects else []
+        for project in self.imported:
+            chains += build_chains(project.of_type(FALLBACK.name), self.context.lookup)
+        return chains
+
+    @cached_property
+    def areas(self) -> list[Area]:
+        """Areas of this project as the bus-factor check counts them (with the people of
+        imported projects sharing them); with other projects, the areas of all of them."""
+        if self.local_only:
+            return self.context.areas
+        return collect_areas(self.of_type(OWNER.name), self.context.lookup)
+
+    @cached_property
+    def triggers(self) -> dict[str, list[str]]:
+        """Metric ID -> the fallbacks naming it in ``:trigger:``."""
+        if self.local_only:
+            return self.context.triggers
+        triggered_by: dict[str, list[str]] = {}
+        for fallback in self.of_type(FALLBACK.name):
+            for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
+                triggered_by.setdefault(metric_id, []).append(str(fallback.id))
+        return triggered_by
+
+    def of_rule(self, rule: Rule) -> list[Finding]:
+        """The rule's findings: this project's (when selected, as checked), then each
+        imported project's own."""
+        found = self.findings.of_rule(rule) if None in self.projects else []
+        for project in self.imported:
+            found += self._imported_findings(project).by_rule.get(rule, [])
+        return found
+
+    def about(self, rule: Rule, subject: str | None) -> Finding | None:
+        """The rule's finding about an item (by ID) or area, whichever project it is in."""
+        finding = self.findings.about(rule, subject)
+        if finding is not None or subject is None:
+            return finding
+        project, sep, _ = subject.partition(":")
+        if not sep or project not in self.context.imports:
+            return None
+        if project not in self.projects:
+            return None
+        imported = self._imported_findings(self.context.imports[project])
+        return imported.by_subject.get((rule, subject))
+
+    def _imported_findings(self, project: ImportedProject) -> ImportedFindings:
+        found = self._imported_cache.get(project.name)
+        if not isinstance(found, ImportedFindings):
+            found = self._imported_cache[project.name] = ImportedFindings(project)
+        return found
+
+
+class ImportedFindings:
+    """An imported project's violations as findings about its items (rules this version
+    does not know, and violations about no item, are left out)."""
+
+    def __init__(self, project: ImportedProject) -> None:
+        self.by_rule: dict[Rule, list[Finding]] = {}
+        self.by_subject: dict[tuple[Rule, str | None], Finding] = {}
+        for violation in project.violations:
+            item = project.items.get(violation.item) if violation.item else None
+            if item is None or violation.rule not in RULE_BY_NAME:
+                continue
+            rule = RULE_BY_NAME[violation.rule]
+            finding = Finding(rule, item, violation.message, violation.message, (str(item.id),))
+            self.by_rule.setdefault(rule, []).append(finding)
+            self.by_subject.setdefault((rule, finding.subject), finding)

@@ -1,0 +1,38 @@
+"""What concerns other projects: imports that cannot be read (``import``), and roll-ups
+naming a project that is not imported (``schema``, at the ``:projects:`` line).
+
+Both are decided when the project is checked, not when a page is read, because
+``mldesign_imports`` may change without any page being read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..model.formats import did_you_mean
+from ..model.imports import RESERVED_PROJECT_NAMES
+from .context import Context
+from .findings import Finding
+from .registry import Rule
+
+
+def unreadable_imports(context: Context) -> Iterator[Finding]:
+    for problem in context.import_problems:
+        yield Finding(Rule.IMPORT, problem, f"mldesign_imports: {problem.message}")
+
+
+def unknown_projects(context: Context) -> Iterator[Finding]:
+    known = (*RESERVED_PROJECT_NAMES, *context.config.imports)
+    for use in context.rollups:
+        for name in use.projects:
+            if name not in known:
+                hint = did_you_mean(name, known) or f" (known: {', '.join(known)})"
+                yield Finding(
+                    Rule.SCHEMA,
+                    use,
+                    f"ml-{use.kind} :projects: {name!r} is not a project of mldesign_imports{hint}",
+                    lineno=use.projects_line,
+                )
+
+
+CHECKS = (unreadable_imports, unknown_projects)
