@@ -30,12 +30,24 @@ def build_export(app: Sphinx) -> dict[str, Any]:
         items[item_id] = item.export()
         if base:  # where the item is published: alerts link to it
             items[item_id]["url"] = f"{base}/{item.docname}.html#{item.anchor or item_id}"
-    return {
+    state = build_state(app.env)
+    export: dict[str, Any] = {
         "version": EXPORT_VERSION,
         "project": app.config.project,
         "items": items,
-        "violations": [v.to_json() for v in build_state(app.env).findings.violations],
+        "violations": [v.to_json() for v in state.findings.violations],
     }
+    # For portfolios (ml-portfolio): when the doc last changed, where its roll-ups are.
+    if state.context.last_change is not None:
+        export["changed"] = state.context.last_change
+    rollups: dict[str, dict[str, str]] = {}
+    for use in domain.all_rollups():  # the first page (by name) showing each
+        page = rollups.setdefault(f"ml-{use.kind}", {"docname": use.docname})
+        if base and "url" not in page:
+            page["url"] = f"{base}/{use.docname}.html"
+    if rollups:
+        export["rollups"] = rollups
+    return export
 
 
 def export_schema() -> dict[str, Any]:

@@ -136,9 +136,10 @@ def test_check_github_annotations(copy_root: Copy) -> None:
     src = copy_root("broken")
     result = run("check", src, "--format", "github", cwd=src.parent)
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
-    assert len(annotations) == 41
+    assert len(annotations) == 42
     assert annotations[0].startswith("::warning file=broken/alerts.yaml,line=10,")
-    assert annotations[1] == (
+    assert annotations[1].startswith("::warning file=broken/conf.py,line=7,title=mldesign.import")
+    assert annotations[2] == (
         "::warning file=broken/index.rst,line=9,title=mldesign.missing-owner::"
         "requirement 'REQ-1' has no :owner:"
     )

@@ -58,6 +58,10 @@ class ImportedProject:
     """SHA-256 of the export's bytes: what changed imports are recognised by."""
     skipped: int = 0
     """Entries of ``items`` that were not items and were left out."""
+    last_change: str | None = None
+    """The export's ``changed``: the last git commit of its files holding items."""
+    rollup_pages: dict[str, str] = field(default_factory=dict)
+    """Roll-up directive -> the URL of its project's page showing it (its ``rollups``)."""
     by_type: dict[str, list[Item]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -116,7 +120,19 @@ def read_export(name: str, data: bytes) -> ImportedProject:
         violations=violations,
         digest=hashlib.sha256(data).hexdigest(),
         skipped=skipped,
+        last_change=changed if isinstance(changed := export.get("changed"), str) else None,
+        rollup_pages=_rollup_pages(export.get("rollups")),
     )
+
+
+def _rollup_pages(rollups: Any) -> dict[str, str]:
+    if not isinstance(rollups, dict):
+        return {}
+    return {
+        str(kind): page["url"]
+        for kind, page in rollups.items()
+        if isinstance(page, dict) and isinstance(page.get("url"), str)
+    }
 
 
 def _item(project: str, item_id: Any, entry: Any) -> Item | None:

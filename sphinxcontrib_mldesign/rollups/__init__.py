@@ -24,6 +24,7 @@ from . import (
     freshness,
     monitoring,
     ownership,
+    portfolio,
     requirements,
     risks,
     trace,
@@ -47,6 +48,7 @@ ROLLUPS: dict[str, tuple[type[RollupDirective], Render]] = {
     "ml-freshness-index": (freshness.FreshnessIndex, freshness.render),
     "ml-architecture": (architecture.ArchitectureDiagram, architecture.render),
     "ml-trace": (trace.Trace, trace.render),
+    "ml-portfolio": (portfolio.Portfolio, portfolio.render),
 }
 _RENDER_BY_KIND = {directive.kind: render for directive, render in ROLLUPS.values()}
 

@@ -74,6 +74,15 @@ class Renderer:
         ``:documents:``)."""
         return [i for i in self.view.of_type(type_name) if self.in_documents(i.docname)]
 
+    def of_type_in(self, project: str | None, type_name: str) -> list[Item]:
+        """The items of a type of one project (None: this one), by ``:documents:``."""
+        source = self.context if project is None else self.context.imports[project]
+        return [i for i in source.of_type(type_name) if self.in_documents(i.docname)]
+
+    def page_uri(self, docname: str) -> str:
+        """The URI of a page of this project from the roll-up's page."""
+        return self._uri(docname) or "#"
+
     @property
     def many_projects(self) -> bool:
         """Whether the roll-up shows items of other projects (tables then say whose)."""

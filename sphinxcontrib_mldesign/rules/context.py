@@ -60,6 +60,11 @@ class Context:
         files = sorted({self.source_of(item) for item in self.items})
         return last_changes(self.env.srcdir, files)
 
+    @property
+    def last_change(self) -> str | None:
+        """The date of the last git commit of the files holding items, if known."""
+        return max(self.git_dates.values()).isoformat() if self.git_dates else None
+
     @cached_property
     def items(self) -> list[Item]:
         """Every item, in document order, duplicates included."""

@@ -1,0 +1,80 @@
+"""The figures of one project in a portfolio: what a platform team compares across the
+design docs it looks after. Computed from a project's items and the violations its own
+checks reported (this build's for this project, the export's for an imported one), so a
+portfolio never judges a project by rules other than its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .items import ITEM_TYPES, Item
+from .ownership import Area
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A violation as the portfolio counts it."""
+
+    rule: str
+    severity: str
+    item: str | None
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    name: str | None
+    """The import's name; None for this project."""
+    title: str
+    items_by_type: dict[str, int]
+    errors: int
+    warnings: int
+    by_rule: list[tuple[str, int]]
+    """Violations per rule, most first (then by name)."""
+    stale_items: int
+    lowest_bus_factor: tuple[int, str] | None
+    """(bus factor, area) of the area fewest people know, None without areas."""
+    serving_without_fallback: int
+    unmonitored_triggers: int
+    last_change: str | None
+
+    @property
+    def item_count(self) -> int:
+        return sum(self.items_by_type.values())
+
+    @property
+    def stale_share(self) -> float | None:
+        """Stale items of all items (None without items)."""
+        return self.stale_items / self.item_count if self.item_count else None
+
+
+def figures(
+    name: str | None,
+    title: str,
+    items_by_type: Mapping[str, Sequence[Item]],
+    reported: Iterable[Reported],
+    areas: Sequence[Area],
+    last_change: str | None,
+) -> ProjectFigures:
+    found = list(reported)
+
+    def items_of(rule: str) -> int:
+        return len({v.item for v in found if v.rule == rule and v.item is not None})
+
+    by_rule = Counter(v.rule for v in found)
+    lowest = min(areas, key=lambda area: area.bus_factor, default=None)
+    return ProjectFigures(
+        name=name,
+        title=title,
+        items_by_type={t: len(items_by_type.get(t, ())) for t in ITEM_TYPES},
+        errors=sum(v.severity == "error" for v in found),
+        warnings=sum(v.severity != "error" for v in found),
+        by_rule=sorted(by_rule.items(), key=lambda pair: (-pair[1], pair[0])),
+        stale_items=items_of("stale"),
+        lowest_bus_factor=None if lowest is None else (lowest.bus_factor, lowest.name),
+        serving_without_fallback=items_of("serving-needs-fallback"),
+        unmonitored_triggers=items_of("trigger-not-monitored"),
+        last_change=last_change,
+    )

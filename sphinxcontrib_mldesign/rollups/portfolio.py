@@ -1,0 +1,125 @@
+"""``.. ml-portfolio::`` — one row per project (this one and each import): its items by
+type, what its checks found, and the figures a platform team compares across design docs;
+each figure links to the project's own roll-up that explains it."""
+
+from __future__ import annotations
+
+from docutils import nodes
+
+from ..model.imports import ImportedProject
+from ..model.items import ITEM_TYPES, OWNER
+from ..model.ownership import collect_areas
+from ..model.portfolio import ProjectFigures, Reported, figures
+from .directive import RollupDirective
+from .markup import Element, Markup, el
+from .renderer import CellContent, Renderer
+
+#: Figure -> the roll-up that explains it.
+EXPLAINED_BY = {
+    "items": "ml-requirement-index",
+    "stale": "ml-freshness-index",
+    "bus-factor": "ml-ownership-index",
+    "no-fallback": "ml-fallback-chains",
+    "triggers": "ml-monitoring-index",
+}
+
+
+class Portfolio(RollupDirective):
+    summary = (
+        "One row per project — this one and every one of ``mldesign_imports`` (``:projects:`` "
+        "defaults to ``all``) — with its items by type, errors and warnings by rule, share of "
+        "stale items, lowest bus factor, serving requirements without a fallback, unmonitored "
+        "triggers and last change; each figure links to the project's roll-up explaining it."
+    )
+    kind = "portfolio"
+    default_projects = ("all",)
+
+
+def render(renderer: Renderer) -> list[nodes.Node]:
+    rows: list[list[CellContent]] = []
+    for name in renderer.view.projects:
+        if name is None:
+            rows.append(_row(renderer, _local(renderer), _local_pages(renderer)))
+        else:
+            project = renderer.context.imports[name]
+            rows.append(_row(renderer, _imported(renderer, project), project.rollup_pages))
+    if not rows:
+        return [renderer.empty("No project to show: no import could be read.")]
+    headers = ["Project", "Items", "Errors", "Warnings", "Findings by rule", "Stale",
+               "Lowest bus factor", "Serving without fallback", "Unmonitored triggers",
+               "Last change"]  # fmt: skip
+    return [renderer.table(headers, rows, classes=["ml-portfolio"])]
+
+
+def _local(renderer: Renderer) -> ProjectFigures:
+    context = renderer.context
+    return figures(
+        None,
+        str(context.env.config.project),
+        {type_name: renderer.of_type_in(None, type_name) for type_name in ITEM_TYPES},
+        (
+            Reported(v.rule, v.severity, v.item)
+            for v in renderer.findings.violations
+            if renderer.in_documents(v.docname)
+        ),
+        context.areas,
+        context.last_change,
+    )
+
+
+def _imported(renderer: Renderer, project: ImportedProject) -> ProjectFigures:
+    return figures(
+        project.name,
+        project.title,
+        {type_name: renderer.of_type_in(project.name, type_name) for type_name in ITEM_TYPES},
+        (
+            Reported(v.rule, v.severity, v.item)
+            for v in project.violations
+            if renderer.in_documents(v.docname)
+        ),
+        collect_areas(project.of_type(OWNER.name), renderer.context.lookup),
+        project.last_change,
+    )
+
+
+def _local_pages(renderer: Renderer) -> dict[str, str]:
+    """Roll-up directive -> the URI of the first page (by name) of this project showing it."""
+    pages: dict[str, str] = {}
+    for use in renderer.context.rollups:
+        pages.setdefault(f"ml-{use.kind}", renderer.page_uri(use.docname))
+    return pages
+
+
+def _row(renderer: Renderer, found: ProjectFigures, pages: dict[str, str]) -> list[CellContent]:
+    def linked(figure: str, text: str) -> Markup:
+        uri = pages.get(EXPLAINED_BY[figure])
+        return text if uri is None else Element("reference", (text,), uri=uri)
+
+    breakdown = ", ".join(
+        f"{count} {ITEM_TYPES[type_name].label.lower()}{'s' if count > 1 else ''}"
+        for type_name, count in found.items_by_type.items()
+        if count
+    )
+    by_rule = [f"{rule} {count}" for rule, count in found.by_rule]
+    share = found.stale_share
+    lowest = found.lowest_bus_factor
+    bus_factor: Markup = "—"
+    if lowest is not None:
+        text = f"{lowest[0]} ({lowest[1]})"
+        bus_factor = linked("bus-factor", text)
+        if lowest[0] < renderer.context.config.min_bus_factor:
+            bus_factor = el("inline", renderer.marks[0], " ", bus_factor, classes=["ml-gap"])
+    project: list[Markup] = [el("strong", found.title)]
+    project.append(" (this project)" if found.name is None else f" — {found.name}")
+    return [
+        project,
+        [linked("items", str(found.item_count)), *([f" ({breakdown})"] if breakdown else [])],
+        str(found.errors),
+        str(found.warnings),
+        "; ".join(by_rule) or "—",
+        "—" if share is None else linked("stale", f"{share:.0%} ({found.stale_items})"),
+        bus_factor,
+        linked("no-fallback", str(found.serving_without_fallback)),
+        linked("triggers", str(found.unmonitored_triggers)),
+        found.last_change or "—",
+    ]
