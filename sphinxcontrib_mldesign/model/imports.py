@@ -98,7 +98,9 @@ def read_export(name: str, data: bytes) -> ImportedProject:
     if not isinstance(export, dict) or not isinstance(export.get("items"), dict):
         raise ExportError("not an mldesign.json export (no 'items' object)")
     if export.get("version") != 1:
-        raise ExportError(f"export version {export.get('version')!r} is not 1")
+        raise ExportError(
+            f"an export of version {export.get('version')!r}; this version reads version 1"
+        )
     items: list[Item] = []
     skipped = 0
     for item_id, entry in export["items"].items():

@@ -76,6 +76,10 @@ class RenderRollups(SphinxPostTransform):
             wrapper = nodes.container(
                 classes=["ml-rollup", f"ml-{placeholder['kind']}", "no-search"]
             )
+            anchor = f"ml-{placeholder['kind']}"
+            if anchor not in self.document.ids:  # the first of its kind: portfolios link here
+                wrapper["ids"].append(anchor)
+                self.document.ids[anchor] = wrapper
             wrapper.extend(rendered)
             placeholder.replace_self(wrapper)
 

@@ -83,7 +83,8 @@ def _imported(renderer: Renderer, project: ImportedProject) -> ProjectFigures:
 
 
 def _local_pages(renderer: Renderer) -> dict[str, str]:
-    """Roll-up directive -> the URI of the first page (by name) of this project showing it."""
+    """Roll-up directive -> the URI of the first page (by name) of this project showing it
+    (its first roll-up of a kind has the directive's name as its id)."""
     pages: dict[str, str] = {}
     for use in renderer.context.rollups:
         pages.setdefault(f"ml-{use.kind}", renderer.page_uri(use.docname))
@@ -92,8 +93,11 @@ def _local_pages(renderer: Renderer) -> dict[str, str]:
 
 def _row(renderer: Renderer, found: ProjectFigures, pages: dict[str, str]) -> list[CellContent]:
     def linked(figure: str, text: str) -> Markup:
-        uri = pages.get(EXPLAINED_BY[figure])
-        return text if uri is None else Element("reference", (text,), uri=uri)
+        rollup = EXPLAINED_BY[figure]
+        uri = pages.get(rollup)
+        if uri is None:
+            return text
+        return Element("reference", (text,), uri=f"{uri.partition('#')[0]}#{rollup}")
 
     breakdown = ", ".join(
         f"{count} {ITEM_TYPES[type_name].label.lower()}{'s' if count > 1 else ''}"

@@ -80,8 +80,8 @@ class Renderer:
         return [i for i in source.of_type(type_name) if self.in_documents(i.docname)]
 
     def page_uri(self, docname: str) -> str:
-        """The URI of a page of this project from the roll-up's page."""
-        return self._uri(docname) or "#"
+        """The URI of a page of this project from the roll-up's page ("" for this page)."""
+        return self._uri(docname)
 
     @property
     def many_projects(self) -> bool:

@@ -1,0 +1,305 @@
+"""Imports: other projects' exports read from files or a local HTTP server, qualified IDs
+in options, roles and ``:any:``, the checks across projects, and broken imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from helpers import export_of, page, warnings_of
+
+Build = Callable[..., SphinxTestApp]
+Copy = Callable[..., Path]
+
+#: Every warning of tests/roots/test-portfolio: (file, line, subtype, text).
+EXPECTED = [
+    ("design.rst", 15, "unknown-ref",
+     ":metrics: 'payments:REQ-LIMITS' is an ml-requirement, expected ml-metric"),
+    ("design.rst", 16, "unknown-ref", ":depends: 'nowhere:REQ-1' names no item"),
+    ("design.rst", 16, "unknown-ref",
+     ":depends: 'payments:REQ-NOPE' names no item of the imported project 'payments'"),
+    # The trigger is another project's metric: reported at this project's :trigger: line.
+    ("design.rst", 22, "trigger-not-monitored",
+     "fallback 'FB-LOCAL' is triggered by 'payments:MET-QUIET', which has neither :warn: "
+     "nor :crit: in project 'payments'"),
+    ("prose.rst", 7, "unknown-ref",
+     ":ml:metric: 'payments:REQ-AVAIL' is an ml-requirement, expected ml-metric"),
+    ("prose.rst", 7, "unknown-ref",
+     ":ml:ref: 'payments:REQ-AVIAL' names no item of the imported project 'payments'; did "
+     "you mean 'payments:REQ-AVAIL'?"),
+    ("rollups.rst", 19, "schema",
+     "ml-risk-index :projects: 'paymnts' is not a project of mldesign_imports; did you mean "
+     "'payments'?"),
+]  # fmt: skip
+
+
+def located(app: SphinxTestApp) -> list[tuple[str, int, str, str]]:
+    """Each mldesign warning as (file relative to the source directory, line, subtype,
+    message)."""
+    found = []
+    for warning in warnings_of(app):
+        if not warning.endswith("]") or "[mldesign." not in warning:
+            continue
+        match = re.match(r"(.+?):(\d+): (?:WARNING|ERROR): (.*) \[mldesign\.([a-z-]+)\]$", warning)
+        assert match, warning
+        path, line, message, subtype = match.groups()
+        found.append((os.path.relpath(path, app.srcdir), int(line), subtype, message))
+    return found
+
+
+def assert_warnings(app: SphinxTestApp, expected: list[tuple[str, int, str, str]]) -> None:
+    """The build warned exactly ``expected``, and nothing else."""
+    found = located(app)
+    assert len(warnings_of(app)) == len(found), warnings_of(app)
+    assert len(found) == len(expected), "\n".join(map(str, found))
+    for (file, line, subtype, text), got in zip(sorted(expected), sorted(found), strict=True):
+        assert got[:3] == (file, line, subtype) and got[3].startswith(text), got
+
+
+def test_qualified_references_are_resolved_and_checked(build: Build, copy_root: Copy) -> None:
+    app = build(copy_root("portfolio"))
+    # Imported items raise nothing of their own (payments' export holds a serving
+    # requirement with no fallback, an unmonitored trigger, a drift metric without method).
+    assert_warnings(app, EXPECTED)
+    assert app.statuscode == 1
+    prose = page(app, "prose")
+    # A role links to the item's page as its export gives it, titled like a local one.
+    assert (
+        '<a class="reference external" href="https://payments.example.org/design/reqs.html'
+        '#REQ-AVAIL" title="Payments are available (payments)"><span class="xref ml ml-req">'
+        "Payments are available</span></a>"
+    ) in prose
+    # An export without URLs (no html_baseurl there): the title, unlinked; :any: too.
+    assert '<span class="xref ml ml-req">the fresh index</span>' in prose
+    assert '<span class="xref any">Click-through rate</span>' in prose
+    # Broken ones show their text, unlinked.
+    assert re.search(r'ml-broken-ref"><span class="xref ml ml-ref">payments:REQ-AVIAL<', prose)
+    design = page(app, "design")
+    for target in ("reqs.html#REQ-AVAIL", "metrics.html#MET-LAT", "metrics.html#MET-QUIET"):
+        assert f'href="https://payments.example.org/design/{target}"' in design
+    # The export keeps refs as written.
+    items = export_of(app)["items"]
+    assert items["REQ-CHECKOUT"]["depends"] == ["payments:REQ-AVAIL"]
+    assert "payments:REQ-AVAIL" not in items  # imported items are not this project's
+
+
+def test_bus_factor_counts_the_people_of_imported_projects(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    # Alone, ann is the only one who knows "serving".
+    alone = build(src, confoverrides={"mldesign_imports": {}})
+    bus = [w for w in located(alone) if w[2] == "bus-factor"]
+    assert [w[:2] for w in bus] == [("design.rst", 25)]
+    assert "area 'serving' has a bus factor of 1 (ann)" in bus[0][3]
+    # Payments' pat and search's sam list it too; search's kim, sam's backup, has ann's
+    # e-mail (in other case): the same person, counted once.
+    strict = build(src, confoverrides={"mldesign_min_bus_factor": 4})
+    bus = [w for w in located(strict) if w[2] == "bus-factor"]
+    assert len(bus) == 1
+    assert "bus factor of 3 (ann, payments:pat, search:sam)" in bus[0][3]
+    # Pat's other area, "fraud model", is payments' business: not reported here.
+    assert "fraud model" not in warnings_of(strict)[0] + bus[0][3]
+
+
+def _set_import(src: Path, name: str, source: str) -> None:
+    conf = src / "conf.py"
+    text = conf.read_text(encoding="utf-8")
+    conf.write_text(re.sub(rf'"{name}": "[^"]*"', f'"{name}": "{source}"', text), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "cannot read 'exports/payments.json': No such file or directory"),
+        ("{not json", "'exports/payments.json' is not JSON"),
+        ("[]", "'exports/payments.json' is not an mldesign.json export (no 'items' object)"),
+        ('{"version": 2, "items": {}}', "'exports/payments.json' is an export of version 2"),
+    ],
+)
+def test_a_broken_import_is_one_warning_at_its_line_in_conf_py(
+    build: Build, copy_root: Copy, content: str | None, reason: str
+) -> None:
+    src = copy_root("portfolio")
+    export = src / "exports" / "payments.json"
+    if content is None:
+        export.unlink()
+    else:
+        export.write_text(content, encoding="utf-8")
+    app = build(src)
+    found = located(app)
+    # One warning, at the import's line; references to payments are not reported one by
+    # one (they cannot be checked), the other import and the local checks go on.
+    problems = [w for w in found if w[2] == "import"]
+    assert [w[:3] for w in problems] == [("conf.py", 6, "import")]
+    assert problems[0][3].startswith(f"mldesign_imports: {reason}")
+    assert not [w for w in found if "payments:" in w[3]]
+    assert ("rollups.rst", 19, "schema") in [w[:3] for w in found]
+    assert '<span class="xref ml ml-req">the fresh index</span>' in page(app, "prose")
+    assert "Search" in page(app, "rollups") and "Payments" not in page(app, "rollups")
+
+
+# -- imports over HTTP --------------------------------------------------------------------
+
+
+class _Exports(SimpleHTTPRequestHandler):
+    """Serves a directory, counting requests; a path of ``/slow/`` never answers."""
+
+    requests: list[str]
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[tuple[str, list[str]]]:
+    """An HTTP server on 127.0.0.1 serving ``directory``: (base URL, paths requested)."""
+    requests: list[str] = []
+    handler = type("Handler", (_Exports,), {"requests": requests})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _retitle(export: Path, old: str, new: str) -> None:
+    export.write_text(export.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_imports_from_a_url_are_cached_for_the_cache_limit(
+    build: Build, copy_root: Copy, tmp_path: Path
+) -> None:
+    src = copy_root("portfolio")
+    served = tmp_path / "served"
+    shutil.copytree(src / "exports", served)
+    with serving(served) as (base, requests):
+        _set_import(src, "payments", f"{base}/payments.json")
+        first = build(src)
+        assert_warnings(first, EXPECTED)  # the same project as from a file
+        assert requests == ["/payments.json"]
+        cached = list((Path(first.doctreedir) / "mldesign-imports").glob("*.json"))
+        assert len(cached) == 1
+
+        # Within the cache limit (1 day): not fetched again, the cached copy is used.
+        _retitle(served / "payments.json", "Payments are available", "Payments never stop")
+        second = build(src)
+        assert requests == ["/payments.json"]
+        assert "Payments are available" in page(second, "prose")
+
+        # Older than the limit: fetched again, and the change shows.
+        day_old = time.time() - 86400 - 60
+        os.utime(cached[0], (day_old, day_old))
+        third = build(src)
+        assert requests == ["/payments.json"] * 2
+        assert "Payments never stop" in page(third, "prose")
+
+        # mldesign_imports_cache_limit = 0: every build fetches.
+        build(src, confoverrides={"mldesign_imports_cache_limit": 0})
+        assert len(requests) == 3
+
+    # The server is gone and the copy expired: one warning, the old copy is used.
+    os.utime(cached[0], (day_old, day_old))
+    offline = build(src)
+    problems = [w for w in located(offline) if w[2] == "import"]
+    assert len(problems) == 1 and problems[0][:2] == ("conf.py", 6)
+    assert problems[0][3].startswith(f"mldesign_imports: cannot fetch {base}/payments.json: ")
+    assert "; using the copy fetched on " in problems[0][3]
+    assert "Payments never stop" in page(offline, "prose")
+    # A negative limit keeps a cached copy for ever: no fetch, no warning.
+    forever = build(src, confoverrides={"mldesign_imports_cache_limit": -1})
+    assert not [w for w in located(forever) if w[2] == "import"]
+
+
+def test_an_import_that_does_not_answer_times_out(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    # A socket that listens but never accepts: the connection opens, no answer comes.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        _set_import(src, "payments", f"http://127.0.0.1:{silent.getsockname()[1]}/x.json")
+        started = time.monotonic()
+        app = build(src, confoverrides={"mldesign_imports_timeout": 0.5})
+        assert time.monotonic() - started < 20
+    problems = [w for w in located(app) if w[2] == "import"]
+    assert len(problems) == 1 and "timed out" in problems[0][3], problems
+
+
+def test_a_real_export_with_html_baseurl_links_to_the_real_pages(
+    build: Build, copy_root: Copy
+) -> None:
+    """The round trip: a project's build writes its export with URLs; another imports it."""
+    basic = build(copy_root("basic"), confoverrides={"html_baseurl": "https://basic.example/"})
+    src = copy_root("portfolio")
+    shutil.copy(Path(basic.outdir) / "mldesign.json", src / "exports" / "basic.json")
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text().replace("mldesign_imports = {", 'mldesign_imports = {"basic": '
+                                 '"exports/basic.json", ')
+    )  # fmt: skip
+    (src / "plain.rst").write_text("Plain\n=====\n\nSee :ml:req:`basic:REQ-LAT`.\n")
+    app = build(src)
+    assert 'href="https://basic.example/requirements.html#REQ-LAT"' in page(app, "plain")
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ('mldesign_imports = ["payments"]', "mldesign_imports must be a dict"),
+        ('mldesign_imports = {"pay:ments": "x.json"}', "'pay:ments' cannot name a project"),
+        ('mldesign_imports = {"all": "x.json"}', "'all' is reserved"),
+        ('mldesign_imports = {"payments": ""}', "mldesign_imports['payments'] must be"),
+        ('mldesign_imports_cache_limit = "1d"', "whole number of days"),
+        ("mldesign_imports_timeout = 0", "number of seconds > 0"),
+    ],
+)
+def test_import_settings_are_checked(
+    make_app: Callable[..., SphinxTestApp], copy_root: Copy, setting: str, message: str
+) -> None:
+    from sphinx.errors import ConfigError
+
+    src = copy_root("portfolio")
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text() + setting + "\n")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        make_app("html", srcdir=src)
+
+
+def test_the_export_says_when_the_doc_changed_and_where_its_rollups_are(
+    build: Build, copy_root: Copy
+) -> None:
+    app = build(copy_root("portfolio"))
+    export = export_of(app)
+    assert "changed" not in export  # not in a git work tree
+    assert export["rollups"]["ml-portfolio"] == {"docname": "rollups"}
+    published = build(
+        copy_root("portfolio", "published"),
+        confoverrides={"html_baseurl": "https://checkout.example/docs/"},
+    )
+    assert export_of(published)["rollups"]["ml-portfolio"] == {
+        "docname": "rollups", "url": "https://checkout.example/docs/rollups.html"
+    }  # fmt: skip
+    assert sorted(export["rollups"]) == [
+        "ml-fallback-chains", "ml-monitoring-index", "ml-ownership-index", "ml-portfolio",
+        "ml-requirement-index", "ml-risk-index",
+    ]  # fmt: skip
+    json.dumps(export)  # plain JSON

@@ -1,0 +1,216 @@
+"""Roll-ups across projects: ``:projects:``, ``ml-portfolio`` (figures checked against
+the hand-counted exports of tests/roots/test-portfolio), incremental and parallel builds
+after an import changes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+from sphinx.util.parallel import parallel_available
+
+from helpers import export_text, page, tables_of
+
+Build = Callable[..., SphinxTestApp]
+Copy = Callable[..., Path]
+
+HEADERS = ["Project", "Items", "Errors", "Warnings", "Findings by rule", "Stale",
+           "Lowest bus factor", "Serving without fallback", "Unmonitored triggers",
+           "Last change"]  # fmt: skip
+
+#: Counted by hand from design.rst and exports/*.json (see the comments).
+EXPECTED_ROWS = [
+    # Checkout: REQ-CHECKOUT, REQ-BAD, FB-LOCAL, ann. Errors: five unknown refs (REQ-BAD's
+    # :metrics: and two :depends:, two roles in prose) and the :projects: typo; one warning
+    # (FB-LOCAL's trigger). Serving: ann, payments' pat and search's sam = 3.
+    ["Checkout (this project)", "4 (2 requirements, 1 fallback, 1 owner)", "6", "1",
+     "unknown-ref 5; schema 1; trigger-not-monitored 1", "0% (0)", "3 (serving)", "0", "1",
+     "—"],
+    # Payments: its export's six violations; two stale items of seven; pat alone knows
+    # "fraud model" and, within payments, "serving" (1 each; the first by name shown).
+    ["Payments — payments", "7 (2 requirements, 2 metrics, 2 fallbacks, 1 owner)", "1", "5",
+     "stale 2; bus-factor 1; serving-needs-fallback 1; trigger-not-monitored 1; unknown-ref 1",
+     "29% (2)", "✗ 1 (fraud model)", "1", "1", "2026-10-15"],
+    # Search: no violations; sam lists serving and ranking, kim backs sam up: 2 each.
+    ["Search — search", "4 (1 requirement, 1 metric, 2 owners)", "0", "0", "—", "0% (0)",
+     "2 (ranking)", "0", "0", "—"],
+]  # fmt: skip
+
+
+def _rollups(html: str) -> list[str]:
+    """The HTML of each roll-up of a page, in order."""
+    return html.split('<div class="ml-rollup ')[1:]
+
+
+def test_portfolio_figures_are_the_hand_counted_ones(build: Build, copy_root: Copy) -> None:
+    app = build(copy_root("portfolio"))
+    html = page(app, "rollups")
+    [table] = tables_of(html, "ml-portfolio")
+    assert table[0] == HEADERS
+    assert table[1:] == EXPECTED_ROWS
+    # Figures link to the project's roll-up explaining them: this project's pages, and the
+    # pages an import's export names (payments names two; search none).
+    portfolio = _rollups(html)[0]
+    links = re.findall(r'<a class="reference (?:internal|external)" href="([^"]*)"', portfolio)
+    assert links == [
+        # This project: items (its requirement index), bus factor (ownership), serving
+        # without fallback (chains), unmonitored triggers (monitoring); no freshness index.
+        "#ml-requirement-index", "#ml-ownership-index", "#ml-fallback-chains",
+        "#ml-monitoring-index",
+        # Payments' export names the pages of two of its roll-ups; search's none.
+        "https://payments.example.org/design/rollups.html#ml-requirement-index",
+        "https://payments.example.org/design/rollups.html#ml-freshness-index",
+    ]  # fmt: skip
+    for anchor in ("ml-requirement-index", "ml-ownership-index", "ml-fallback-chains"):
+        assert html.count(f'id="{anchor}"') == 1  # the first roll-up of each kind
+
+
+def test_projects_choose_whose_items_a_rollup_shows(build: Build, copy_root: Copy) -> None:
+    app = build(copy_root("portfolio"))
+    html = page(app, "rollups")
+    requirements = tables_of(html, "ml-requirement-index")
+    ids = [row[0] for row in requirements[0][1:]]
+    # :projects: all — this project's first, then each import's, under qualified IDs.
+    assert ids == ["REQ-CHECKOUT", "REQ-BAD", "payments:REQ-AVAIL", "payments:REQ-LIMITS",
+                   "search:REQ-FRESH"]  # fmt: skip
+    # An imported item's gap is its own project's finding (payments reported REQ-LIMITS).
+    limits = requirements[0][4]
+    assert limits[6] == "✗ no fallback"
+    # Imported IDs link to their pages (payments) or show unlinked (search has no URLs).
+    assert 'href="https://payments.example.org/design/reqs.html#REQ-LIMITS"' in html
+    assert re.search(r'ml-imported-ref"><code[^>]*>search:REQ-FRESH<', html)
+    # :projects: local, payments — ownership: ann and pat; serving known to both.
+    owners, areas = tables_of(html, "ml-ownership-index")[0], tables_of(html, "ml-area-index")[0]
+    assert [row[0] for row in owners[1:]] == ["ann", "payments:pat"]
+    assert areas[1:] == [
+        ["fraud model", "payments:pat", "—", "1"],
+        ["serving", "ann, payments:pat", "—", "2"],
+    ]
+    # :projects: payments — only payments' chain.
+    chains = _rollups(html)[3]
+    assert "Chain from payments:FB-CACHE" in chains and "FB-LOCAL" not in chains
+    # :projects: all — monitoring: the monitored metrics of every project, and the gap of
+    # this project's fallback triggered by payments' unmonitored metric.
+    monitoring = tables_of(html, "ml-monitoring-index")[0]
+    assert [row[0] for row in monitoring[1:]] == ["payments:MET-LAT", "search:MET-CTR"]
+    assert re.search(r"cannot fire</span> fallback .*FB-LOCAL.* is triggered by .*"
+                     r"payments:MET-QUIET", html)  # fmt: skip
+
+
+def test_a_local_rollup_does_not_show_other_projects(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    (src / "plain.rst").write_text("Plain\n=====\n\n.. ml-requirement-index::\n")
+    app = build(src)
+    [table] = tables_of(page(app, "plain"), "ml-requirement-index")
+    assert [row[0] for row in table[1:]] == ["REQ-CHECKOUT", "REQ-BAD"]
+
+
+#: The pages of the root. Sphinx itself re-writes index.html (its toctree holds them) when
+#: any is re-written, and genindex.html and search.html on every build.
+CONTENT = ("design.html", "prose.html", "plain.html", "rollups.html")
+
+
+def _mtimes(app: SphinxTestApp) -> dict[str, int]:
+    return {name: (Path(app.outdir) / name).stat().st_mtime_ns for name in CONTENT}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _pages(app: SphinxTestApp) -> dict[str, str]:
+    return {
+        p.name: p.read_text(encoding="utf-8")
+        for p in sorted(Path(app.outdir).glob("*.html"))
+        if p.name not in ("genindex.html", "search.html")
+    }
+
+
+def test_a_changed_import_rewrites_the_pages_showing_it_and_no_other(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    build(src)
+    written = _mtimes(build(src))  # settled (the second build writes nothing)
+
+    # A title in payments: prose (a role), design (option refs) and rollups show it.
+    _edit(src / "exports" / "payments.json", "Payments are available", "Payments never stop")
+    after = build(src)
+    changed = {name for name, mtime in _mtimes(after).items() if mtime != written[name]}
+    assert changed == {"prose.html", "design.html", "rollups.html"}
+    assert "Payments never stop" in page(after, "prose")
+
+    # An item of search no page references: only rollups.html (:projects: all, the
+    # portfolio) shows it... and search shares the "serving" area, whose people the
+    # local checks count, so nothing else changes.
+    written = _mtimes(after)
+    _edit(src / "exports" / "search.json", "Click-through rate", "Click-through ratio")
+    later = build(src)
+    changed = {name for name, mtime in _mtimes(later).items() if mtime != written[name]}
+    assert changed == {"rollups.html", "prose.html"}  # prose shows MET-CTR's title (:any:)
+
+    clean = build(copy_root("portfolio", "clean"))
+    for export in ("payments.json", "search.json"):
+        (Path(clean.srcdir) / "exports" / export).write_text(
+            (src / "exports" / export).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    clean = build(Path(clean.srcdir), freshenv=True)
+    assert _pages(later) == _pages(clean)
+    assert export_text(later) == export_text(clean)
+
+
+def test_an_import_nothing_here_depends_on_rewrites_only_the_pages_showing_it(
+    build: Build, copy_root: Copy
+) -> None:
+    """An import no page references and whose people share no area with this project's:
+    only the roll-ups selecting it are re-written when it changes."""
+    src = copy_root("portfolio")
+    fraud = src / "exports" / "fraud.json"
+    fraud.write_text(
+        '{"version": 1, "project": "Fraud", "violations": [], "items": {"REQ-F": {"id": '
+        '"REQ-F", "type": "ml-requirement", "title": "Scores in time", "docname": "index", '
+        '"lineno": 3}}}',
+        encoding="utf-8",
+    )
+    _edit(src / "conf.py", '"search": ', '"fraud": "exports/fraud.json", "search": ')
+    (src / "fraud.rst").write_text(
+        "Fraud\n=====\n\n.. ml-requirement-index::\n   :projects: fraud\n", encoding="utf-8"
+    )
+    _edit(src / "index.rst", "   rollups\n", "   rollups\n   fraud\n")
+    build(src)
+    pages = (*CONTENT, "fraud.html")
+    before = {name: (Path(src) / "_build" / "html" / name).stat().st_mtime_ns for name in pages}
+    _edit(fraud, "Scores in time", "Scores on time")
+    after = build(src)
+    changed = {
+        name for name in pages if (Path(after.outdir) / name).stat().st_mtime_ns != before[name]
+    }
+    assert changed == {"fraud.html", "rollups.html"}  # rollups: the portfolio and "all"
+    assert "Scores on time" in page(after, "fraud")
+
+
+def test_an_import_removed_from_conf_py_equals_a_clean_build(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    build(src)
+    conf = src / "conf.py"
+    _edit(conf, '    "search": "exports/search.json",\n', "")
+    incremental = build(src)
+    clean_src = copy_root("portfolio", "clean")
+    _edit(clean_src / "conf.py", '    "search": "exports/search.json",\n', "")
+    clean = build(clean_src)
+    assert _pages(incremental) == _pages(clean)
+    assert export_text(incremental) == export_text(clean)
+    assert "search:REQ-FRESH" not in page(incremental, "rollups")
+
+
+@pytest.mark.skipif(not parallel_available, reason="needs fork-based parallel builds")
+def test_parallel_build_equals_serial(build: Build, copy_root: Copy) -> None:
+    serial = build(copy_root("portfolio", "serial"))
+    parallel = build(copy_root("portfolio", "parallel"), parallel=2)
+    assert _pages(parallel) == _pages(serial)
+    assert export_text(parallel) == export_text(serial)
