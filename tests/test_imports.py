@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -303,3 +305,56 @@ def test_the_export_says_when_the_doc_changed_and_where_its_rollups_are(
         "ml-requirement-index", "ml-risk-index",
     ]  # fmt: skip
     json.dumps(export)  # plain JSON
+
+
+# -- the command line ---------------------------------------------------------------------
+
+MLDESIGN = Path(sys.executable).parent / "mldesign"
+
+
+def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    command = [str(MLDESIGN), *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_check_reports_qualified_references(copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    (src / "exports" / "search.json").unlink()
+    result = _cli("check", src, "--format", "json")
+    assert result.returncode == 1
+    found = {(v["docname"], v["lineno"], v["rule"]) for v in json.loads(result.stdout)}
+    assert found == {
+        ("conf.py", 7, "import"),  # search is gone: one warning, no cascade
+        ("design", 15, "unknown-ref"), ("design", 16, "unknown-ref"),
+        ("design", 22, "trigger-not-monitored"), ("prose", 7, "unknown-ref"),
+        ("rollups", 19, "schema"),
+    }  # fmt: skip
+    assert result.stderr.count("WARNING") == 0  # not even Sphinx's for :any:`search:MET-CTR`
+
+
+def test_diff_lists_new_and_dropped_references_to_other_projects(
+    build: Build, copy_root: Copy, tmp_path: Path
+) -> None:
+    old = build(copy_root("portfolio", "old"), "mldesign")
+    src = copy_root("portfolio", "new")
+    design = src / "design.rst"
+    text = design.read_text(encoding="utf-8")
+    design.write_text(
+        text.replace(":depends: payments:REQ-AVAIL", ":depends: search:REQ-FRESH"),
+        encoding="utf-8",
+    )
+    new = build(src, "mldesign")
+    paths = [Path(app.outdir) / "mldesign.json" for app in (old, new)]
+    changes = json.loads(_cli("diff", *paths, "--format", "json").stdout)
+    assert changes["foreign_refs_added"] == [
+        {"item": "REQ-CHECKOUT", "option": "depends", "target": "search:REQ-FRESH"}
+    ]
+    assert changes["foreign_refs_removed"] == [
+        {"item": "REQ-CHECKOUT", "option": "depends", "target": "payments:REQ-AVAIL"}
+    ]
+    text_out = _cli("diff", *paths).stdout
+    assert "> REQ-CHECKOUT :depends: now depends on search:REQ-FRESH" in text_out
+    assert "> REQ-CHECKOUT :depends: no longer depends on payments:REQ-AVAIL" in text_out
+    assert text_out.splitlines()[-1].endswith("; 1 reference(s) to other projects added, 1 removed")
+    md = _cli("diff", *paths, "--format", "md").stdout
+    assert "| added | `REQ-CHECKOUT` | depends | `search:REQ-FRESH` |" in md

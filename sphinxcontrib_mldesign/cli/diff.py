@@ -10,6 +10,8 @@ from typing import Any
 import jsonschema
 
 from ..export import export_schema
+from ..model.items import ITEM_TYPES
+from ..model.schema import ref_options
 from .errors import UsageError, load_json
 
 #: Keys that say where an item is, not what it says: a moved item has not changed.
@@ -58,6 +60,7 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             changed[item_id] = fields
     old_violations = {_violation_key(v): v for v in old["violations"]}
     new_violations = {_violation_key(v): v for v in new["violations"]}
+    old_refs, new_refs = _foreign_refs(old_items), _foreign_refs(new_items)
     return {
         "added": [new_items[i] for i in sorted(new_items.keys() - old_items.keys())],
         "removed": [old_items[i] for i in sorted(old_items.keys() - new_items.keys())],
@@ -68,7 +71,29 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "violations_resolved": [
             old_violations[k] for k in sorted(old_violations.keys() - new_violations.keys())
         ],
+        "foreign_refs_added": [_ref(key) for key in sorted(new_refs - old_refs)],
+        "foreign_refs_removed": [_ref(key) for key in sorted(old_refs - new_refs)],
     }
+
+
+def _foreign_refs(items: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(item, option, target) of every ref to another project's item: a qualified ID
+    (``payments:REQ-1``) that is not an item of this export. A review should see a new
+    dependency on another team's promise."""
+    found = set()
+    for item_id, item in items.items():
+        if item.get("type") not in ITEM_TYPES:
+            continue
+        for option in ref_options(item["type"]) & item.keys():
+            value = item[option]
+            for target in [value] if isinstance(value, str) else value or ():
+                if isinstance(target, str) and ":" in target and target not in items:
+                    found.add((item_id, option, target))
+    return found
+
+
+def _ref(key: tuple[str, str, str]) -> dict[str, str]:
+    return dict(zip(("item", "option", "target"), key, strict=True))
 
 
 def _show(value: Any) -> str:
@@ -82,11 +107,15 @@ def _show(value: Any) -> str:
 
 
 def _summary(changes: dict[str, Any]) -> str:
-    return (
+    summary = (
         f"{len(changes['added'])} added, {len(changes['removed'])} removed, "
         f"{len(changes['changed'])} changed; {len(changes['violations_introduced'])} violation(s) "
         f"introduced, {len(changes['violations_resolved'])} resolved"
     )
+    added, removed = len(changes["foreign_refs_added"]), len(changes["foreign_refs_removed"])
+    if added or removed:
+        summary += f"; {added} reference(s) to other projects added, {removed} removed"
+    return summary
 
 
 def _text(changes: dict[str, Any]) -> str:
@@ -105,6 +134,12 @@ def _text(changes: dict[str, Any]) -> str:
         )
     for v in changes["violations_resolved"]:
         lines.append(f"✓ resolved [{v['rule']}] {v['item'] or v['docname']}: {v['message']}")
+    for label, key in (
+        ("now depends on", "foreign_refs_added"),
+        ("no longer depends on", "foreign_refs_removed"),
+    ):
+        for ref in changes[key]:
+            lines.append(f"> {ref['item']} :{ref['option']}: {label} {ref['target']}")
     lines.append(_summary(changes))
     return "\n".join(lines) + "\n"
 
@@ -154,5 +189,11 @@ def _markdown(changes: dict[str, Any]) -> str:
                     f"| {label} | {v['severity']} | `{v['rule']}` | `{v['item'] or v['docname']}` "
                     f"| {_cell(v['message'])} |"
                 )
+        out.append("")
+    if changes["foreign_refs_added"] or changes["foreign_refs_removed"]:
+        out += ["| | Item | Option | Other project's item |", "|---|---|---|---|"]
+        for label, key in (("added", "foreign_refs_added"), ("removed", "foreign_refs_removed")):
+            for ref in changes[key]:
+                out.append(f"| {label} | `{ref['item']}` | {ref['option']} | `{ref['target']}` |")
         out.append("")
     return "\n".join(out)
