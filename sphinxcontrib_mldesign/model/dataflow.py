@@ -38,7 +38,9 @@ def inputs_of(component: Item, index: Mapping[str, Item]) -> list[str]:
 def feedback_loops(components: Sequence[Item], index: Mapping[str, Item]) -> list[Loop]:
     """The loops of the data flow that pass through a model, in document order."""
     order = {str(c.id): n for n, c in enumerate(components)}
-    edges = {str(c.id): inputs_of(c, index) for c in components}
+    # Only edges between these components: one read from another project (whose own
+    # inputs stay in that project) cannot close a loop through them.
+    edges = {str(c.id): [i for i in inputs_of(c, index) if i in order] for c in components}
     loops = []
     for group in _strongly_connected(list(order), edges):
         members = sorted(group, key=order.__getitem__)

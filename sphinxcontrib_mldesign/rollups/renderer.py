@@ -83,11 +83,6 @@ class Renderer:
         """The URI of a page of this project from the roll-up's page ("" for this page)."""
         return self._uri(docname)
 
-    @property
-    def many_projects(self) -> bool:
-        """Whether the roll-up shows items of other projects (tables then say whose)."""
-        return not self.view.local_only
-
     def about(self, rule: Rule, subject: str | None) -> Finding | None:
         """The rule's finding about an item or area of the projects shown."""
         return self.view.about(rule, subject)
