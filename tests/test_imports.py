@@ -23,6 +23,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, page, warnings_of
+from helpers import tables_of as tables
 
 Build = Callable[..., SphinxTestApp]
 Copy = Callable[..., Path]
@@ -358,3 +359,33 @@ def test_diff_lists_new_and_dropped_references_to_other_projects(
     assert text_out.splitlines()[-1].endswith("; 1 reference(s) to other projects added, 1 removed")
     md = _cli("diff", *paths, "--format", "md").stdout
     assert "| added | `REQ-CHECKOUT` | depends | `search:REQ-FRESH` |" in md
+
+
+def test_components_read_from_other_projects_are_drawn_and_loop_checked(
+    build: Build, copy_root: Copy
+) -> None:
+    """A component may read another project's component; a loop in the other project is
+    that project's business (its own export reports it), not a finding here."""
+    src = copy_root("portfolio")
+    export = src / "exports" / "payments.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    for item_id, kind, inputs in (
+        ("C-AUTH", "serving", ["C-SCORE"]),
+        ("C-SCORE", "model", ["C-AUTH"]),
+    ):
+        data["items"][item_id] = {"id": item_id, "type": "ml-component", "title": item_id,
+                                  "docname": "arch", "lineno": 3, "kind": kind, "inputs": inputs}  # fmt: skip
+    export.write_text(json.dumps(data), encoding="utf-8")
+    (src / "plain.rst").write_text(
+        "Plain\n=====\n\n.. component:: Checkout API\n   :id: C-CHECKOUT\n   :kind: storage\n"
+        "   :inputs: payments:C-AUTH\n   :owner: ann\n\n.. ml-architecture::\n   :projects: all\n",
+        encoding="utf-8",
+    )
+    app = build(src)
+    assert_warnings(app, EXPECTED)  # no feedback-loop, no other new finding
+    [table] = tables(page(app, "plain"), "ml-components")
+    assert [row[:4] for row in table[1:]] == [
+        ["C-CHECKOUT", "Checkout API", "storage", "payments:C-AUTH"],
+        ["payments:C-AUTH", "C-AUTH", "serving", "payments:C-SCORE"],
+        ["payments:C-SCORE", "C-SCORE", "model", "payments:C-AUTH"],
+    ]

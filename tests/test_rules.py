@@ -371,3 +371,9 @@ def test_git_is_not_run_when_nothing_needs_a_date(
     (root / "index.rst").write_text(STALE_DOC + "\n.. ml-freshness-index::\n")
     build(root, "text")  # with a roll-up that shows git dates, git runs
     assert "log" in calls.read_text()
+
+
+def test_the_export_carries_the_last_change_for_portfolios(build: Build, tmp_path: Path) -> None:
+    root = write_project(tmp_path / "repo", {"index.rst": STALE_DOC})
+    _commit_all(root, "2025-01-10T12:00:00+00:00")
+    assert export_of(build(root))["changed"] == "2025-01-10"
