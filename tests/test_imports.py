@@ -154,6 +154,25 @@ def test_a_broken_import_is_one_warning_at_its_line_in_conf_py(
     assert "Search" in page(app, "rollups") and "Payments" not in page(app, "rollups")
 
 
+def test_entries_that_are_not_items_are_left_out_with_a_warning(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    export = src / "exports" / "search.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["items"]["bad id"] = {"type": "ml-metric", "title": "x"}
+    data["items"]["MET-X"] = {"type": "ml-widget", "title": "x"}
+    data["items"]["MET-Y"] = "not an object"
+    export.write_text(json.dumps(data), encoding="utf-8")
+    app = build(src)
+    problems = [w for w in located(app) if w[2] == "import"]
+    assert problems == [
+        ("conf.py", 7, "import", "mldesign_imports: 'exports/search.json' holds 3 entries "
+         "under 'items' that are not items (no valid ID or type); they are left out")
+    ]  # fmt: skip
+    assert "search:REQ-FRESH" in page(app, "rollups")  # the rest is read
+
+
 # -- imports over HTTP --------------------------------------------------------------------
 
 

@@ -19,6 +19,8 @@ from .items import ITEM_TYPES, Item
 from .schema import ref_options
 
 _PROJECT_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+#: What an item ID looks like (the ``id`` of ``schemas/common.json``).
+_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
 #: Words with a meaning of their own in ``:projects:``.
 RESERVED_PROJECT_NAMES = ("local", "all")
 
@@ -138,7 +140,7 @@ def _rollup_pages(rollups: Any) -> dict[str, str]:
 
 
 def _item(project: str, item_id: Any, entry: Any) -> Item | None:
-    if not isinstance(entry, dict) or not isinstance(item_id, str) or not item_id:
+    if not isinstance(entry, dict) or not isinstance(item_id, str) or not _ID_RE.match(item_id):
         return None
     type_name = entry.get("type")
     if type_name not in ITEM_TYPES:

@@ -129,11 +129,17 @@ class Context:
                 name, source, self.confdir, cache_dir,
                 self.config.imports_cache_limit, self.config.imports_timeout, now,
             )  # fmt: skip
+            said = [loaded.problem] if loaded.problem else []
             if loaded.project is not None:
                 imports[name] = loaded.project
-            if loaded.problem is not None:
+                if loaded.project.skipped:
+                    said.append(
+                        f"{source!r} holds {loaded.project.skipped} entries under 'items' that "
+                        "are not items (no valid ID or type); they are left out"
+                    )
+            for problem in said:
                 line = conf_line(conf, name)
-                problems.append(ImportProblem(self._name(conf), str(conf), line, loaded.problem))
+                problems.append(ImportProblem(self._name(conf), str(conf), line, problem))
         return imports, problems
 
     @cached_property
