@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +21,7 @@ from ..model.imports import ImportedProject
 from ..model.items import COMPONENT, FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
 from ..model.ownership import Area, collect_areas
 from ..model.rulefiles import RuleFileProblem, RuleFiles, alert_rule_paths
-from ..model.sources import load
+from ..model.sources import load_all
 from ..model.staleness import Staleness, staleness
 from .findings import Finding, ImportProblem
 
@@ -123,19 +122,19 @@ class Context:
         problems: list[ImportProblem] = []
         cache_dir = Path(self.env.doctreedir) / IMPORT_CACHE
         conf = self.confdir / "conf.py"
-        now = time.time()
-        for name, source in self.config.imports.items():
-            loaded = load(
-                name, source, self.confdir, cache_dir,
-                self.config.imports_cache_limit, self.config.imports_timeout, now,
-            )  # fmt: skip
-            said = [loaded.problem] if loaded.problem else []
-            if loaded.project is not None:
-                imports[name] = loaded.project
-                if loaded.project.skipped:
+        config = self.config
+        loaded = load_all(
+            config.imports, self.confdir, cache_dir, config.imports_cache_limit,
+            config.imports_timeout,
+        )  # fmt: skip
+        for name, found in loaded.items():
+            said = [found.problem] if found.problem else []
+            if found.project is not None:
+                imports[name] = found.project
+                if found.project.skipped:
                     said.append(
-                        f"{source!r} holds {loaded.project.skipped} entries under 'items' that "
-                        "are not items (no valid ID or type); they are left out"
+                        f"{config.imports[name]!r} holds {found.project.skipped} entries under "
+                        "'items' that are not items (no valid ID or type); they are left out"
                     )
             for problem in said:
                 line = conf_line(conf, name)
