@@ -13,12 +13,34 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import config, directives, domain, export, html, imports, nodes, outputs, rollups, state
+from . import (
+    config,
+    directives,
+    domain,
+    export,
+    html,
+    imported_refs,
+    nodes,
+    outputs,
+    rollups,
+    state,
+)
 from .version import __version__
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    modules = (config, nodes, directives, domain, state, imports, rollups, outputs, html, export)
+    modules = (
+        config,
+        nodes,
+        directives,
+        domain,
+        state,
+        imported_refs,
+        rollups,
+        outputs,
+        html,
+        export,
+    )
     for module in modules:
         module.setup(app)
     return {

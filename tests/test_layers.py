@@ -19,7 +19,7 @@ LAYERS = {
     "directives": 4,
     "rules": 5,
     "state": 6,
-    "outputs": 7, "export": 7, "rollups": 7, "html": 7, "imports": 7,
+    "outputs": 7, "export": 7, "rollups": 7, "html": 7, "imported_refs": 7,
     "cli": 8,
     "__main__": 9, "": 9,
 }  # fmt: skip
