@@ -3,8 +3,8 @@
 Each Sphinx-facing module registers itself. Each layer imports only those before it
 (``tests/test_layers.py``): :mod:`.model` (no Sphinx) → :mod:`.nodes` and the rule
 registry → :mod:`.config` → :mod:`.domain` → :mod:`.directives` → :mod:`.rules`
-(findings) → :mod:`.state` → :mod:`.rollups`, :mod:`.export`, :mod:`.outputs`, :mod:`.html`
-→ the command line (:mod:`.cli`). See ``docs/explanation/architecture.rst``.
+(findings) → :mod:`.state` → :mod:`.rollups`, :mod:`.export`, :mod:`.outputs`, :mod:`.html`,
+:mod:`.imported_refs` → the command line (:mod:`.cli`). See ``docs/explanation/architecture.rst``.
 """
 
 from __future__ import annotations
