@@ -21,7 +21,8 @@ extensions = [
     "mldesign_docs",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "gaps"]  # gaps/ is a project of its own (see _ext)
+# gaps/ and the team docs of portfolio/ are projects of their own (see _ext, and below)
+exclude_patterns = ["_build", "gaps", "portfolio"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 
 html_theme = "pydata_sphinx_theme"
@@ -42,3 +43,12 @@ mldesign_min_bus_factor = 2
 # The alerting rules as deployed: the build checks the metrics' thresholds against them.
 # deploy/alerts.yaml is what `mldesign alerts docs` writes; deploy/cost.yaml is hand-written.
 mldesign_alert_rules = ["deploy/*.yaml"]
+# Three other teams' design docs, as their builds exported them (portfolio/<team>/ holds
+# their sources; tests/test_docs_portfolio.py keeps the exports in step). The example
+# references their items as features:C-EMBEDDINGS and so on, and rolls them up on
+# example/teams. A real portfolio names the teams' published exports by URL instead.
+mldesign_imports = {
+    "features": "portfolio/exports/features.json",
+    "paywall": "portfolio/exports/paywall.json",
+    "search": "portfolio/exports/search.json",
+}
