@@ -73,7 +73,7 @@ class MLDomain(Domain):
         "any_refs": {},  # docname -> {target} of :any: references (not checked, but linked)
         "rollups": {},  # docname -> [RollupUse]: pages that roll up the whole project
     }
-    data_version = 5
+    data_version = 6  # 6: roll-up uses know their projects
 
     _index: dict[str, Item] | None = None
 

@@ -40,11 +40,10 @@ def build_export(app: Sphinx) -> dict[str, Any]:
     # For portfolios (ml-portfolio): when the doc last changed, where its roll-ups are.
     if state.context.last_change is not None:
         export["changed"] = state.context.last_change
-    rollups: dict[str, dict[str, str]] = {}
-    for use in domain.all_rollups():  # the first page (by name) showing each
-        page = rollups.setdefault(f"ml-{use.kind}", {"docname": use.docname})
-        if base and "url" not in page:
-            page["url"] = f"{base}/{use.docname}.html"
+    rollups = {
+        kind: {"docname": docname, **({"url": f"{base}/{docname}.html"} if base else {})}
+        for kind, docname in sorted(state.context.rollup_pages.items())
+    }
     if rollups:
         export["rollups"] = rollups
     return export

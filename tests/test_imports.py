@@ -373,8 +373,8 @@ def test_diff_lists_new_and_dropped_references_to_other_projects(
         {"item": "REQ-CHECKOUT", "option": "depends", "target": "payments:REQ-AVAIL"}
     ]
     text_out = _cli("diff", *paths).stdout
-    assert "> REQ-CHECKOUT :depends: now depends on search:REQ-FRESH" in text_out
-    assert "> REQ-CHECKOUT :depends: no longer depends on payments:REQ-AVAIL" in text_out
+    assert "> REQ-CHECKOUT :depends: now names search:REQ-FRESH" in text_out
+    assert "> REQ-CHECKOUT :depends: no longer names payments:REQ-AVAIL" in text_out
     assert text_out.splitlines()[-1].endswith("; 1 reference(s) to other projects added, 1 removed")
     md = _cli("diff", *paths, "--format", "md").stdout
     assert "| added | `REQ-CHECKOUT` | depends | `search:REQ-FRESH` |" in md
@@ -395,6 +395,13 @@ def test_components_read_from_other_projects_are_drawn_and_loop_checked(
         data["items"][item_id] = {"id": item_id, "type": "ml-component", "title": item_id,
                                   "docname": "arch", "lineno": 3, "kind": kind, "inputs": inputs}  # fmt: skip
     export.write_text(json.dumps(data), encoding="utf-8")
+    # Search's index reads payments' authoriser, qualified as search's own doc names it.
+    search = src / "exports" / "search.json"
+    data = json.loads(search.read_text(encoding="utf-8"))
+    data["items"]["C-INDEX"] = {"id": "C-INDEX", "type": "ml-component", "title": "C-INDEX",
+                                "docname": "index", "lineno": 30, "kind": "pipeline",
+                                "inputs": ["payments:C-AUTH"]}  # fmt: skip
+    search.write_text(json.dumps(data), encoding="utf-8")
     (src / "plain.rst").write_text(
         "Plain\n=====\n\n.. component:: Checkout API\n   :id: C-CHECKOUT\n   :kind: storage\n"
         "   :inputs: payments:C-AUTH\n   :owner: ann\n\n.. ml-architecture::\n   :projects: all\n",
@@ -407,4 +414,5 @@ def test_components_read_from_other_projects_are_drawn_and_loop_checked(
         ["C-CHECKOUT", "Checkout API", "storage", "payments:C-AUTH"],
         ["payments:C-AUTH", "C-AUTH", "serving", "payments:C-SCORE"],
         ["payments:C-SCORE", "C-SCORE", "model", "payments:C-AUTH"],
+        ["search:C-INDEX", "C-INDEX", "pipeline", "payments:C-AUTH"],
     ]

@@ -4,6 +4,7 @@ after an import changes."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
-from helpers import export_text, page, tables_of
+from helpers import export_of, export_text, page, tables_of
 
 Build = Callable[..., SphinxTestApp]
 Copy = Callable[..., Path]
@@ -68,6 +69,37 @@ def test_portfolio_figures_are_the_hand_counted_ones(build: Build, copy_root: Co
         assert html.count(f'id="{anchor}"') == 1  # the first roll-up of each kind
 
 
+def test_a_project_is_marked_by_its_own_findings(build: Build, copy_root: Copy) -> None:
+    """Payments' area known to one person is marked because payments' own checks reported
+    it; with a minimum of 1 there (no such violation in its export), it is not."""
+    src = copy_root("portfolio")
+    export = src / "exports" / "payments.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["violations"] = [v for v in data["violations"] if v["rule"] != "bus-factor"]
+    export.write_text(json.dumps(data), encoding="utf-8")
+    app = build(src)
+    [table] = tables_of(page(app, "rollups"), "ml-portfolio")
+    assert table[2][6] == "1 (fraud model)"
+    assert (
+        table[2][4] == "stale 2; serving-needs-fallback 1; trigger-not-monitored 1; unknown-ref 1"
+    )
+
+
+def test_portfolio_links_lead_to_the_rollup_showing_the_whole_project(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    (src / "a_filtered.rst").write_text(
+        "Filtered\n========\n\n.. ml-requirement-index::\n   :status: approved\n"
+    )
+    (src / "z_whole.rst").write_text("Whole\n=====\n\n.. ml-requirement-index::\n")
+    _edit(src / "index.rst", "   rollups\n", "   rollups\n   a_filtered\n   z_whole\n")
+    app = build(src)
+    html = page(app, "rollups")
+    assert 'href="z_whole.html#ml-requirement-index"' in _rollups(html)[0]
+    assert export_of(app)["rollups"]["ml-requirement-index"] == {"docname": "z_whole"}
+
+
 def test_projects_choose_whose_items_a_rollup_shows(build: Build, copy_root: Copy) -> None:
     app = build(copy_root("portfolio"))
     html = page(app, "rollups")
@@ -87,7 +119,9 @@ def test_projects_choose_whose_items_a_rollup_shows(build: Build, copy_root: Cop
     assert [row[0] for row in owners[1:]] == ["ann", "payments:pat"]
     assert areas[1:] == [
         ["fraud model", "payments:pat", "—", "1"],
-        ["serving", "ann, payments:pat", "—", "2"],
+        # Serving as the bus-factor check counts it: search's sam knows it too (kim,
+        # his backup, has ann's e-mail: the same person), whatever :projects: shows.
+        ["serving", "ann, payments:pat, search:sam", "—", "3"],
     ]
     # :projects: payments — only payments' chain.
     chains = _rollups(html)[3]

@@ -135,8 +135,8 @@ def _text(changes: dict[str, Any]) -> str:
     for v in changes["violations_resolved"]:
         lines.append(f"✓ resolved [{v['rule']}] {v['item'] or v['docname']}: {v['message']}")
     for label, key in (
-        ("now depends on", "foreign_refs_added"),
-        ("no longer depends on", "foreign_refs_removed"),
+        ("now names", "foreign_refs_added"),
+        ("no longer names", "foreign_refs_removed"),
     ):
         for ref in changes[key]:
             lines.append(f"> {ref['item']} :{ref['option']}: {label} {ref['target']}")

@@ -103,10 +103,11 @@ def read_export(name: str, data: bytes) -> ImportedProject:
         raise ExportError(
             f"an export of version {export.get('version')!r}; this version reads version 1"
         )
+    entries = export["items"]
     items: list[Item] = []
     skipped = 0
-    for item_id, entry in export["items"].items():
-        item = _item(name, item_id, entry)
+    for item_id, entry in entries.items():
+        item = _item(name, item_id, entry, entries)
         if item is None:
             skipped += 1
         else:
@@ -139,7 +140,7 @@ def _rollup_pages(rollups: Any) -> dict[str, str]:
     }
 
 
-def _item(project: str, item_id: Any, entry: Any) -> Item | None:
+def _item(project: str, item_id: Any, entry: Any, entries: dict[str, Any]) -> Item | None:
     if not isinstance(entry, dict) or not isinstance(item_id, str) or not _ID_RE.match(item_id):
         return None
     type_name = entry.get("type")
@@ -150,9 +151,9 @@ def _item(project: str, item_id: Any, entry: Any) -> Item | None:
     for option in ref_options(type_name) & values.keys():
         value = values[option]
         if isinstance(value, str):
-            values[option] = qualify(project, value)
+            values[option] = _target(project, value, entries)
         elif isinstance(value, list):
-            values[option] = [qualify(project, str(target)) for target in value]
+            values[option] = [_target(project, str(target), entries) for target in value]
     url = entry.get("url")
     return Item(
         id=qualify(project, item_id),
@@ -164,6 +165,15 @@ def _item(project: str, item_id: Any, entry: Any) -> Item | None:
         project=project,
         url=url if isinstance(url, str) and url else None,
     )
+
+
+def _target(project: str, target: str, entries: dict[str, Any]) -> str:
+    """A ref of the exported project as this one names it: its own items qualified by
+    its name; a qualified ID naming a third project's item is kept as written (it
+    resolves here when this project imports that one under the same name)."""
+    if target in entries or ":" not in target:
+        return qualify(project, target)
+    return target
 
 
 def _violation(project: str, entry: Any) -> ImportedViolation | None:

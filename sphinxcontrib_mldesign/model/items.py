@@ -157,3 +157,6 @@ class RollupUse:
     projects: tuple[str, ...] = ()
     """The projects it shows, as written in ``:projects:`` (checked with the project)."""
     projects_line: int | None = None
+    whole: bool = True
+    """Whether it shows all of this project's items of its kind (no filter, no other
+    project): a portfolio links there."""

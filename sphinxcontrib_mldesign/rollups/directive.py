@@ -68,6 +68,8 @@ class RollupDirective(SphinxDirective):
                 problems=problems,
                 projects=tuple(options["projects"]),
                 projects_line=lines.get("projects"),
+                whole=options["projects"] == ["local"]
+                and not set(options) - {"projects", *UNFILTERED_OPTIONS},
             )
         )
         node = ml_rollup(kind=self.kind, options=options)
@@ -105,6 +107,9 @@ class RollupDirective(SphinxDirective):
         cls.option_names = (*cls.filters, *cls.extra_options, *COMMON_OPTIONS)
         cls.option_spec = AnyOptionSpec(dict.fromkeys(cls.option_names, directives.unchanged))
 
+
+#: Options that change how a roll-up shows its items, not which.
+UNFILTERED_OPTIONS = ("columns", "sort", "depth")
 
 #: Options every roll-up takes, with what they mean (for the generated reference).
 COMMON_OPTIONS = {

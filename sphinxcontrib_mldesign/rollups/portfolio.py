@@ -83,12 +83,10 @@ def _imported(renderer: Renderer, project: ImportedProject) -> ProjectFigures:
 
 
 def _local_pages(renderer: Renderer) -> dict[str, str]:
-    """Roll-up directive -> the URI of the first page (by name) of this project showing it
-    (its first roll-up of a kind has the directive's name as its id)."""
-    pages: dict[str, str] = {}
-    for use in renderer.context.rollups:
-        pages.setdefault(f"ml-{use.kind}", renderer.page_uri(use.docname))
-    return pages
+    """Roll-up directive -> the URI of the page of this project showing it best (the
+    first roll-up of a kind on a page has the directive's name as its id)."""
+    pages = renderer.context.rollup_pages
+    return {kind: renderer.page_uri(docname) for kind, docname in pages.items()}
 
 
 def _row(renderer: Renderer, found: ProjectFigures, pages: dict[str, str]) -> list[CellContent]:
@@ -111,7 +109,7 @@ def _row(renderer: Renderer, found: ProjectFigures, pages: dict[str, str]) -> li
     if lowest is not None:
         text = f"{lowest[0]} ({lowest[1]})"
         bus_factor = linked("bus-factor", text)
-        if lowest[0] < renderer.context.config.min_bus_factor:
+        if any(rule == "bus-factor" for rule, _ in found.by_rule):  # by its own minimum
             bus_factor = el("inline", renderer.marks[0], " ", bus_factor, classes=["ml-gap"])
     project: list[Markup] = [el("strong", found.title)]
     project.append(" (this project)" if found.name is None else f" — {found.name}")

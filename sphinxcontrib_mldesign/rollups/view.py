@@ -80,11 +80,21 @@ class View:
 
     @cached_property
     def areas(self) -> list[Area]:
-        """Areas of this project as the bus-factor check counts them (with the people of
-        imported projects sharing them); with other projects, the areas of all of them."""
+        """The areas the owners of the projects shown list, each counting the people of
+        every project (this one and all imports) who list it, as the bus-factor check
+        counts this project's: the same area has the same bus factor in every view."""
         if self.local_only:
             return self.context.areas
-        return collect_areas(self.of_type(OWNER.name), self.context.lookup)
+        others = [None, *self.context.imports]
+        shared = [
+            owner
+            for name in others
+            if name not in self.projects
+            for owner in (self.context if name is None else self.context.imports[name]).of_type(
+                OWNER.name
+            )
+        ]
+        return collect_areas(self.of_type(OWNER.name), self.context.lookup, shared)
 
     @cached_property
     def triggers(self) -> dict[str, list[str]]:

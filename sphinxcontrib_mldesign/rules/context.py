@@ -146,6 +146,15 @@ class Context:
         return self.domain.all_rollups()
 
     @cached_property
+    def rollup_pages(self) -> dict[str, str]:
+        """Roll-up directive (``ml-requirement-index``) -> the page showing it best: the
+        first (by name) where it shows all of this project's items, else the first."""
+        pages: dict[str, str] = {}
+        for use in sorted(self.rollups, key=lambda use: not use.whole):  # stable: by name
+            pages.setdefault(f"ml-{use.kind}", use.docname)
+        return pages
+
+    @cached_property
     def role_refs(self) -> list[RoleRef]:
         return self.domain.all_refs()
 
