@@ -82,10 +82,20 @@
 
   // A table wider than its roll-up's column stacks into cards (see mldesign.css); it is
   // measured again whenever the column's width changes (sidebars, window size).
+  // In a card, a value wider than its grid cell (a long qualified ID cannot break) takes
+  // the card's whole width.
   function fit(table) {
     var column = table.closest("div.ml-rollup") || table.parentNode;
+    var wide = table.querySelectorAll("td.ml-wide-cell");
+    Array.prototype.forEach.call(wide, function (cell) { cell.classList.remove("ml-wide-cell"); });
     table.classList.remove("ml-stacked");
-    if (table.scrollWidth > column.clientWidth + 1) table.classList.add("ml-stacked");
+    if (table.scrollWidth <= column.clientWidth + 1) return;
+    table.classList.add("ml-stacked");
+    Array.prototype.forEach.call(table.tBodies[0] ? table.tBodies[0].rows : [], function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if (cell.scrollWidth > cell.clientWidth + 1) cell.classList.add("ml-wide-cell");
+      });
+    });
   }
 
   function fitAll() {
