@@ -117,6 +117,32 @@ def test_bus_factor_counts_the_people_of_imported_projects(build: Build, copy_ro
     assert "fraud model" not in warnings_of(strict)[0] + bus[0][3]
 
 
+def test_a_chain_ending_in_another_project_is_reported_where_it_hands_over(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    export = src / "exports" / "payments.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["items"]["FB-REJECT"]["kind"] = "model"  # payments' chain now ends unsafely
+    export.write_text(json.dumps(data), encoding="utf-8")
+    design = src / "design.rst"
+    text = design.read_text(encoding="utf-8")
+    design.write_text(
+        text.replace("   :trigger: payments:MET-QUIET\n", "   :trigger: payments:MET-QUIET\n"
+                     "   :next: payments:FB-CACHE\n"),
+        encoding="utf-8",
+    )  # fmt: skip
+    (src / "plain.rst").write_text("Plain\n=====\n\n.. ml-fallback-chains::\n")
+    app = build(src)
+    terminal = [w for w in located(app) if w[2] == "fallback-terminal"]
+    assert terminal == [
+        ("design.rst", 23, "fallback-terminal", "fallback chain FB-LOCAL -> payments:FB-CACHE "
+         "-> payments:FB-REJECT ends in a 'model' fallback, which can fail too; end it in "
+         "one of: constant, rule, human, reject (in project 'payments')")
+    ]  # fmt: skip
+    assert "unsafe end" in page(app, "plain")
+
+
 def _set_import(src: Path, name: str, source: str) -> None:
     conf = src / "conf.py"
     text = conf.read_text(encoding="utf-8")
@@ -171,6 +197,68 @@ def test_entries_that_are_not_items_are_left_out_with_a_warning(
          "under 'items' that are not items (no valid ID or type); they are left out")
     ]  # fmt: skip
     assert "search:REQ-FRESH" in page(app, "rollups")  # the rest is read
+
+
+ALL_ROLLUPS = "".join(
+    f"\n.. {name}::\n   :projects: all\n"
+    for name in ("ml-portfolio", "ml-requirement-index", "ml-risk-index", "ml-monitoring-index",
+                 "ml-ownership-index", "ml-fallback-chains", "ml-freshness-index",
+                 "ml-architecture", "ml-trace")
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("wrong", [5, 1.5, True, None, {"a": 1}, ["x", 1], [None], "text"])
+def test_values_of_the_wrong_type_in_an_export_cost_only_themselves(
+    build: Build, copy_root: Copy, wrong: object
+) -> None:
+    """Every option of every imported item set to a value of the wrong type (for most of
+    them): the build warns once per export and shows every roll-up of every project."""
+    src = copy_root("portfolio")
+    keys = {"id", "type", "title", "docname", "lineno", "url"}
+    for name in ("payments", "search"):
+        export = src / "exports" / f"{name}.json"
+        data = json.loads(export.read_text(encoding="utf-8"))
+        for item in data["items"].values():
+            item.update({key: wrong for key in item if key not in keys})
+        export.write_text(json.dumps(data), encoding="utf-8")
+    (src / "plain.rst").write_text("Plain\n=====\n" + ALL_ROLLUPS, encoding="utf-8")
+    app = build(src)
+    problems = [w for w in located(app) if w[2] == "import"]
+    assert len(problems) == 2 and all("of the wrong type" in w[3] for w in problems), problems
+    assert "payments:REQ-AVAIL" in page(app, "plain")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ('{"version": 1, "items": {"X": {"type": ["ml-metric"]}}}', "1 entries under 'items'"),
+        ('{"version": 1, "items": {}, "violations": 5}', "'violations' is not a list"),
+        ('{"version": true, "items": {}}', "an export of version True"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_an_export_of_the_wrong_shape_is_a_warning(
+    build: Build, copy_root: Copy, data: str, reason: str
+) -> None:
+    src = copy_root("portfolio")
+    (src / "exports" / "search.json").write_text(data, encoding="utf-8")
+    app = build(src)
+    problems = [w for w in located(app) if w[2] == "import"]
+    assert len(problems) == 1 and reason in problems[0][3], problems
+
+
+def test_links_in_an_export_must_be_web_urls(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    export = src / "exports" / "payments.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["items"]["REQ-AVAIL"]["url"] = "javascript:alert(document.cookie)"
+    data["items"]["MET-LAT"]["url"] = "metrics.html#MET-LAT"
+    data["rollups"]["ml-requirement-index"]["url"] = "JAVASCRIPT:alert(1)"
+    export.write_text(json.dumps(data), encoding="utf-8")
+    app = build(src)
+    for name in ("prose", "design", "rollups"):
+        html = page(app, name)
+        assert "javascript:" not in html.lower() and 'href="metrics.html' not in html
 
 
 # -- imports over HTTP --------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .imported_values import clean_values
 from .items import ITEM_TYPES, Item
 from .schema import ref_options
 
@@ -60,6 +61,8 @@ class ImportedProject:
     """SHA-256 of the export's bytes: what changed imports are recognised by."""
     skipped: int = 0
     """Entries of ``items`` that were not items and were left out."""
+    dropped: int = 0
+    """Option values left out of the items read, not having the shape of their option."""
     last_change: str | None = None
     """The export's ``changed``: the last git commit of its files holding items."""
     rollup_pages: dict[str, str] = field(default_factory=dict)
@@ -97,25 +100,29 @@ def read_export(name: str, data: bytes) -> ImportedProject:
         export = json.loads(data)
     except (ValueError, UnicodeDecodeError) as err:
         raise ExportError(f"not JSON: {err}") from None
+    except RecursionError:
+        raise ExportError("not JSON this build reads: nested too deeply") from None
     if not isinstance(export, dict) or not isinstance(export.get("items"), dict):
         raise ExportError("not an mldesign.json export (no 'items' object)")
-    if export.get("version") != 1:
-        raise ExportError(
-            f"an export of version {export.get('version')!r}; this version reads version 1"
-        )
+    version = export.get("version")
+    if type(version) is not int or version != 1:
+        raise ExportError(f"an export of version {version!r}; this version reads version 1")
+    if not isinstance(export.get("violations", []), list):
+        raise ExportError("not an mldesign.json export ('violations' is not a list)")
     entries = export["items"]
     items: list[Item] = []
-    skipped = 0
+    skipped = dropped = 0
     for item_id, entry in entries.items():
-        item = _item(name, item_id, entry, entries)
-        if item is None:
+        made = _item(name, item_id, entry, entries)
+        if made is None:
             skipped += 1
         else:
-            items.append(item)
+            items.append(made[0])
+            dropped += made[1]
     items.sort(key=lambda item: (item.docname, item.lineno))
     violations = [
         violation
-        for entry in export.get("violations") or ()
+        for entry in export.get("violations", [])
         if (violation := _violation(name, entry)) is not None
     ]
     return ImportedProject(
@@ -125,6 +132,7 @@ def read_export(name: str, data: bytes) -> ImportedProject:
         violations=violations,
         digest=hashlib.sha256(data).hexdigest(),
         skipped=skipped,
+        dropped=dropped,
         last_change=changed if isinstance(changed := export.get("changed"), str) else None,
         rollup_pages=_rollup_pages(export.get("rollups")),
     )
@@ -136,35 +144,50 @@ def _rollup_pages(rollups: Any) -> dict[str, str]:
     return {
         str(kind): page["url"]
         for kind, page in rollups.items()
-        if isinstance(page, dict) and isinstance(page.get("url"), str)
+        if isinstance(page, dict) and is_web_url(page.get("url"))
     }
 
 
-def _item(project: str, item_id: Any, entry: Any, entries: dict[str, Any]) -> Item | None:
+def is_web_url(value: object) -> bool:
+    """An absolute http(s) URL: the only links taken from another project's export (a
+    ``javascript:`` or relative one would run, or lead, inside this site)."""
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
+
+def _item(
+    project: str, item_id: Any, entry: Any, entries: dict[str, Any]
+) -> tuple[Item, int] | None:
+    """The item of one entry and how many of its values were left out; None when the
+    entry is no item."""
     if not isinstance(entry, dict) or not isinstance(item_id, str) or not _ID_RE.match(item_id):
         return None
     type_name = entry.get("type")
-    if type_name not in ITEM_TYPES:
+    if not isinstance(type_name, str) or type_name not in ITEM_TYPES:
         return None
     lineno = entry.get("lineno")
-    values = {key: value for key, value in entry.items() if key not in _ITEM_KEYS}
+    values, dropped = clean_values(
+        type_name, {key: value for key, value in entry.items() if key not in _ITEM_KEYS}
+    )
     for option in ref_options(type_name) & values.keys():
         value = values[option]
         if isinstance(value, str):
             values[option] = _target(project, value, entries)
-        elif isinstance(value, list):
-            values[option] = [_target(project, str(target), entries) for target in value]
+        else:
+            values[option] = [_target(project, target, entries) for target in value]
     url = entry.get("url")
-    return Item(
+    title = entry.get("title")
+    docname = entry.get("docname")
+    item = Item(
         id=qualify(project, item_id),
         type=type_name,
-        title=str(entry.get("title") or item_id),
-        docname=str(entry.get("docname") or ""),
+        title=title if isinstance(title, str) and title else item_id,
+        docname=docname if isinstance(docname, str) else "",
         lineno=lineno if isinstance(lineno, int) else 0,
         values=values,
         project=project,
-        url=url if isinstance(url, str) and url else None,
+        url=url if is_web_url(url) else None,
     )
+    return item, dropped
 
 
 def _target(project: str, target: str, entries: dict[str, Any]) -> str:

@@ -32,7 +32,7 @@ class Loaded:
 
 
 def is_url(source: str) -> bool:
-    return source.startswith(("http://", "https://"))
+    return source.lower().startswith(("http://", "https://"))
 
 
 def cache_path(cache_dir: Path, source: str) -> Path:

@@ -113,6 +113,14 @@ def _status(renderer: Renderer, chain: Chain) -> tuple[list[Markup], str]:
     if chain.safe:
         return [f"{renderer.marks[1]} ends safely in a {kind} tier"], "ml-chain-safe"
     return [
-        renderer.mark("unsafe end", bool(renderer.about(Rule.FALLBACK_TERMINAL, terminal.id))),
+        renderer.mark("unsafe end", _unsafe_end_found(renderer, str(terminal.id))),
         f" the last tier is a {kind}, which can fail too",
     ], "ml-chain-unsafe"
+
+
+def _unsafe_end_found(renderer: Renderer, terminal: str) -> bool:
+    """Whether fallback-terminal found this end: about it, or (an end in another project)
+    about the tier of this one handing over to it."""
+    if renderer.about(Rule.FALLBACK_TERMINAL, terminal):
+        return True
+    return any(terminal in f.concerns for f in renderer.of_rule(Rule.FALLBACK_TERMINAL))

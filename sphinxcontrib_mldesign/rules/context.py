@@ -136,6 +136,12 @@ class Context:
                         f"{config.imports[name]!r} holds {found.project.skipped} entries under "
                         "'items' that are not items (no valid ID or type); they are left out"
                     )
+                if found.project.dropped:
+                    said.append(
+                        f"{config.imports[name]!r} holds {found.project.dropped} option values "
+                        "of the wrong type (a number where a list of IDs belongs, ...); they "
+                        "are left out"
+                    )
             for problem in said:
                 line = conf_line(conf, name)
                 problems.append(ImportProblem(self._name(conf), str(conf), line, problem))

@@ -32,11 +32,21 @@ def unsafe_terminals(context: Context) -> Iterator[Finding]:
         kind = terminal.values.get("kind")
         if chain.safe or kind is None or "next" in terminal.invalid_options:
             continue  # safe; or its kind or next is invalid, which schema already reports
+        message = (
+            f"fallback chain {' -> '.join(chain.ids())} ends in a {kind!r} fallback, which "
+            f"can fail too; end it in one of: {', '.join(SAFE_TERMINAL_KINDS)}"
+        )
+        if terminal.project is None:
+            yield Finding(Rule.FALLBACK_TERMINAL, terminal, message)
+            continue
+        # It ends in another project (read-only): reported where this one hands over.
+        handing_over = [tier for tier in chain.tiers if tier.project is None][-1]
         yield Finding(
             Rule.FALLBACK_TERMINAL,
-            terminal,
-            f"fallback chain {' -> '.join(chain.ids())} ends in a {kind!r} fallback, which "
-            f"can fail too; end it in one of: {', '.join(SAFE_TERMINAL_KINDS)}",
+            handing_over,
+            f"{message} (in project {terminal.project!r})",
+            concerns=(str(terminal.id),),
+            lineno=handing_over.line_of("next"),
         )
 
 
