@@ -76,12 +76,10 @@ def page_digests(state: BuildState, local: str) -> dict[str, str]:
     context = state.context
     pages = {}
     for docname, uses in get_ml_domain(context.env).rollups_by_doc.items():
-        names = {
-            name
-            for use in uses
-            for name in selected_projects(use.projects, context.imports)
-            if name is not None
+        selected = {
+            name for use in uses for name in selected_projects(use.projects, context.imports)
         }
+        names = context.imports_reached(selected)
         shown = {name: context.imports[name].digest for name in sorted(names)}
         # Which imports are readable matters too ("all" selects those that are).
         text = json.dumps([local, shown, sorted(context.imports)], sort_keys=True)

@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
@@ -226,6 +227,61 @@ def test_an_import_nothing_here_depends_on_rewrites_only_the_pages_showing_it(
     }
     assert changed == {"fraud.html", "rollups.html"}  # rollups: the portfolio and "all"
     assert "Scores on time" in page(after, "fraud")
+
+
+def _json_edit(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def _chain_into_search(data: dict[str, Any]) -> None:
+    """Payments' cache falls back to a tier of search's (qualified as payments names it)."""
+    data["items"]["FB-CACHE"]["next"] = "search:FB-X"
+
+
+def _search_tier(title: str, areas: list[str]) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        data["items"]["FB-X"] = {"id": "FB-X", "type": "ml-fallback", "title": title,
+                                 "docname": "index", "lineno": 40, "kind": "reject"}  # fmt: skip
+        data["items"]["sam"]["areas"] = ["ranking"]  # search shares no area with checkout...
+        data["items"]["ray"] = {"id": "ray", "type": "ml-owner", "title": "Ray",
+                                "docname": "index", "lineno": 50, "areas": areas}  # fmt: skip
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("page_text", "edit"),
+    [
+        # A chain of this project runs through payments into search: a title in search.
+        (".. ml-fallback-chains::\n", _search_tier("Declined (search)", ["ranking"])),
+        # Payments' area "fraud model" is known by search's ray too, then no longer.
+        (".. ml-ownership-index::\n   :projects: payments\n", _search_tier("X", ["ranking"])),
+    ],
+)
+def test_an_import_reached_through_another_rewrites_the_pages_showing_it(
+    build: Build, copy_root: Copy, page_text: str, edit: Callable[[dict[str, Any]], None]
+) -> None:
+    def prepare(src: Path) -> None:
+        _json_edit(src / "exports" / "payments.json", _chain_into_search)
+        _json_edit(src / "exports" / "search.json", _search_tier("Declined", ["fraud model"]))
+        _edit(src / "design.rst", "   :trigger: payments:MET-QUIET\n",
+              "   :trigger: payments:MET-QUIET\n   :next: payments:FB-CACHE\n")  # fmt: skip
+        _edit(src / "prose.rst", ":ml:req:`the fresh index <search:REQ-FRESH>`", "the index")
+        _edit(src / "prose.rst", ":any:`search:MET-CTR`", "clicks")
+        (src / "plain.rst").write_text("Plain\n=====\n\n" + page_text, encoding="utf-8")
+
+    src = copy_root("portfolio")
+    prepare(src)
+    build(src)
+    _json_edit(src / "exports" / "search.json", edit)
+    incremental = build(src)
+    clean_src = copy_root("portfolio", "clean")
+    prepare(clean_src)
+    _json_edit(clean_src / "exports" / "search.json", edit)
+    clean = build(clean_src)
+    assert page(incremental, "plain") == page(clean, "plain")
 
 
 def test_an_import_removed_from_conf_py_equals_a_clean_build(build: Build, copy_root: Copy) -> None:

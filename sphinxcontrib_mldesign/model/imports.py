@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .imported_values import clean_values
-from .items import ITEM_TYPES, Item
+from .items import ITEM_TYPES, OWNER, Item, as_list
+from .ownership import area_key
 from .schema import ref_options
 
 _PROJECT_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -69,9 +70,21 @@ class ImportedProject:
     """Roll-up directive -> the URL of its project's page showing it (its ``rollups``)."""
     by_type: dict[str, list[Item]] = field(default_factory=dict)
 
+    area_keys: set[str] = field(default_factory=set)
+    """The areas its owners list (as :func:`.area_key` makes them)."""
+    refers_to: set[str] = field(default_factory=set)
+    """The names its refs qualify other projects' IDs with (``search`` of ``search:X``)."""
+
     def __post_init__(self) -> None:
         for item in self.items.values():
             self.by_type.setdefault(item.type, []).append(item)
+            for option in ref_options(item.type) & item.values.keys():
+                for target in as_list(item.values[option]):
+                    prefix = target.partition(":")[0]
+                    if prefix != self.name:
+                        self.refers_to.add(prefix)
+        for owner in self.of_type(OWNER.name):
+            self.area_keys.update(area_key(area) for area in as_list(owner.values.get("areas")))
 
     def of_type(self, type_name: str) -> Sequence[Item]:
         return self.by_type.get(type_name, ())

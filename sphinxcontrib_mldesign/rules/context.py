@@ -19,7 +19,7 @@ from ..model.formats import duration_seconds
 from ..model.gitdates import last_changes
 from ..model.imports import ImportedProject
 from ..model.items import COMPONENT, FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
-from ..model.ownership import Area, collect_areas
+from ..model.ownership import Area, area_key, collect_areas
 from ..model.rulefiles import RuleFileProblem, RuleFiles, alert_rule_paths
 from ..model.sources import load_all
 from ..model.staleness import Staleness, staleness
@@ -99,11 +99,32 @@ class Context:
 
     @cached_property
     def depended_imports(self) -> set[str]:
-        """The imports whose items this project's own roll-ups and checks can show: those
-        it references, and those sharing an area (their people count in it)."""
-        names = {target.partition(":")[0] for target in self.imported_refs}
-        names.update(p.project for area in self.areas for p in area.people if p.project)
-        return names & self.imports.keys()
+        """The imports whose items this project's own roll-ups and checks can show."""
+        return self.imports_reached((None,))
+
+    def imports_reached(self, projects: Iterable[str | None]) -> set[str]:
+        """The imports whose items a view of ``projects`` (None: this one) can show: those
+        projects, those whose people share an area with theirs, and every import their
+        refs lead to, and theirs in turn."""
+        shown = set(projects)
+        reached = {name for name in shown if name in self.imports}
+        areas = set().union(*(self.imports[name].area_keys for name in reached))
+        following = set()
+        if None in shown:
+            areas.update(
+                area_key(area)
+                for owner in self.of_type(OWNER.name)
+                for area in as_list(owner.values.get("areas"))
+            )
+            following = {target.partition(":")[0] for target in self.imported_refs}
+        reached.update(name for name, project in self.imports.items() if project.area_keys & areas)
+        following = (following | reached) & self.imports.keys()
+        while following:
+            reached.update(following)
+            following = {
+                name for found in following for name in self.imports[found].refers_to
+            } & self.imports.keys() - reached
+        return reached
 
     @property
     def imports(self) -> dict[str, ImportedProject]:
