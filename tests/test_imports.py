@@ -106,6 +106,9 @@ def test_bus_factor_counts_the_people_of_imported_projects(build: Build, copy_ro
     alone = build(src, confoverrides={"mldesign_imports": {}})
     bus = [w for w in located(alone) if w[2] == "bus-factor"]
     assert [w[:2] for w in bus] == [("design.rst", 25)]
+    # The export says which area (a portfolio marks it there).
+    [exported] = [v for v in export_of(alone)["violations"] if v["rule"] == "bus-factor"]
+    assert exported["area"] == "serving" and exported["item"] == "ann"
     assert "area 'serving' has a bus factor of 1 (ann)" in bus[0][3]
     # Payments' pat and search's sam list it too; search's kim, sam's backup, has ann's
     # e-mail (in other case): the same person, counted once.

@@ -119,7 +119,8 @@ def test_projects_choose_whose_items_a_rollup_shows(build: Build, copy_root: Cop
     owners, areas = tables_of(html, "ml-ownership-index")[0], tables_of(html, "ml-area-index")[0]
     assert [row[0] for row in owners[1:]] == ["ann", "payments:pat"]
     assert areas[1:] == [
-        ["fraud model", "payments:pat", "—", "1"],
+        # Marked: payments' own check reported it (its export says which area).
+        ["fraud model", "payments:pat", "—", "✗ 1"],
         # Serving as the bus-factor check counts it: search's sam knows it too (kim,
         # his backup, has ann's e-mail: the same person), whatever :projects: shows.
         ["serving", "ann, payments:pat, search:sam", "—", "3"],
@@ -132,6 +133,9 @@ def test_projects_choose_whose_items_a_rollup_shows(build: Build, copy_root: Cop
     monitoring = tables_of(html, "ml-monitoring-index")[0]
     assert [row[0] for row in monitoring[1:]] == ["payments:MET-LAT", "search:MET-CTR"]
     assert re.search(r"cannot fire</span> fallback .*FB-LOCAL.* is triggered by .*"
+                     r"payments:MET-QUIET", html)  # fmt: skip
+    # ...and payments' own: its cache fallback, triggered by the same metric.
+    assert re.search(r"cannot fire</span> fallback .*payments:FB-CACHE.* is triggered by .*"
                      r"payments:MET-QUIET", html)  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .items import FALLBACK, Item
+from .items import FALLBACK, Item, as_list
 
 #: Kinds that cannot themselves fail, so a chain may safely end in them.
 SAFE_TERMINAL_KINDS = ("constant", "rule", "human", "reject")
@@ -112,3 +112,12 @@ def find_cycles(fallbacks: Iterable[Item], index: Mapping[str, Item]) -> list[li
             cycles.append(cycle[first:] + cycle[:first])
         done.update(on_path)
     return cycles
+
+
+def triggers_of(fallbacks: Iterable[Item]) -> dict[str, list[str]]:
+    """Metric ID -> the fallbacks naming it in ``:trigger:`` (each once, in order)."""
+    triggered_by: dict[str, list[str]] = {}
+    for fallback in fallbacks:
+        for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
+            triggered_by.setdefault(metric_id, []).append(str(fallback.id))
+    return triggered_by

@@ -45,6 +45,8 @@ class ImportedViolation:
     docname: str
     lineno: int
     message: str
+    area: str | None = None
+    """The area a bus-factor violation is about (exports from before it was exported: None)."""
 
 
 @dataclass
@@ -224,4 +226,5 @@ def _violation(project: str, entry: Any) -> ImportedViolation | None:
         docname=str(entry.get("docname") or ""),
         lineno=lineno if isinstance(lineno, int) else 0,
         message=str(entry.get("message") or ""),
+        area=area if isinstance(area := entry.get("area"), str) else None,
     )

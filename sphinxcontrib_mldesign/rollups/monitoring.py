@@ -113,6 +113,8 @@ def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
     context = renderer.context
     entries: list[Element] = []
     for requirement in renderer.of_type(REQUIREMENT.name):
+        if requirement.project is not None:
+            continue  # no rule of its project's says this; not ours to judge
         unmonitored = unmonitored_metrics(context, requirement)
         if unmonitored:
             entries.append(

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 
-from ..model.chains import Chain, build_chains
+from ..model.chains import Chain, build_chains, triggers_of
 from ..model.imports import ImportedProject
-from ..model.items import FALLBACK, OWNER, Item, as_list
-from ..model.ownership import Area, collect_areas
+from ..model.items import FALLBACK, OWNER, Item
+from ..model.ownership import Area, area_key, collect_areas
 from ..rules.context import Context
 from ..rules.findings import Finding, Findings
 from ..rules.registry import RULE_BY_NAME, Rule
@@ -101,11 +101,7 @@ class View:
         """Metric ID -> the fallbacks naming it in ``:trigger:``."""
         if self.local_only:
             return self.context.triggers
-        triggered_by: dict[str, list[str]] = {}
-        for fallback in self.of_type(FALLBACK.name):
-            for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
-                triggered_by.setdefault(metric_id, []).append(str(fallback.id))
-        return triggered_by
+        return triggers_of(self.of_type(FALLBACK.name))
 
     def of_rule(self, rule: Rule) -> list[Finding]:
         """The rule's findings: this project's (when selected, as checked), then each
@@ -121,12 +117,16 @@ class View:
         if finding is not None or subject is None:
             return finding
         project, sep, _ = subject.partition(":")
-        if not sep or project not in self.context.imports:
-            return None
-        if project not in self.projects:
-            return None
-        imported = self._imported_findings(self.context.imports[project])
-        return imported.by_subject.get((rule, subject))
+        if sep and project in self.context.imports:  # an imported item
+            if project not in self.projects:
+                return None
+            imported = self._imported_findings(self.context.imports[project])
+            return imported.by_subject.get((rule, subject))
+        for shown in self.imported:  # an area: what a project shown found about it
+            found = self._imported_findings(shown).by_subject.get((rule, area_subject(subject)))
+            if found is not None:
+                return found
+        return None
 
     def _imported_findings(self, project: ImportedProject) -> ImportedFindings:
         found = self._imported_cache.get(project.name)
@@ -135,18 +135,31 @@ class View:
         return found
 
 
+def area_subject(area: str) -> str:
+    """How an imported finding about an area is filed (areas match ignoring case and
+    repeated blanks; an item ID has no blank)."""
+    return f"area {area_key(area)}"
+
+
 class ImportedFindings:
-    """An imported project's violations as findings about its items (rules this version
-    does not know, and violations about no item, are left out)."""
+    """An imported project's violations as findings about its items and areas (rules this
+    version does not know, and violations about no item, are left out)."""
 
     def __init__(self, project: ImportedProject) -> None:
         self.by_rule: dict[Rule, list[Finding]] = {}
         self.by_subject: dict[tuple[Rule, str | None], Finding] = {}
+        triggers = triggers_of(project.of_type(FALLBACK.name))
         for violation in project.violations:
             item = project.items.get(violation.item) if violation.item else None
             if item is None or violation.rule not in RULE_BY_NAME:
                 continue
             rule = RULE_BY_NAME[violation.rule]
-            finding = Finding(rule, item, violation.message, violation.message, (str(item.id),))
+            concerns: tuple[str, ...] = (str(item.id),)
+            if rule is Rule.TRIGGER_NOT_MONITORED:  # the metric, then its fallbacks
+                concerns += tuple(triggers.get(str(item.id), ()))
+            finding = Finding(
+                rule, item, violation.message, violation.message, concerns, violation.area
+            )
             self.by_rule.setdefault(rule, []).append(finding)
-            self.by_subject.setdefault((rule, finding.subject), finding)
+            subject = area_subject(violation.area) if violation.area else finding.subject
+            self.by_subject.setdefault((rule, subject), finding)

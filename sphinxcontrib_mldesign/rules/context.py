@@ -13,7 +13,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..config import MLDesignConfig
 from ..domain import MLDomain
-from ..model.chains import Chain, build_chains
+from ..model.chains import Chain, build_chains, triggers_of
 from ..model.dataflow import Loop, feedback_loops
 from ..model.formats import duration_seconds
 from ..model.gitdates import last_changes
@@ -227,11 +227,7 @@ class Context:
     @cached_property
     def triggers(self) -> dict[str, list[str]]:
         """Metric ID -> the fallbacks naming it in ``:trigger:`` (each once, in order)."""
-        triggered_by: dict[str, list[str]] = {}
-        for fallback in self.of_type(FALLBACK.name):
-            for metric_id in dict.fromkeys(as_list(fallback.values.get("trigger"))):
-                triggered_by.setdefault(metric_id, []).append(str(fallback.id))
-        return triggered_by
+        return triggers_of(self.of_type(FALLBACK.name))
 
     @cached_property
     def feedback_loops(self) -> list[Loop]:

@@ -40,6 +40,8 @@ class Violation:
     severity: Severity
     source: str | None = None
     """The included file the problem is in, when not the document itself (not exported)."""
+    area: str | None = None
+    """The area it is about (bus factor): exported, so portfolios can mark the area."""
 
     @property
     def location(self) -> str | tuple[str, int]:
@@ -57,6 +59,7 @@ class Violation:
             "docname": self.docname,
             "lineno": self.lineno,
             "message": self.message,
+            **({"area": self.area} if self.area is not None else {}),
         }
 
 
@@ -95,6 +98,7 @@ class Finding:
             item=self.where.id if isinstance(self.where, Item) else None,
             severity=severity,
             source=self.where.source,
+            area=self.area,
         )
 
 
