@@ -28,21 +28,21 @@ def resolve_imported(
     target = node["reftarget"]
     context = build_state(env).context
     item = context.lookup.get(target)
-    if item is None:
-        project = target.partition(":")[0]
-        if role == "any" and project in context.config.imports.keys() - context.imports.keys():
-            # An import that could not be read was reported once (mldesign.import); its
-            # references are not reported one by one, by Sphinx either.
-            return nodes.inline("", "", contnode, classes=["ml-broken-ref"])
-        return None
-    if item.project is None:
-        return None
-    if role not in (ANY_ROLE, "any") and TYPE_BY_ROLE[role].name != item.type:
-        return None  # the wrong type: unknown-ref reports it
+    if item is not None and item.project is None:
+        return None  # this project's: the domain's (a wrong type: unknown-ref said so)
+    project = target.partition(":")[0]
+    if item is None and project not in context.config.imports:
+        return None  # not a qualified ID: intersphinx's, or nobody's
+    if item is None and role == "any" and project in context.imports:
+        return None  # unknown-ref does not check :any:, so Sphinx says it found nothing
+    if item is None or (role not in (ANY_ROLE, "any") and TYPE_BY_ROLE[role].name != item.type):
+        # Named by an import (as unknown-ref, or the import warning, said): no other
+        # resolver may link it elsewhere (an intersphinx inventory of the same name).
+        return nodes.inline("", "", contnode, classes=["ml-broken-ref"])
     if not node.get("refexplicit"):
         contnode = nodes.inline("", item.title or target, classes=contnode["classes"])
     if item.url is None:  # its project publishes no URLs (no html_baseurl)
-        return nodes.inline("", "", contnode, classes=["ml-imported-ref"], title=item.title)
+        return nodes.inline("", "", contnode, classes=["ml-imported-ref"])
     reference = nodes.reference("", "", contnode, internal=False, refuri=item.url)
     reference["reftitle"] = f"{item.title} ({item.project})"
     return reference

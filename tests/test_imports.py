@@ -146,6 +146,25 @@ def test_a_chain_ending_in_another_project_is_reported_where_it_hands_over(
     assert "unsafe end" in page(app, "plain")
 
 
+def test_an_import_wins_over_an_intersphinx_inventory_of_the_same_name(
+    build: Build, copy_root: Copy
+) -> None:
+    basic = build(copy_root("basic"), confoverrides={"html_baseurl": "https://basic.example/"})
+    src = copy_root("portfolio")
+    inventory = Path(basic.outdir) / "objects.inv"
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text().replace('"sphinxcontrib_mldesign"', '"sphinxcontrib_mldesign", '
+                                 '"sphinx.ext.intersphinx"')
+        + f'intersphinx_mapping = {{"payments": ("https://basic.example/", "{inventory}")}}\n'
+    )  # fmt: skip
+    # REQ-LAT is in the inventory named payments, not in the export imported as payments.
+    (src / "plain.rst").write_text("Plain\n=====\n\nSee :ml:req:`payments:REQ-LAT`.\n")
+    app = build(src)
+    assert ("plain.rst", 4, "unknown-ref") in [w[:3] for w in located(app)]
+    assert "basic.example" not in page(app, "plain")
+
+
 def _set_import(src: Path, name: str, source: str) -> None:
     conf = src / "conf.py"
     text = conf.read_text(encoding="utf-8")
