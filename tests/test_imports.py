@@ -165,6 +165,20 @@ def test_an_import_wins_over_an_intersphinx_inventory_of_the_same_name(
     assert "basic.example" not in page(app, "plain")
 
 
+def test_owners_of_one_project_sharing_a_mailbox_are_two_people(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    design = src / "design.rst"
+    design.write_text(
+        design.read_text(encoding="utf-8").replace(":email: ann@example.org", ":email: ml@corp.example")
+        + "\n.. owner:: Bob\n   :id: bob\n   :email: ml@corp.example\n   :areas: serving\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    app = build(src, confoverrides={"mldesign_imports": {}})
+    assert not [w for w in located(app) if w[2] == "bus-factor"]  # ann and bob: 2
+
+
 def _set_import(src: Path, name: str, source: str) -> None:
     conf = src / "conf.py"
     text = conf.read_text(encoding="utf-8")

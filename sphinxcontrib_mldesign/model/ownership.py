@@ -32,13 +32,18 @@ def area_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def person_key(owner: Item) -> str:
-    """Who an owner item is: its e-mail address (the same person may be an owner in several
-    projects, under other IDs), else its ID."""
+def _email(owner: Item) -> str | None:
     email = owner.values.get("email")
-    if isinstance(email, str) and email.strip():
-        return email.strip().casefold()
-    return str(owner.id)
+    return email.strip().casefold() if isinstance(email, str) and email.strip() else None
+
+
+def same_person(one: Item, other: Item) -> bool:
+    """The same owner item, or owners of two projects with the same e-mail address (the
+    same person, under each project's ID). Within a project, owners are distinct: two may
+    share a team mailbox."""
+    if one.id == other.id:
+        return True
+    return one.project != other.project and _email(one) is not None and _email(one) == _email(other)
 
 
 def collect_areas(
@@ -48,29 +53,32 @@ def collect_areas(
     plus their backups. ``shared`` owners (of other projects) count for the areas that
     ``owners`` list too, but add no area of their own."""
     names: dict[str, str] = {}
-    listed_by: dict[str, dict[str, Item]] = {}  # area -> owners by person, in order
+    listed_by: dict[str, list[Item]] = {}  # area -> the people listing it, in order
     for owner in owners:
         for name in as_list(owner.values.get("areas")):
             key = area_key(name)
-            if not key:
-                continue
-            names.setdefault(key, " ".join(name.split()))
-            listed_by.setdefault(key, {}).setdefault(person_key(owner), owner)
+            if key:
+                names.setdefault(key, " ".join(name.split()))
+                _add(listed_by.setdefault(key, []), owner)
     for owner in shared:
         for name in as_list(owner.values.get("areas")):
             area_owners = listed_by.get(area_key(name))
             if area_owners is not None:
-                area_owners.setdefault(person_key(owner), owner)
+                _add(area_owners, owner)
     areas = []
     for key, area_owners in listed_by.items():
-        backups: dict[str, Item] = {}
-        for owner in area_owners.values():
+        backups: list[Item] = []
+        for owner in area_owners:
             for backup_id in as_list(owner.values.get("backups")):
                 backup = index.get(backup_id)
                 if backup is None or backup.type != OWNER.name:
                     continue
-                person = person_key(backup)
-                if person not in area_owners:
-                    backups.setdefault(person, backup)
-        areas.append(Area(names[key], tuple(area_owners.values()), tuple(backups.values())))
+                if not any(same_person(backup, known) for known in area_owners):
+                    _add(backups, backup)
+        areas.append(Area(names[key], tuple(area_owners), tuple(backups)))
     return sorted(areas, key=lambda area: area_key(area.name))
+
+
+def _add(people: list[Item], person: Item) -> None:
+    if not any(same_person(person, known) for known in people):
+        people.append(person)
