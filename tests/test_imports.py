@@ -390,6 +390,44 @@ def test_an_import_that_does_not_answer_times_out(build: Build, copy_root: Copy)
     assert len(problems) == 1 and "timed out" in problems[0][3], problems
 
 
+class _Trickle(SimpleHTTPRequestHandler):
+    """Answers at once, then one byte every 0.2 s for a minute."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "300")
+        self.end_headers()
+        for _ in range(300):
+            try:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                return  # the client gave up
+            time.sleep(0.2)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_an_import_that_trickles_in_is_given_up_after_the_timeout(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _set_import(src, "payments", f"http://127.0.0.1:{server.server_address[1]}/slow.json")
+        started = time.monotonic()
+        app = build(src, confoverrides={"mldesign_imports_timeout": 1})
+        assert time.monotonic() - started < 15  # not the minute the server would take
+    finally:
+        server.shutdown()
+        server.server_close()
+    problems = [w for w in located(app) if w[2] == "import"]
+    assert len(problems) == 1 and "timed out" in problems[0][3], problems
+
+
 def test_a_real_export_with_html_baseurl_links_to_the_real_pages(
     build: Build, copy_root: Copy
 ) -> None:

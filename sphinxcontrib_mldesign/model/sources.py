@@ -22,6 +22,9 @@ from .imports import ExportError, ImportedProject, read_export
 
 #: Sent with every request, so a server's logs say who asks.
 USER_AGENT = "sphinxcontrib-mldesign (mldesign_imports)"
+#: An export of a hundred thousand items is about 60 MiB.
+MAX_EXPORT_BYTES = 256 * 2**20
+_CHUNK = 2**16
 
 
 @dataclass(frozen=True)
@@ -98,10 +101,22 @@ def load(
 
 
 def _fetch(url: str, timeout: float) -> bytes:
+    """The body at ``url``, read within ``timeout`` seconds in all (the socket's timeout
+    bounds each wait; a server trickling bytes must not hold the build) and no larger
+    than :data:`MAX_EXPORT_BYTES`."""
+    deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    chunks: list[bytes] = []
+    size = 0
     with urllib.request.urlopen(request, timeout=timeout) as response:
-        data: bytes = response.read()
-    return data
+        while chunk := response.read1(_CHUNK):
+            size += len(chunk)
+            if size > MAX_EXPORT_BYTES:
+                raise ValueError(f"larger than {MAX_EXPORT_BYTES // 2**20} MiB")
+            if time.monotonic() > deadline:
+                raise TimeoutError("timed out")
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _reason(err: BaseException) -> str:
