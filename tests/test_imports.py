@@ -179,6 +179,18 @@ def test_owners_of_one_project_sharing_a_mailbox_are_two_people(
     assert not [w for w in located(app) if w[2] == "bus-factor"]  # ann and bob: 2
 
 
+def test_a_local_id_that_reads_as_an_imported_one_is_an_error(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    (src / "plain.rst").write_text(
+        "Plain\n=====\n\n.. ml-requirement:: Shadow\n   :id: payments:REQ-AVAIL\n   :owner: ann\n",
+        encoding="utf-8",
+    )
+    app = build(src)
+    assert ("plain.rst", 5, "schema") in [w[:3] for w in located(app)]
+
+
 def _set_import(src: Path, name: str, source: str) -> None:
     conf = src / "conf.py"
     text = conf.read_text(encoding="utf-8")

@@ -101,6 +101,16 @@ def test_portfolio_links_lead_to_the_rollup_showing_the_whole_project(
     assert export_of(app)["rollups"]["ml-requirement-index"] == {"docname": "z_whole"}
 
 
+def test_portfolio_links_lead_somewhere_in_latex(build: Build, copy_root: Copy) -> None:
+    app = build(copy_root("portfolio"), "latex")
+    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    links = set(re.findall(r"hyperref\[\\detokenize\{(rollups:ml-[a-z-]+)\}\]", tex))
+    assert links == {f"rollups:ml-{kind}" for kind in (
+        "requirement-index", "ownership-index", "fallback-chains", "monitoring-index")}  # fmt: skip
+    for link in links:
+        assert f"\\label{{\\detokenize{{{link}}}}}" in tex
+
+
 def test_projects_choose_whose_items_a_rollup_shows(build: Build, copy_root: Copy) -> None:
     app = build(copy_root("portfolio"))
     html = page(app, "rollups")

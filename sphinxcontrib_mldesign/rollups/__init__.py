@@ -76,12 +76,17 @@ class RenderRollups(SphinxPostTransform):
             wrapper = nodes.container(
                 classes=["ml-rollup", f"ml-{placeholder['kind']}", "no-search"]
             )
-            anchor = f"ml-{placeholder['kind']}"
-            if anchor not in self.document.ids:  # the first of its kind: portfolios link here
-                wrapper["ids"].append(anchor)
-                self.document.ids[anchor] = wrapper
             wrapper.extend(rendered)
-            placeholder.replace_self(wrapper)
+            anchor = f"ml-{placeholder['kind']}"
+            if anchor in self.document.ids:
+                placeholder.replace_self(wrapper)
+                continue
+            # The first of its kind on the page: portfolios link here. A target, not an id
+            # of the container, which the LaTeX writer would not label.
+            target = nodes.target("", "", ids=[anchor])
+            target.referenced = True
+            self.document.ids[anchor] = target
+            placeholder.replace_self([target, wrapper])
 
 
 def setup(app: Sphinx) -> None:

@@ -1,5 +1,6 @@
-"""What concerns other projects: imports that cannot be read (``import``), and roll-ups
-naming a project that is not imported (``schema``, at the ``:projects:`` line).
+"""What concerns other projects: imports that cannot be read (``import``), roll-ups
+naming a project that is not imported (``schema``, at the ``:projects:`` line), and IDs
+that read as another project's (``schema``, at the ``:id:`` line).
 
 Both are decided when the project is checked, not when a page is read, because
 ``mldesign_imports`` may change without any page being read again.
@@ -35,4 +36,19 @@ def unknown_projects(context: Context) -> Iterator[Finding]:
                 )
 
 
-CHECKS = (unreadable_imports, unknown_projects)
+def ids_taken_by_imports(context: Context) -> Iterator[Finding]:
+    """An ID of this project that reads as an imported project's (``payments:X``) would
+    take every reference meant for that project's item."""
+    for item in context.unique_items:
+        project, sep, _ = str(item.id).partition(":")
+        if sep and project in context.config.imports:
+            yield Finding(
+                Rule.SCHEMA,
+                item,
+                f"ID {item.id!r} starts with {project + ':'!r}, the name of an imported "
+                "project: references to it would be read as that project's; choose another ID",
+                lineno=item.line_of("id"),
+            )
+
+
+CHECKS = (unreadable_imports, unknown_projects, ids_taken_by_imports)
