@@ -14,7 +14,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
-from helpers import export_of, export_text, page, tables_of
+from helpers import export_of, export_text, page, tables_of, warnings_of
 
 Build = Callable[..., SphinxTestApp]
 Copy = Callable[..., Path]
@@ -147,6 +147,15 @@ def test_projects_choose_whose_items_a_rollup_shows(build: Build, copy_root: Cop
     # ...and payments' own: its cache fallback, triggered by the same metric.
     assert re.search(r"cannot fire</span> fallback .*payments:FB-CACHE.* is triggered by .*"
                      r"payments:MET-QUIET", html)  # fmt: skip
+
+
+def test_an_empty_projects_option_is_an_error(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    (src / "plain.rst").write_text("Plain\n=====\n\n.. ml-portfolio::\n   :projects:\n")
+    app = build(src)
+    assert any(
+        "plain.rst:5: ERROR: ml-portfolio :projects: is empty" in w for w in warnings_of(app)
+    )
 
 
 def test_a_local_rollup_does_not_show_other_projects(build: Build, copy_root: Copy) -> None:

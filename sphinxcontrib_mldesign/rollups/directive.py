@@ -52,6 +52,8 @@ class RollupDirective(SphinxDirective):
                 found.append(f"{self.name}: unknown option :{printable(name)}:{hint or allowed}")
             elif name in COMMON_OPTIONS:
                 options[name] = values
+                if not values:
+                    found.append(f"{self.name} :{name}: is empty: {_GIVE[name]}")
             elif name in self.filters:
                 options[name] = self._check_filter(name, values, found)
             else:
@@ -107,6 +109,9 @@ class RollupDirective(SphinxDirective):
         cls.option_names = (*cls.filters, *cls.extra_options, *COMMON_OPTIONS)
         cls.option_spec = AnyOptionSpec(dict.fromkeys(cls.option_names, directives.unchanged))
 
+
+#: What an empty common option should have held.
+_GIVE = {"documents": "give glob patterns of documents", "projects": "give local, all or names"}
 
 #: Options that change how a roll-up shows its items, not which.
 UNFILTERED_OPTIONS = ("columns", "sort", "depth")

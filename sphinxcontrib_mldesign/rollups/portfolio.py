@@ -44,7 +44,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
             project = renderer.context.imports[name]
             rows.append(_row(renderer, _imported(renderer, project), project.rollup_pages))
     if not rows:
-        return [renderer.empty("No project to show: no import could be read.")]
+        return [renderer.empty("No project to show: :projects: names none that could be read.")]
     headers = ["Project", "Items", "Errors", "Warnings", "Findings by rule", "Stale",
                "Lowest bus factor", "Serving without fallback", "Unmonitored triggers",
                "Last change"]  # fmt: skip

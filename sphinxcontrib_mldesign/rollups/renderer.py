@@ -76,8 +76,8 @@ class Renderer:
 
     def of_type_in(self, project: str | None, type_name: str) -> list[Item]:
         """The items of a type of one project (None: this one), by ``:documents:``."""
-        source = self.context if project is None else self.context.imports[project]
-        return [i for i in source.of_type(type_name) if self.in_documents(i.docname)]
+        items = self.context.of_project(project, type_name)
+        return [i for i in items if self.in_documents(i.docname)]
 
     def page_uri(self, docname: str) -> str:
         """The URI of a page of this project from the roll-up's page ("" for this page)."""

@@ -58,8 +58,7 @@ class View:
         """The items of one type, project by project, in document order."""
         items: list[Item] = []
         for name in self.projects:
-            source = self.context if name is None else self.context.imports[name]
-            items.extend(source.of_type(type_name))
+            items.extend(self.context.of_project(name, type_name))
         return items
 
     @cached_property
@@ -85,15 +84,8 @@ class View:
         counts this project's: the same area has the same bus factor in every view."""
         if self.local_only:
             return self.context.areas
-        others = [None, *self.context.imports]
-        shared = [
-            owner
-            for name in others
-            if name not in self.projects
-            for owner in (self.context if name is None else self.context.imports[name]).of_type(
-                OWNER.name
-            )
-        ]
+        others = [name for name in (None, *self.context.imports) if name not in self.projects]
+        shared = [o for name in others for o in self.context.of_project(name, OWNER.name)]
         return collect_areas(self.of_type(OWNER.name), self.context.lookup, shared)
 
     @cached_property

@@ -194,6 +194,11 @@ class Context:
         """The unique items of one type, in document order (shared: do not change it)."""
         return self._by_type.get(type_name, ())
 
+    def of_project(self, project: str | None, type_name: str) -> Sequence[Item]:
+        """The items of one type of this project (None) or of a readable import."""
+        source = self if project is None else self.imports[project]
+        return source.of_type(type_name)
+
     @cached_property
     def _by_type(self) -> dict[str, list[Item]]:
         by_type: dict[str, list[Item]] = {}
@@ -268,8 +273,12 @@ def conf_line(conf: Path, project: str) -> int:
         lines = conf.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return 1
+    # The first line quoting the name from where mldesign_imports is set (not, say, an
+    # intersphinx_mapping entry of the same name before it).
+    start = next((n for n, line in enumerate(lines) if "mldesign_imports" in line), 0)
     quoted = re.compile(rf"""(["']){re.escape(project)}\1""")
-    return next((n for n, line in enumerate(lines, 1) if quoted.search(line)), 1)
+    found = (n for n, line in enumerate(lines[start:], start + 1) if quoted.search(line))
+    return next(found, start + 1)
 
 
 Check = Callable[[Context], Iterable[Finding]]
