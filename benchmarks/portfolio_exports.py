@@ -77,7 +77,7 @@ def _exported(spec: Spec, base: str) -> dict[str, Any]:
 
 def _violations(items: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """What a build of these items reports (only the five rules the generator provokes)."""
-    found: list[tuple[str, dict[str, Any], str]] = []  # rule, item, message
+    found: list[tuple[str, dict[str, Any], str, str | None]] = []  # rule, item, message, area
     triggers: dict[str, list[str]] = {}
     areas: dict[str, list[dict[str, Any]]] = {}
     for item in items.values():
@@ -88,15 +88,15 @@ def _violations(items: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 f"{label} {item['id']!r} is stale: reviewed on {STALE_REVIEWED}, {age} days "
                 f"before {TODAY} (review every 180d)"
             )
-            found.append(("stale", item, message))
+            found.append(("stale", item, message, None))
         if item["type"] != "ml-owner" and not item.get("owner"):
-            found.append(("missing-owner", item, f"{label} {item['id']!r} has no :owner:"))
+            found.append(("missing-owner", item, f"{label} {item['id']!r} has no :owner:", None))
         if item.get("inference") and not item.get("fallbacks"):
             message = (
                 f"requirement {item['id']!r} serves {item['inference']} predictions but lists "
                 "no :fallbacks:"
             )
-            found.append(("serving-needs-fallback", item, message))
+            found.append(("serving-needs-fallback", item, message, None))
         for metric in item.get("trigger", ()):
             triggers.setdefault(metric, []).append(item["id"])
         for area in item.get("areas", ()):
@@ -109,7 +109,7 @@ def _violations(items: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 f"metric {metric_id!r} triggers fallback {names} but has neither :warn: nor "
                 ":crit:, so nothing will switch to it"
             )
-            found.append(("trigger-not-monitored", metric, message))
+            found.append(("trigger-not-monitored", metric, message, None))
     for area, owners in areas.items():
         people = [o["id"] for o in owners]
         people += [b for o in owners for b in o.get("backups", ()) if b not in people]
@@ -118,7 +118,7 @@ def _violations(items: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
                 f"area {area!r} has a bus factor of {len(people)} ({', '.join(people)}); at "
                 "least 2 people should know it — add a backup or a second owner"
             )
-            found.append(("bus-factor", owners[0], message))
+            found.append(("bus-factor", owners[0], message, area))
     violations = [
         {
             "rule": rule,
@@ -127,8 +127,9 @@ def _violations(items: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
             "docname": item["docname"],
             "lineno": item["lineno"],
             "message": message,
+            **({"area": area} if area else {}),
         }
-        for rule, item, message in found
+        for rule, item, message, area in found
     ]
     violations.sort(key=lambda v: (v["docname"], v["lineno"], v["rule"], v["item"], v["message"]))
     return violations
