@@ -28,8 +28,8 @@ def build_export(app: Sphinx) -> dict[str, Any]:
     items = {}
     for item_id, item in domain.index.items():
         items[item_id] = item.export()
-        if base:  # where the item is published: alerts link to it
-            items[item_id]["url"] = f"{base}/{item.docname}.html#{item.anchor or item_id}"
+        if base:  # where the item is published: alerts and other projects link to it
+            items[item_id]["url"] = f"{base}/{page_uri(app, item.docname)}#{item.anchor or item_id}"
     state = build_state(app.env)
     export: dict[str, Any] = {
         "version": EXPORT_VERSION,
@@ -41,12 +41,21 @@ def build_export(app: Sphinx) -> dict[str, Any]:
     if state.context.last_change is not None:
         export["changed"] = state.context.last_change
     rollups = {
-        kind: {"docname": docname, **({"url": f"{base}/{docname}.html"} if base else {})}
+        kind: {"docname": docname, **({"url": f"{base}/{page_uri(app, docname)}"} if base else {})}
         for kind, docname in sorted(state.context.rollup_pages.items())
     }
     if rollups:
         export["rollups"] = rollups
     return export
+
+
+def page_uri(app: Sphinx, docname: str) -> str:
+    """A page's address under ``html_baseurl``, as the HTML builder building it names it
+    (``dirhtml``: ``page/``); the ``mldesign`` builder names it as ``html`` would."""
+    if app.builder.format == "html":
+        return app.builder.get_target_uri(docname)
+    suffix = app.config.html_link_suffix
+    return docname + (suffix if suffix is not None else app.config.html_file_suffix or ".html")
 
 
 def export_schema() -> dict[str, Any]:

@@ -494,6 +494,18 @@ def test_the_export_says_when_the_doc_changed_and_where_its_rollups_are(
     assert export_of(published)["rollups"]["ml-portfolio"] == {
         "docname": "rollups", "url": "https://checkout.example/docs/rollups.html"
     }  # fmt: skip
+    # Addresses as the builder names its pages: dirhtml's are directories; the mldesign
+    # builder names them as html would.
+    base = {"html_baseurl": "https://checkout.example/docs/"}
+    dirhtml = export_of(build(copy_root("portfolio", "dirhtml"), "dirhtml", confoverrides=base))
+    assert dirhtml["items"]["REQ-CHECKOUT"]["url"] == (
+        "https://checkout.example/docs/design/#REQ-CHECKOUT"
+    )
+    assert dirhtml["rollups"]["ml-portfolio"]["url"] == "https://checkout.example/docs/rollups/"
+    only = export_of(build(copy_root("portfolio", "only"), "mldesign", confoverrides=base))
+    assert only["items"]["REQ-CHECKOUT"]["url"] == (
+        "https://checkout.example/docs/design.html#REQ-CHECKOUT"
+    )
     assert sorted(export["rollups"]) == [
         "ml-fallback-chains", "ml-monitoring-index", "ml-ownership-index", "ml-portfolio",
         "ml-requirement-index", "ml-risk-index",
