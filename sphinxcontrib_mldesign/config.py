@@ -214,7 +214,7 @@ class MLDesignConfig:
                   "An import that cannot be fetched falls back to an older cached copy."},
     )  # fmt: skip
     imports_timeout: float = field(
-        default=10.0,
+        default=10,  # an int, which sphinx-build -D can set (it cannot set a float)
         metadata={"validator": _seconds,
                   "doc": "Seconds to wait for an import's URL to answer."},
     )  # fmt: skip

@@ -179,6 +179,19 @@ def test_owners_of_one_project_sharing_a_mailbox_are_two_people(
     assert not [w for w in located(app) if w[2] == "bus-factor"]  # ann and bob: 2
 
 
+def test_a_mistyped_import_name_gets_a_suggestion(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    (src / "plain.rst").write_text(
+        "Plain\n=====\n\n:ml:req:`Payments:REQ-AVAIL` :ml:req:`paymnts:REQ-AVAIL`\n"
+    )
+    app = build(src)
+    hints = [w[3] for w in located(app) if w[0] == "plain.rst"]
+    assert hints == [
+        f":ml:req: {wrong!r} names no item; did you mean 'payments:REQ-AVAIL'?"
+        for wrong in ("Payments:REQ-AVAIL", "paymnts:REQ-AVAIL")
+    ]
+
+
 def test_a_local_id_that_reads_as_an_imported_one_is_an_error(
     build: Build, copy_root: Copy
 ) -> None:

@@ -41,7 +41,7 @@ def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) ->
     reported once, as ``import``), else why it is not."""
     found = context.lookup.get(target)
     if found is None:
-        prefix, sep, _ = target.partition(":")
+        prefix, sep, item_id = target.partition(":")
         if sep and prefix in context.config.imports:
             project = context.imports.get(prefix)
             if project is None:
@@ -51,6 +51,11 @@ def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) ->
                 f"{target!r} names no item of the imported project {prefix!r}"
                 f"{did_you_mean(target, of_type)}"
             )
+        if sep:  # a prefix that is close to an import's name ("Payments:", "paymnts:")
+            qualified = (f"{name}:{item_id}" for name in context.imports)
+            hint = did_you_mean(target, [q for q in qualified if q in context.lookup])
+            if hint:
+                return f"{target!r} names no item{hint}"
         of_type = (i for i, item in context.index.items() if item.type in allowed)
         return f"{target!r} names no item{did_you_mean(target, of_type)}"
     if found.type not in allowed:
