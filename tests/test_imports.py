@@ -239,6 +239,13 @@ def test_a_broken_import_is_one_warning_at_its_line_in_conf_py(
     assert ("rollups.rst", 19, "schema") in [w[:3] for w in found]
     assert '<span class="xref ml ml-req">the fresh index</span>' in page(app, "prose")
     assert "Search" in page(app, "rollups") and "Payments" not in page(app, "rollups")
+    # The portfolio says so, rather than leaving the project out.
+    [portfolio] = tables(page(app, "rollups"), "ml-portfolio")
+    assert portfolio[2][:3] == [
+        "payments",
+        "✗ could not be read (see the build's import warning)",
+        "—",
+    ]
 
 
 def test_entries_that_are_not_items_are_left_out_with_a_warning(

@@ -13,6 +13,7 @@ from ..model.portfolio import ProjectFigures, Reported, figures
 from .directive import RollupDirective
 from .markup import Element, Markup, el
 from .renderer import CellContent, Renderer
+from .view import selected_projects
 
 #: Figure -> the roll-up that explains it.
 EXPLAINED_BY = {
@@ -37,12 +38,17 @@ class Portfolio(RollupDirective):
 
 def render(renderer: Renderer) -> list[nodes.Node]:
     rows: list[list[CellContent]] = []
-    for name in renderer.view.projects:
+    context = renderer.context
+    # Every project selected, also an import that could not be read (said, not left out).
+    for name in selected_projects(renderer.options.get("projects", ()), context.config.imports):
         if name is None:
             rows.append(_row(renderer, _local(renderer), _local_pages(renderer)))
-        else:
-            project = renderer.context.imports[name]
+        elif name in context.imports:
+            project = context.imports[name]
             rows.append(_row(renderer, _imported(renderer, project), project.rollup_pages))
+        else:
+            unread = renderer.gap("could not be read (see the build's import warning)")
+            rows.append([[el("strong", name)], unread, *["—"] * 8])
     if not rows:
         return [renderer.empty("No project to show: :projects: names none that could be read.")]
     headers = ["Project", "Items", "Errors", "Warnings", "Findings by rule", "Stale",

@@ -8,7 +8,7 @@ exported, read, never decided again here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from functools import cached_property
 
 from ..model.chains import Chain, build_chains, triggers_of
@@ -24,9 +24,7 @@ from ..state import BuildState
 Project = str | None
 
 
-def selected_projects(
-    written: Sequence[str], imports: Mapping[str, ImportedProject]
-) -> tuple[Project, ...]:
+def selected_projects(written: Sequence[str], imports: Collection[str]) -> tuple[Project, ...]:
     """The projects ``:projects:`` selects, in order, each once. Names that are not
     imported (reported by the checks) or could not be read select nothing."""
     selected: list[Project] = []
