@@ -120,9 +120,10 @@ UNFILTERED_OPTIONS = ("columns", "sort", "depth")
 COMMON_OPTIONS = {
     "documents": "Only items written in documents whose name matches one of these glob "
     "patterns (``example/*``): one part of a larger doc, or leaving out a demo page.",
-    "projects": "Whose items to show: ``local`` (this project; the default, but for "
-    "``ml-portfolio``), ``all`` (this project and every one of ``mldesign_imports``), or "
-    "project names (``local, payments``). Imported items show under their qualified IDs.",
+    "projects": "Whose items to show: ``local`` (this project; the default, except for "
+    "``ml-portfolio``, where it is ``all``), ``all`` (this project and every one of "
+    "``mldesign_imports``), or project names (``local, payments``). Imported items show "
+    "under their qualified IDs.",
 }
 
 
