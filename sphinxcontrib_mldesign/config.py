@@ -118,8 +118,8 @@ def _whole_days(name: str, value: Any) -> int:
 
 
 def _seconds(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ConfigError(f"{name} must be a number of seconds > 0, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
+        raise ConfigError(f"{name} must be a number of seconds > 0 (at most 3600), got {value!r}")
     return float(value)
 
 
@@ -215,7 +215,7 @@ class MLDesignConfig:
     )  # fmt: skip
     imports_timeout: float = field(
         default=10,  # an int, which sphinx-build -D can set (it cannot set a float)
-        metadata={"validator": _seconds,
+        metadata={"validator": _seconds, "types": (int, float),
                   "doc": "Seconds to wait for an import's URL to answer."},
     )  # fmt: skip
 
@@ -288,7 +288,10 @@ def _keep_on_env(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> None:
+    fields = {f"mldesign_{f.name}": f for f in dataclasses.fields(MLDesignConfig)}
     for name, default, rebuild, _ in conf_values():
-        app.add_config_value(name, default, rebuild)
+        # Types besides the default's (the validator judges them): a float timeout.
+        types = fields[name].metadata.get("types", ())
+        app.add_config_value(name, default, rebuild, types=types)
     app.connect("config-inited", _validate, priority=400)
     app.connect("builder-inited", _keep_on_env, priority=400)

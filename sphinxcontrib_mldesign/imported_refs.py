@@ -8,22 +8,34 @@ The ``ml`` domain resolves this project's IDs; what it leaves unresolved comes h
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from docutils import nodes
 from docutils.nodes import Element
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .domain import ANY_ROLE, DOMAIN
 from .model.items import TYPE_BY_ROLE
 from .state import build_state
 
+#: References to an item of any type from outside the ``ml`` domain: ``:any:``, and a
+#: MyST link ``[text](payments:REQ-1)``.
+_ANY_ROLES = ("any", "myst")
+
 
 def resolve_imported(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element
 ) -> Element | None:
+    """``missing-reference``: link a qualified ID to the imported item."""
+    return _resolve(env, node, contnode)
+
+
+def _resolve(env: BuildEnvironment, node: pending_xref, contnode: Element) -> Element | None:
     role = node.get("reftype")
-    if node.get("refdomain") != DOMAIN and role != "any":
+    if node.get("refdomain") != DOMAIN and role not in _ANY_ROLES:
         return None
     target = node["reftarget"]
     context = build_state(env).context
@@ -33,9 +45,11 @@ def resolve_imported(
     project = target.partition(":")[0]
     if item is None and project not in context.config.imports:
         return None  # not a qualified ID: intersphinx's, or nobody's
-    if item is None and role == "any" and project in context.imports:
-        return None  # unknown-ref does not check :any:, so Sphinx says it found nothing
-    if item is None or (role not in (ANY_ROLE, "any") and TYPE_BY_ROLE[role].name != item.type):
+    if item is None and role in _ANY_ROLES and project in context.imports:
+        return None  # unknown-ref does not check these, so Sphinx (MyST) says so
+    if item is None or (
+        role not in (ANY_ROLE, *_ANY_ROLES) and TYPE_BY_ROLE[role].name != item.type
+    ):
         # Named by an import (as unknown-ref, or the import warning, said): no other
         # resolver may link it elsewhere (an intersphinx inventory of the same name).
         return nodes.inline("", "", contnode, classes=["ml-broken-ref"])
@@ -48,6 +62,23 @@ def resolve_imported(
     return reference
 
 
+class ResolveMystLinks(SphinxPostTransform):
+    """MyST links to qualified IDs (``[text](payments:REQ-1)``): MyST resolves its links
+    itself, before ``missing-reference`` could be asked, so they are resolved first."""
+
+    default_priority = 8  # before MyST's resolver (9)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(pending_xref)):
+            if node.get("reftype") != "myst" or ":" not in node.get("reftarget", ""):
+                continue
+            contnode = cast(Element, node[0].deepcopy()) if node.children else nodes.inline()
+            resolved = _resolve(self.env, node, contnode)
+            if resolved is not None:
+                node.replace_self(resolved)
+
+
 def setup(app: Sphinx) -> None:
     # Before intersphinx (500): an import's name wins over an inventory of the same name.
     app.connect("missing-reference", resolve_imported, priority=400)
+    app.add_post_transform(ResolveMystLinks)

@@ -64,6 +64,10 @@ def rollup_digest(state: BuildState) -> str:
         "imports": {
             name: context.imports[name].digest for name in sorted(context.depended_imports)
         },
+        # The order "all" shows projects in (the config's dict is compared sorted), and
+        # the pages portfolios link to.
+        "import_order": list(context.config.imports),
+        "rollup_pages": context.rollup_pages,
     }
     text = json.dumps(fingerprint, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -82,7 +86,7 @@ def page_digests(state: BuildState, local: str) -> dict[str, str]:
         names = context.imports_reached(selected)
         shown = {name: context.imports[name].digest for name in sorted(names)}
         # Which imports are readable matters too ("all" selects those that are).
-        text = json.dumps([local, shown, sorted(context.imports)], sort_keys=True)
+        text = json.dumps([local, shown, list(context.imports)], sort_keys=True)
         pages[docname] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return pages
 

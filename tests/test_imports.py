@@ -315,6 +315,88 @@ def test_an_export_of_the_wrong_shape_is_a_warning(
     assert len(problems) == 1 and reason in problems[0][3], problems
 
 
+def test_text_that_is_not_unicode_or_not_printable_costs_no_build(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    # An escaped lone surrogate: valid JSON, no text any output can hold.
+    (src / "exports" / "search.json").write_text(
+        '{"version": 1, "items": {"R": {"type": "ml-requirement", "title": "x\\ud800"}}}'
+    )
+    # A NUL and a very long title in a diagram's labels.
+    export = src / "exports" / "payments.json"
+    data = json.loads(export.read_text(encoding="utf-8"))
+    data["items"]["REQ-AVAIL"]["title"] = "Bad\u0000title " + "x" * 20_000
+    export.write_text(json.dumps(data), encoding="utf-8")
+    (src / "plain.rst").write_text("Plain\n=====\n\n.. ml-trace::\n   :projects: all\n")
+    for builder in ("html", "text"):
+        app = build(src, builder)
+        assert [w[:3] for w in located(app) if w[2] == "import"] == [("conf.py", 7, "import")]
+        assert "not valid Unicode" in warnings_of(app)[0] + " ".join(warnings_of(app))
+        assert not [w for w in warnings_of(app) if "dot" in w]  # the diagram is drawn
+    html = page(build(src), "plain")
+    assert "\x00" not in html and "Badtitle" in html
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("http://127.0.0.1:8000/my docs/mldesign.json", "cannot fetch"),  # a space
+        ("http://127.0.0.1:abc/x.json", "cannot fetch"),  # no port
+        ("exports/pay\x00ments.json", "cannot read"),  # a NUL in a path
+    ],
+)
+def test_sources_no_one_can_read_are_warnings(
+    build: Build, copy_root: Copy, source: str, reason: str
+) -> None:
+    src = copy_root("portfolio")
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text().replace('"exports/payments.json"', repr(source)))
+    app = build(src)
+    problems = [w for w in located(app) if w[2] == "import"]
+    assert len(problems) == 1 and problems[0][3].startswith(f"mldesign_imports: {reason}")
+
+
+class _NotHTTP(SimpleHTTPRequestHandler):
+    """Answers what is no HTTP status line."""
+
+    def handle_one_request(self) -> None:
+        self.raw_requestline = self.rfile.readline()
+        self.wfile.write(b"HELLO THERE\r\n\r\n")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_server_that_does_not_speak_http_is_a_warning(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _NotHTTP)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _set_import(src, "payments", f"http://127.0.0.1:{server.server_address[1]}/x.json")
+        app = build(src)
+    finally:
+        server.shutdown()
+        server.server_close()
+    problems = [w for w in located(app) if w[2] == "import"]
+    assert len(problems) == 1 and "cannot fetch" in problems[0][3], problems
+
+
+def test_myst_links_to_qualified_ids(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    conf = src / "conf.py"
+    conf.write_text(
+        conf.read_text().replace(
+            '"sphinxcontrib_mldesign"', '"sphinxcontrib_mldesign", "myst_parser"'
+        )
+    )
+    (src / "plain.rst").unlink()
+    (src / "plain.md").write_text("# Plain\n\n[the payments promise](payments:REQ-AVAIL)\n")
+    app = build(src)
+    assert 'href="https://payments.example.org/design/reqs.html#REQ-AVAIL"' in page(app, "plain")
+    assert not [w for w in warnings_of(app) if "[myst." in w]
+
+
 def test_links_in_an_export_must_be_web_urls(build: Build, copy_root: Copy) -> None:
     src = copy_root("portfolio")
     export = src / "exports" / "payments.json"
@@ -460,6 +542,13 @@ def test_an_import_that_trickles_in_is_given_up_after_the_timeout(
     assert len(problems) == 1 and "timed out" in problems[0][3], problems
 
 
+def test_a_timeout_may_be_a_fraction(build: Build, copy_root: Copy) -> None:
+    src = copy_root("portfolio")
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text() + "mldesign_imports_timeout = 2.5\n")
+    assert_warnings(build(src), EXPECTED)  # and no warning about its type
+
+
 def test_a_real_export_with_html_baseurl_links_to_the_real_pages(
     build: Build, copy_root: Copy
 ) -> None:
@@ -486,6 +575,7 @@ def test_a_real_export_with_html_baseurl_links_to_the_real_pages(
         ('mldesign_imports = {"payments": ""}', "mldesign_imports['payments'] must be"),
         ('mldesign_imports_cache_limit = "1d"', "whole number of days"),
         ("mldesign_imports_timeout = 0", "number of seconds > 0"),
+        ('mldesign_imports_timeout = float("inf")', "at most 3600"),
     ],
 )
 def test_import_settings_are_checked(

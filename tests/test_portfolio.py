@@ -307,6 +307,77 @@ def test_an_import_reached_through_another_rewrites_the_pages_showing_it(
     assert page(incremental, "plain") == page(clean, "plain")
 
 
+def _add_whole_index(src: Path) -> None:
+    _edit(src / "design.rst", "Design\n======\n", "Design\n======\n\n.. ml-requirement-index::\n")
+
+
+def _swap_imports(src: Path) -> None:
+    conf = src / "conf.py"
+    text = conf.read_text(encoding="utf-8")
+    payments = '    "payments": "exports/payments.json",\n'
+    search = '    "search": "exports/search.json",\n'
+    conf.write_text(text.replace(payments + search, search + payments), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [_add_whole_index, _swap_imports])
+def test_what_the_portfolio_links_to_and_its_order_follow_incremental_edits(
+    build: Build, copy_root: Copy, change: Callable[[Path], None]
+) -> None:
+    """A page now showing the whole requirement index (portfolio links move there), the
+    imports listed in another order (``all`` shows them so): as a clean build."""
+    src = copy_root("portfolio")
+    build(src)
+    change(src)
+    incremental = build(src)
+    clean_src = copy_root("portfolio", "clean")
+    change(clean_src)
+    clean = build(clean_src)
+    assert _pages(incremental) == _pages(clean)
+
+
+def test_a_chain_of_another_project_is_traced_from_this_ones_requirement(
+    build: Build, copy_root: Copy
+) -> None:
+    src = copy_root("portfolio")
+    (src / "plain.rst").write_text(
+        "Plain\n=====\n\n.. ml-requirement:: Uses their chain\n   :id: REQ-X\n"
+        "   :inference: real-time\n   :fallbacks: payments:FB-CACHE\n   :owner: ann\n\n"
+        ".. ml-trace::\n   :ids: REQ-X\n",
+        encoding="utf-8",
+    )
+    app = build(src)
+    [table] = tables_of(page(app, "plain"), "ml-trace")
+    assert table[1][2] == "payments:FB-CACHE → payments:FB-REJECT"
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"FB-REJECT": {"next": "FB-CACHE"}}, "never ends: it loops back to payments:FB-CACHE"),
+        (
+            {"FB-REJECT": {"next": "FB-GONE"}},
+            "ends at a :next: naming nothing ('payments:FB-GONE')",
+        ),
+    ],
+)
+def test_a_chain_going_wrong_in_another_project_is_reported_here(
+    build: Build, copy_root: Copy, change: dict[str, dict[str, str]], problem: str
+) -> None:
+    src = copy_root("portfolio")
+
+    def edit(data: dict[str, Any]) -> None:
+        for item_id, values in change.items():
+            data["items"][item_id].update(values)
+
+    _json_edit(src / "exports" / "payments.json", edit)
+    _edit(src / "design.rst", "   :trigger: payments:MET-QUIET\n",
+          "   :trigger: payments:MET-QUIET\n   :next: payments:FB-CACHE\n")  # fmt: skip
+    app = build(src)
+    found = [w for w in warnings_of(app) if "[mldesign.fallback-terminal]" in w]
+    assert len(found) == 1 and "design.rst:23: WARNING: fallback chain FB-LOCAL" in found[0]
+    assert problem in found[0]
+
+
 def test_an_import_removed_from_conf_py_equals_a_clean_build(build: Build, copy_root: Copy) -> None:
     src = copy_root("portfolio")
     build(src)

@@ -4,14 +4,24 @@ of the DOT) is reused across builds."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+#: Control characters (but the line break), which Graphviz refuses in a string.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+#: Graphviz refuses a string over 16,384 characters; a label this long says enough.
+MAX_STRING = 1000
+
 
 def quoted(text: str) -> str:
-    """A DOT string: quotes and backslashes escaped, line breaks as ``\\n``."""
+    """A DOT string: quotes and backslashes escaped, line breaks as ``\\n``, control
+    characters dropped, cut short after :data:`MAX_STRING` characters."""
+    text = _CONTROL.sub("", text)
+    if len(text) > MAX_STRING:
+        text = text[: MAX_STRING - 1] + "…"
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\r", "").replace("\n", "\\n") + '"'
+    return '"' + escaped.replace("\n", "\\n") + '"'
 
 
 def _attributes(attributes: Mapping[str, str]) -> str:

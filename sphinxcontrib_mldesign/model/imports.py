@@ -21,6 +21,9 @@ from .ownership import area_key
 from .schema import ref_options
 
 _PROJECT_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
+#: A JSON escape of a surrogate (a pair spells one character; a lone one is not Unicode).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 #: What an item ID looks like (the ``id`` of ``schemas/common.json``).
 _ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]*$")
 #: Words with a meaning of their own in ``:projects:``.
@@ -119,6 +122,8 @@ def read_export(name: str, data: bytes) -> ImportedProject:
         raise ExportError("not JSON this build reads: nested too deeply") from None
     if not isinstance(export, dict) or not isinstance(export.get("items"), dict):
         raise ExportError("not an mldesign.json export (no 'items' object)")
+    if _SURROGATE_ESCAPE.search(data) and not _valid_unicode(export):
+        raise ExportError("not valid Unicode (an escaped lone surrogate, such as \\ud800)")
     version = export.get("version")
     if type(version) is not int or version != 1:
         raise ExportError(f"an export of version {version!r}; this version reads version 1")
@@ -142,7 +147,7 @@ def read_export(name: str, data: bytes) -> ImportedProject:
     ]
     return ImportedProject(
         name=name,
-        title=str(export.get("project") or name),
+        title=title if isinstance(title := export.get("project"), str) and title else name,
         items={str(item.id): item for item in items},
         violations=violations,
         digest=hashlib.sha256(data).hexdigest(),
@@ -190,7 +195,7 @@ def _item(
         else:
             values[option] = [_target(project, target, entries) for target in value]
     url = entry.get("url")
-    title = entry.get("title")
+    title = _printable(entry.get("title"))
     docname = entry.get("docname")
     item = Item(
         id=qualify(project, item_id),
@@ -203,6 +208,24 @@ def _item(
         url=url if is_web_url(url) else None,
     )
     return item, dropped
+
+
+def _printable(text: object) -> str | None:
+    """Text without control characters (a NUL breaks Graphviz and HTML), or None."""
+    if not isinstance(text, str):
+        return None
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def _valid_unicode(export: object) -> bool:
+    """Whether every string of the export can be written as UTF-8 (JSON escapes may
+    spell half of a surrogate pair, which no output can hold). Checked only when the
+    bytes hold such an escape: it costs a pass over the whole export."""
+    try:
+        json.dumps(export, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _target(project: str, target: str, entries: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import http.client
 import os
 import time
 import urllib.error
@@ -76,10 +77,11 @@ def load(
         path = confdir / source
         try:
             return Loaded(read_export(name, path.read_bytes()))
-        except OSError as err:
-            return Loaded(None, f"cannot read {source!r}: {err.strerror or err}")
-        except ExportError as err:
-            return Loaded(None, f"{source!r} is {err}")
+        except (OSError, ValueError) as err:  # ValueError: a NUL in the path
+            if isinstance(err, ExportError):
+                return Loaded(None, f"{source!r} is {err}")
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+            return Loaded(None, f"cannot read {source!r}: {reason}")
     cached = cache_path(cache_dir, source)
     old = _cached_project(name, cached)
     if old is not None and _fresh(cached, cache_days, now):
@@ -89,7 +91,9 @@ def load(
         project = read_export(name, data)
     except ExportError as err:
         problem = f"{source} is {err}"
-    except (OSError, ValueError) as err:  # URLError, HTTPError and timeouts are OSErrors
+    except (OSError, ValueError, http.client.HTTPException) as err:
+        # OSError: URLError, HTTPError, timeouts; ValueError: a URL urllib cannot read;
+        # HTTPException: a server that does not speak HTTP as it should.
         problem = f"cannot fetch {source}: {_reason(err)}"
     else:
         _store(cached, data, now)
@@ -123,8 +127,8 @@ def _reason(err: BaseException) -> str:
     if isinstance(err, urllib.error.HTTPError):
         return f"HTTP {err.code} {err.reason}"
     if isinstance(err, urllib.error.URLError):
-        return str(err.reason)
-    return str(err) or type(err).__name__
+        return " ".join(str(err.reason).split())
+    return " ".join(str(err).split()) or type(err).__name__
 
 
 def _cached_project(name: str, path: Path) -> ImportedProject | None:

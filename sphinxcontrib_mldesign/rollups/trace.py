@@ -8,8 +8,9 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 
+from ..model.chains import Chain, build_chains
 from ..model.dot import Graph
-from ..model.items import METRIC, REQUIREMENT, Item, as_list
+from ..model.items import FALLBACK, METRIC, REQUIREMENT, Item, as_list
 from ..rules.registry import Rule
 from .diagrams import EDGE_STYLE, GAP_COLOUR, KIND_COLOURS, NODE_STYLE, diagram, item_url
 from .directive import RollupDirective, matches
@@ -87,9 +88,7 @@ def _trace(renderer: Renderer, graph: Graph, requirement: Item) -> list[CellCont
             metric_cells.append("; ")
         metric_cells += [renderer.link(metric_id), f" ({', '.join(thresholds) or 'no alert'})"]
     chain_cells: list[Markup] = []
-    for chain in renderer.view.chains:
-        if str(chain.head.id) not in as_list(requirement.values.get("fallbacks")):
-            continue
+    for chain in _chains_of(renderer, requirement):
         previous = head
         for tier in chain.tiers:
             kind = str(tier.values.get("kind", ""))
@@ -115,3 +114,15 @@ def _trace(renderer: Renderer, graph: Graph, requirement: Item) -> list[CellCont
 
 def _gaps(renderer: Renderer, gaps: list[str], text: str) -> Markup:
     return renderer.gap(text) if text in gaps else "—"
+
+
+def _chains_of(renderer: Renderer, requirement: Item) -> list[Chain]:
+    """The chains whose heads the requirement names in ``:fallbacks:``: of the projects
+    shown, and another project's too (this project relies on it, whatever it shows)."""
+    heads = as_list(requirement.values.get("fallbacks"))
+    chains = [chain for chain in renderer.view.chains if str(chain.head.id) in heads]
+    shown = {str(chain.head.id) for chain in chains}
+    lookup = renderer.context.lookup
+    imported = [lookup[head] for head in heads if head not in shown and head in lookup]
+    imported = [f for f in imported if f.project is not None and f.type == FALLBACK.name]
+    return chains + build_chains(imported, lookup)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..model.chains import SAFE_TERMINAL_KINDS, find_cycles
+from ..model.chains import SAFE_TERMINAL_KINDS, Chain, find_cycles
 from ..model.items import FALLBACK
 from .context import Context
 from .findings import Finding
@@ -26,8 +26,15 @@ def unsafe_terminals(context: Context) -> Iterator[Finding]:
     reported = set()
     for chain in context.chains:
         terminal = chain.terminal
-        if not chain.complete or terminal.id in reported:
-            continue  # a loop or a broken :next: (reported by their own rules)
+        if not chain.complete:
+            # A loop or a broken :next: is reported by its own rule, in this project; in
+            # another project (read-only), where this one hands over to it.
+            problem = _ends_elsewhere(chain)
+            if problem is not None:
+                yield _handing_over(chain, f"fallback chain {' -> '.join(chain.ids())} {problem}")
+            continue
+        if terminal.id in reported:
+            continue
         reported.add(terminal.id)
         kind = terminal.values.get("kind")
         if chain.safe or kind is None or "next" in terminal.invalid_options:
@@ -38,16 +45,33 @@ def unsafe_terminals(context: Context) -> Iterator[Finding]:
         )
         if terminal.project is None:
             yield Finding(Rule.FALLBACK_TERMINAL, terminal, message)
-            continue
-        # It ends in another project (read-only): reported where this one hands over.
-        handing_over = [tier for tier in chain.tiers if tier.project is None][-1]
-        yield Finding(
-            Rule.FALLBACK_TERMINAL,
-            handing_over,
-            f"{message} (in project {terminal.project!r})",
-            concerns=(str(terminal.id),),
-            lineno=handing_over.line_of("next"),
+        else:
+            yield _handing_over(chain, f"{message} (in project {terminal.project!r})")
+
+
+def _ends_elsewhere(chain: Chain) -> str | None:
+    """How a chain that does not end well goes wrong in another project, if it does."""
+    if chain.loops_to is not None and chain.loops_to.project is not None:
+        return (
+            f"never ends: it loops back to {chain.loops_to.id} in project "
+            f"{chain.loops_to.project!r}"
         )
+    if chain.dangling is not None and chain.terminal.project is not None:
+        return (
+            f"ends at a :next: naming nothing ({chain.dangling!r}) in project "
+            f"{chain.terminal.project!r}"
+        )
+    return None
+
+
+def _handing_over(chain: Chain, message: str) -> Finding:
+    """A finding about a chain going wrong in another project, at the :next: of this
+    project's last tier."""
+    tier = [tier for tier in chain.tiers if tier.project is None][-1]
+    end = chain.loops_to if chain.loops_to is not None else chain.terminal
+    return Finding(
+        Rule.FALLBACK_TERMINAL, tier, message, concerns=(str(end.id),), lineno=tier.line_of("next")
+    )
 
 
 CHECKS = (fallback_cycles, unsafe_terminals)
