@@ -73,7 +73,7 @@ class MLDomain(Domain):
         "any_refs": {},  # docname -> {target} of :any: references (not checked, but linked)
         "rollups": {},  # docname -> [RollupUse]: pages that roll up the whole project
     }
-    data_version = 6  # 6: roll-up uses know their projects
+    data_version = 7  # 7: roll-up uses know their projects and refs
 
     _index: dict[str, Item] | None = None
 

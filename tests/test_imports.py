@@ -179,6 +179,24 @@ def test_owners_of_one_project_sharing_a_mailbox_are_two_people(
     assert not [w for w in located(app) if w[2] == "bus-factor"]  # ann and bob: 2
 
 
+def test_rollup_options_naming_items_are_checked(build: Build, copy_root: Copy) -> None:
+    """``ml-trace :ids:`` and ``ml-architecture :around:`` name items: checked like refs."""
+    src = copy_root("portfolio")
+    (src / "plain.rst").write_text(
+        "Plain\n=====\n\n.. ml-trace::\n   :ids: REQ-CHECKOUT, REQ-NOPE, payments:REQ-AVIAL\n"
+        "\n.. ml-architecture::\n   :around: ann\n",
+        encoding="utf-8",
+    )
+    app = build(src)
+    assert [w for w in located(app) if w[0] == "plain.rst"] == [
+        ("plain.rst", 5, "unknown-ref", "ml-trace :ids: 'REQ-NOPE' names no item"),
+        ("plain.rst", 5, "unknown-ref", "ml-trace :ids: 'payments:REQ-AVIAL' names no item of "
+         "the imported project 'payments'; did you mean 'payments:REQ-AVAIL'?"),
+        ("plain.rst", 8, "unknown-ref",
+         "ml-architecture :around: 'ann' is an ml-owner, expected ml-component"),
+    ]  # fmt: skip
+
+
 def test_a_mistyped_import_name_gets_a_suggestion(build: Build, copy_root: Copy) -> None:
     src = copy_root("portfolio")
     (src / "plain.rst").write_text(

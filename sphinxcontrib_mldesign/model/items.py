@@ -156,7 +156,14 @@ class RollupUse:
     problems: list[Problem] = field(default_factory=list)
     projects: tuple[str, ...] = ()
     """The projects it shows, as written in ``:projects:`` (checked with the project)."""
-    projects_line: int | None = None
+    refs: list[OptionRef] = field(default_factory=list)
+    """Items its options name (``ml-trace :ids:``), checked like an item's refs."""
+    option_lines: dict[str, int] = field(default_factory=dict)
+    """The source line of each option written."""
     whole: bool = True
     """Whether it shows all of this project's items of its kind (no filter, no other
     project): a portfolio links there."""
+
+    def line_of(self, option: str) -> int:
+        """Where a finding about an option is reported: its own line, else the roll-up's."""
+        return self.option_lines.get(option, self.lineno)

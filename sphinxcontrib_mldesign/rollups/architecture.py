@@ -38,6 +38,7 @@ class ArchitectureDiagram(RollupDirective):
     kind = "architecture"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
     extra_options = ("around", "depth")
+    ref_options: ClassVar[dict[str, tuple[str, ...]]] = {"around": (COMPONENT.name,)}
     option_help: ClassVar[dict[str, str]] = {
         "around": "Only this component and its neighbours along the data flow.",
         "depth": "With ``:around:``: how many steps away (default 1).",

@@ -21,7 +21,7 @@ from ..directives.lines import is_rst, option_lines
 from ..directives.unreadable import take_unreadable
 from ..domain import get_ml_domain, included_source
 from ..model.formats import did_you_mean, parse_list, printable
-from ..model.items import Item, Problem, RollupUse
+from ..model.items import Item, OptionRef, Problem, RollupUse, as_list
 from .rollup_nodes import ml_rollup
 
 
@@ -38,6 +38,8 @@ class RollupDirective(SphinxDirective):
     has_content = False
     default_projects: ClassVar[tuple[str, ...]] = ("local",)
     """What ``:projects:`` is when not written."""
+    #: Options naming items -> the item types they may name (checked by unknown-ref).
+    ref_options: ClassVar[dict[str, tuple[str, ...]]] = {}
 
     def run(self) -> list[nodes.Node]:
         lines = option_lines(self)  # before the placeholders are taken out
@@ -69,7 +71,12 @@ class RollupDirective(SphinxDirective):
                 source=included_source(self.env, source),
                 problems=problems,
                 projects=tuple(options["projects"]),
-                projects_line=lines.get("projects"),
+                refs=[  # as validated (a rejected value names nothing)
+                    OptionRef(name, target, allowed)
+                    for name, allowed in self.ref_options.items()
+                    for target in as_list(options.get(name))
+                ],
+                option_lines=lines,
                 whole=options["projects"] == ["local"]
                 and not set(options) - {"projects", *UNFILTERED_OPTIONS},
             )

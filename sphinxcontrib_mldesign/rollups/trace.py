@@ -34,6 +34,7 @@ class Trace(RollupDirective):
     kind = "trace"
     filters: ClassVar[dict[str, tuple[str, str]]] = REQUIREMENT_FILTERS
     extra_options = ("ids",)
+    ref_options: ClassVar[dict[str, tuple[str, ...]]] = {"ids": (REQUIREMENT.name,)}
     option_help: ClassVar[dict[str, str]] = {"ids": "Only these requirements, by ID."}
 
     def check_option(self, name: str, values: list[str], problems: list[str]) -> Any:

@@ -70,6 +70,12 @@ def unknown_refs(context: Context) -> Iterator[Finding]:
             if problem:
                 message = f":{ref.option}: {problem}"
                 yield Finding(Rule.UNKNOWN_REF, item, message, lineno=item.line_of(ref.option))
+    for use in context.rollups:  # roll-up options naming items (ml-trace :ids:)
+        for ref in use.refs:
+            problem = _describe_target(context, ref.target, ref.allowed)
+            if problem:
+                message = f"ml-{use.kind} :{ref.option}: {problem}"
+                yield Finding(Rule.UNKNOWN_REF, use, message, lineno=use.line_of(ref.option))
     every_type = tuple(ITEM_TYPES)
     inventories = set(getattr(context.env.config, "intersphinx_mapping", None) or ())
     for role_ref in context.role_refs:

@@ -32,7 +32,7 @@ def unknown_projects(context: Context) -> Iterator[Finding]:
                     Rule.SCHEMA,
                     use,
                     f"ml-{use.kind} :projects: {name!r} is not a project of mldesign_imports{hint}",
-                    lineno=use.projects_line,
+                    lineno=use.line_of("projects"),
                 )
 
 
