@@ -40,6 +40,14 @@ def _fits(spec: OptionSpec, value: Any) -> bool:
     return isinstance(value, str)
 
 
+def _score(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 25
+
+
+#: Exported values that are no option, and what they must be (a risk's score is sorted).
+_DERIVED = {"score": _score}
+
+
 def clean_values(type_name: str, values: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """The values that fit their options (an option another project added with a schema
     extension: a scalar or a list of text), and how many were left out."""
@@ -47,7 +55,12 @@ def clean_values(type_name: str, values: dict[str, Any]) -> tuple[dict[str, Any]
     kept: dict[str, Any] = {}
     for name, value in values.items():
         spec = options.get(name)
-        fits = _fits(spec, value) if spec else isinstance(value, _SCALARS) or _strings(value)
+        if spec is not None:
+            fits = _fits(spec, value)
+        elif name in _DERIVED:
+            fits = _DERIVED[name](value)
+        else:
+            fits = isinstance(value, _SCALARS) or _strings(value)
         if fits:
             kept[name] = value
     return kept, len(values) - len(kept)

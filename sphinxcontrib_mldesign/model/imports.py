@@ -169,8 +169,9 @@ def _rollup_pages(rollups: Any) -> dict[str, str]:
 
 
 def is_web_url(value: object) -> bool:
-    """An absolute http(s) URL: the only links taken from another project's export (a
-    ``javascript:`` or relative one would run, or lead, inside this site)."""
+    """An absolute http(s) URL: what an import may be fetched from, the only links taken
+    from another project's export (a ``javascript:`` or relative one would run, or lead,
+    inside this site), and a link leaving this one."""
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 

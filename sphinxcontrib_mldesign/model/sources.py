@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .imports import ExportError, ImportedProject, read_export
+from .imports import ExportError, ImportedProject, is_web_url, read_export
 
 #: Sent with every request, so a server's logs say who asks.
 USER_AGENT = "sphinxcontrib-mldesign (mldesign_imports)"
@@ -33,10 +33,6 @@ class Loaded:
     project: ImportedProject | None
     problem: str | None = None
     """Why the source could not be read (the project may then come from an old copy)."""
-
-
-def is_url(source: str) -> bool:
-    return source.lower().startswith(("http://", "https://"))
 
 
 def cache_path(cache_dir: Path, source: str) -> Path:
@@ -73,7 +69,7 @@ def load(
     now: float,
 ) -> Loaded:
     """The project one ``mldesign_imports`` entry names."""
-    if not is_url(source):
+    if not is_web_url(source):
         path = confdir / source
         try:
             return Loaded(read_export(name, path.read_bytes()))
@@ -83,11 +79,12 @@ def load(
             reason = err.strerror if isinstance(err, OSError) and err.strerror else err
             return Loaded(None, f"cannot read {source!r}: {reason}")
     cached = cache_path(cache_dir, source)
-    old = _cached_project(name, cached)
-    if old is not None and _fresh(cached, cache_days, now):
+    old, fetched = _cached_project(name, cached)
+    # Young enough to use without asking (a negative limit: always; 0: never).
+    if old is not None and (cache_days < 0 or now - fetched < cache_days * 86400):
         return Loaded(old)
     try:
-        data = _fetch(source, timeout)
+        data = fetch(source, timeout)
         project = read_export(name, data)
     except ExportError as err:
         problem = f"{source} is {err}"
@@ -99,15 +96,15 @@ def load(
         _store(cached, data, now)
         return Loaded(project)
     if old is not None:
-        day = dt.datetime.fromtimestamp(cached.stat().st_mtime, dt.timezone.utc).date()
+        day = dt.datetime.fromtimestamp(fetched, dt.timezone.utc).date()
         return Loaded(old, f"{problem}; using the copy fetched on {day.isoformat()}")
     return Loaded(None, problem)
 
 
-def _fetch(url: str, timeout: float) -> bytes:
+def fetch(url: str, timeout: float, max_bytes: int = MAX_EXPORT_BYTES) -> bytes:
     """The body at ``url``, read within ``timeout`` seconds in all (the socket's timeout
     bounds each wait; a server trickling bytes must not hold the build) and no larger
-    than :data:`MAX_EXPORT_BYTES`."""
+    than ``max_bytes``."""
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     chunks: list[bytes] = []
@@ -115,8 +112,8 @@ def _fetch(url: str, timeout: float) -> bytes:
     with urllib.request.urlopen(request, timeout=timeout) as response:
         while chunk := response.read1(_CHUNK):
             size += len(chunk)
-            if size > MAX_EXPORT_BYTES:
-                raise ValueError(f"larger than {MAX_EXPORT_BYTES // 2**20} MiB")
+            if size > max_bytes:
+                raise ValueError(f"larger than {max_bytes:,} bytes")
             if time.monotonic() > deadline:
                 raise TimeoutError("timed out")
             chunks.append(chunk)
@@ -131,19 +128,14 @@ def _reason(err: BaseException) -> str:
     return " ".join(str(err).split()) or type(err).__name__
 
 
-def _cached_project(name: str, path: Path) -> ImportedProject | None:
+def _cached_project(name: str, path: Path) -> tuple[ImportedProject | None, float]:
+    """The cached copy's project and when it was fetched (its mtime); (None, 0) when there
+    is no copy that reads as an export."""
     try:
-        return read_export(name, path.read_bytes())
+        fetched = path.stat().st_mtime
+        return read_export(name, path.read_bytes()), fetched
     except (OSError, ExportError):
-        return None
-
-
-def _fresh(path: Path, cache_days: int, now: float) -> bool:
-    """Whether a cached copy is young enough to use without fetching (a negative limit:
-    always; 0: never)."""
-    if cache_days < 0:
-        return True
-    return now - path.stat().st_mtime < cache_days * 86400
+        return None, 0.0
 
 
 def _store(path: Path, data: bytes, now: float) -> None:

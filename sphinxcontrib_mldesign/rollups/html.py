@@ -23,8 +23,9 @@ from typing import Any
 from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 
+from ..model.imports import is_web_url
 from ..nodes import ID_CLASSES
-from .markup import Element, Markup, is_external
+from .markup import Element, Markup
 from .rollup_nodes import ml_blocks, ml_inline, ml_rows
 
 _TAGS = {"inline": "span", "strong": "strong"}
@@ -69,7 +70,7 @@ class _InlineWriter:
             end = "</code>"
         elif element.tag == "reference":  # as the HTML writer writes a link
             tooltip: dict[str, Any] = {"title": element.title} if element.title else {}
-            kind = "external" if is_external(element.uri) else "internal"
+            kind = "external" if is_web_url(element.uri) else "internal"
             start = self.translator.starttag(
                 self._plain, "a", "", CLASS=f"reference {kind}", href=element.uri or "#", **tooltip
             )

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from docutils import nodes
 
+from ..model.imports import is_web_url
 from ..nodes import ml_id
 from .rollup_nodes import ml_inline
 
@@ -74,11 +75,6 @@ NODE_CLASSES: dict[str, type[nodes.TextElement]] = {
 }
 
 
-def is_external(uri: str | None) -> bool:
-    """Whether a link leaves the project (an imported item's page)."""
-    return bool(uri) and uri.startswith(("http://", "https://"))  # type: ignore[union-attr]
-
-
 def to_nodes(markup: Markup) -> nodes.Node:
     """The docutils node of one piece of inline markup."""
     if isinstance(markup, str):
@@ -87,7 +83,7 @@ def to_nodes(markup: Markup) -> nodes.Node:
     node = NODE_CLASSES[markup.tag]("", "", *children, classes=list(markup.classes))
     if markup.tag == "reference":
         uri = markup.uri or ""
-        node["internal"] = not is_external(uri)
+        node["internal"] = not is_web_url(uri)
         if uri.startswith("#"):
             node["refid"] = uri[1:]
         else:

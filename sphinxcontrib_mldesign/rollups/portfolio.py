@@ -4,12 +4,15 @@ each figure links to the project's own roll-up that explains it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from docutils import nodes
 
-from ..model.imports import ImportedProject
+from ..model.imports import ImportedProject, ImportedViolation
 from ..model.items import ITEM_TYPES, OWNER
-from ..model.ownership import collect_areas
+from ..model.ownership import Area, collect_areas
 from ..model.portfolio import ProjectFigures, Reported, figures
+from ..rules.findings import Violation
 from .directive import RollupDirective
 from .markup import Element, Markup, el
 from .renderer import CellContent, Renderer
@@ -59,32 +62,39 @@ def render(renderer: Renderer) -> list[nodes.Node]:
 
 def _local(renderer: Renderer) -> ProjectFigures:
     context = renderer.context
-    return figures(
-        None,
-        str(context.env.config.project),
-        {type_name: renderer.of_type_in(None, type_name) for type_name in ITEM_TYPES},
-        (
-            Reported(v.rule, v.severity, v.item)
-            for v in renderer.findings.violations
-            if renderer.in_documents(v.docname)
-        ),
-        context.areas,
-        context.last_change,
-    )
+    violations = renderer.findings.violations
+    title = str(context.env.config.project)
+    return _figures(renderer, None, title, violations, context.areas, context.last_change)
 
 
 def _imported(renderer: Renderer, project: ImportedProject) -> ProjectFigures:
+    # Its areas as its own build counted them: its own people.
+    areas = collect_areas(project.of_type(OWNER.name), renderer.context.lookup)
+    return _figures(
+        renderer, project.name, project.title, project.violations, areas, project.last_change
+    )
+
+
+def _figures(
+    renderer: Renderer,
+    name: str | None,
+    title: str,
+    violations: Iterable[Violation | ImportedViolation],
+    areas: Sequence[Area],
+    last_change: str | None,
+) -> ProjectFigures:
+    """A project's figures, counting what the roll-up's ``:documents:`` hold."""
     return figures(
-        project.name,
-        project.title,
-        {type_name: renderer.of_type_in(project.name, type_name) for type_name in ITEM_TYPES},
+        name,
+        title,
+        {type_name: renderer.of_type_in(name, type_name) for type_name in ITEM_TYPES},
         (
             Reported(v.rule, v.severity, v.item)
-            for v in project.violations
+            for v in violations
             if renderer.in_documents(v.docname)
         ),
-        collect_areas(project.of_type(OWNER.name), renderer.context.lookup),
-        project.last_change,
+        areas,
+        last_change,
     )
 
 
