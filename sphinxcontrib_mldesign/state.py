@@ -21,6 +21,7 @@ from sphinx.util import logging
 
 from .config import get_config
 from .domain import get_ml_domain
+from .model.formats import counted
 from .rules.context import Context
 from .rules.findings import Findings, Violation
 from .rules.registry import WARNING_TYPE
@@ -112,16 +113,18 @@ def _fail_on_errors(app: Sphinx, exception: Exception | None) -> None:
     found = state.findings.violations
     error_count = sum(violation.severity == "error" for violation in found)
     logger.info(
-        "mldesign: %d items, %d errors, %d warnings",
-        len(state.context.index),
-        error_count,
-        len(found) - error_count,
+        "mldesign: %s, %s, %s",
+        counted(len(state.context.index), "item"),
+        counted(error_count, "error"),
+        counted(len(found) - error_count, "warning"),
     )
     errors = failing_errors(app)
     if errors:
         app.statuscode = 1
         logger.info(
-            "mldesign: %d error(s) in the design doc; the build fails.", len(errors), color="red"
+            "mldesign: %s in the design doc; the build fails.",
+            counted(len(errors), "error"),
+            color="red",
         )
 
 

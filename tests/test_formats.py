@@ -6,6 +6,7 @@ import pytest
 
 from sphinxcontrib_mldesign.model.formats import (
     FormatError,
+    counted,
     parse_condition,
     parse_date,
     parse_duration,
@@ -112,3 +113,8 @@ def test_arrays_of_numbers_are_coerced() -> None:
     assert parse_scalar("80, 443", "array", "integer") == [80, 443]
     with pytest.raises(FormatError):
         parse_scalar("80, http", "array", "integer")
+
+
+def test_counts_read_as_english() -> None:
+    """The build's and `mldesign check`'s summary say "1 warning", not "1 warnings"."""
+    assert [counted(n, "warning") for n in (0, 1, 2)] == ["0 warnings", "1 warning", "2 warnings"]

@@ -153,7 +153,7 @@ def test_every_problem_is_reported_at_its_line(app: SphinxTestApp) -> None:
 def test_errors_fail_the_build_without_W(app: SphinxTestApp) -> None:
     app.build()  # no exception: bad input never raises
     assert app.statuscode == 1
-    assert "mldesign: 20 error(s) in the design doc; the build fails." in app.status.getvalue()
+    assert "mldesign: 20 errors in the design doc; the build fails." in app.status.getvalue()
 
 
 @pytest.mark.sphinx("html", testroot="broken")

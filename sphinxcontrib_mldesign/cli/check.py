@@ -18,6 +18,7 @@ from sphinx.util.console import nocolor
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from ..export import EXPORT_FILENAME
+from ..model.formats import counted
 from ..state import failing_errors
 from .errors import UsageError
 
@@ -48,7 +49,8 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
     errors = sum(v["severity"] == "error" for v in violations)
     warnings = len(violations) - errors
     summary = (
-        f"mldesign: {len(export['items'])} items, {errors} error(s), {warnings} warning(s)"
+        f"mldesign: {counted(len(export['items']), 'item')}, {counted(errors, 'error')}, "
+        f"{counted(warnings, 'warning')}"
         + (" — failing" if failing else "")
     )
     print(summary, file=sys.stderr if fmt == "json" else sys.stdout)

@@ -39,6 +39,11 @@ def printable(text: str) -> str:
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
+def counted(count: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``, ``0 errors``: a count with its noun, in English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def close_to(wrong: str, choices: Iterable[str]) -> list[str]:
     """The choice that what was written is a typo of, if any (at most one)."""
     # A high cutoff: a typo ("priorty"), not another word ("could" for "should").

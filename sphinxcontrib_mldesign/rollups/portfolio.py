@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from docutils import nodes
 
+from ..model.formats import counted
 from ..model.imports import ImportedProject, ImportedViolation
 from ..model.items import ITEM_TYPES, OWNER
 from ..model.ownership import Area, collect_areas
@@ -114,7 +115,7 @@ def _row(renderer: Renderer, found: ProjectFigures, pages: dict[str, str]) -> li
         return Element("reference", (text,), uri=f"{uri.partition('#')[0]}#{rollup}")
 
     breakdown = ", ".join(
-        f"{count} {ITEM_TYPES[type_name].label.lower()}{'s' if count > 1 else ''}"
+        counted(count, ITEM_TYPES[type_name].label.lower())
         for type_name, count in found.items_by_type.items()
         if count
     )
