@@ -13,11 +13,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# `make demo` needs only what the docs need; `make test` adds the test tools.
+DOCS_STAMP := $(VENV)/.installed-docs
+
+$(DOCS_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[docs]"
+	touch $(DOCS_STAMP)
+
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,docs]"
-	touch $(STAMP)
+	touch $(STAMP) $(DOCS_STAMP)
 
-demo: $(STAMP)
+demo: $(DOCS_STAMP)
 	$(BIN)/sphinx-build -W --keep-going -b html docs docs/_build/html
 	@echo
 	@echo "The docs are built: open $(CURDIR)/docs/_build/html/index.html"
@@ -25,7 +32,7 @@ demo: $(STAMP)
 	@echo "What gaps look like: $(CURDIR)/docs/_build/html/gaps/rollups.html"
 
 # The docs with live reload while you edit them (http://127.0.0.1:8000).
-serve: $(STAMP)
+serve: $(DOCS_STAMP)
 	$(BIN)/sphinx-autobuild docs docs/_build/serve --watch sphinxcontrib_mldesign
 
 lint: $(STAMP)
