@@ -64,8 +64,21 @@ def test_init_writes_a_project_that_builds_with_W(fmt: str, tmp_path: Path) -> N
     assert "bd-sidebar-secondary" in (tmp_path / "html" / "serving.html").read_text()
     rows = rollup_rows(rollups)  # every roll-up shows the scaffold's items
     assert all(count >= 1 for count in rows.values()), rows
+    # The architecture and the must-haves' traces are drawn (Graphviz), so a new doc shows
+    # its diagrams from the first build; Read the Docs gets the dot program too.
+    drawn = re.findall(r'(?:data|src)="_images/graphviz-[0-9a-f]+\.(?:svg|png)"', rollups)
+    assert len(drawn) >= 2, "the architecture and trace diagrams are drawn"
+    assert "- graphviz" in (target / ".readthedocs.yaml").read_text()
     checked = run("check", target)
     assert checked.returncode == 0 and "0 errors, 0 warnings" in checked.stdout
+    # Its monitored metrics with a :query: give real rules: two thresholds each.
+    alerts = run("alerts", target)
+    assert alerts.returncode == 0, alerts.stderr
+    assert sorted(re.findall(r"- alert: (\S+)", alerts.stdout)) == [
+        f"{metric}_{level}"
+        for metric in ("MET_DRIFT", "MET_LATENCY", "MET_ONLINE")
+        for level in ("crit", "warn")
+    ]
 
 
 def test_both_init_formats_export_the_same_items(tmp_path: Path) -> None:

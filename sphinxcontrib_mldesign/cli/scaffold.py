@@ -21,11 +21,17 @@ from docutils.utils import column_width
 
 Format = Literal["rst", "md"]
 
-ROLLUPS = (
-    "ml-requirement-index", "ml-risk-index", "ml-monitoring-index",
-    "ml-ownership-index", "ml-fallback-chains", "ml-freshness-index",
-)  # fmt: skip
-ROLLUP_TITLES = ("Requirements", "Risks", "Monitoring", "Ownership", "Fallback chains", "Freshness")
+#: The roll-up page: (heading, directive, options) of each roll-up, diagrams first.
+ROLLUPS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("Architecture", "ml-architecture", {}),
+    ("Must-haves, traced", "ml-trace", {"priority": "must"}),
+    ("Requirements", "ml-requirement-index", {}),
+    ("Risks", "ml-risk-index", {}),
+    ("Monitoring", "ml-monitoring-index", {}),
+    ("Ownership", "ml-ownership-index", {}),
+    ("Fallback chains", "ml-fallback-chains", {}),
+    ("Freshness", "ml-freshness-index", {}),
+)
 PARTS = {
     "Why": "Why build it",
     "What": "What we build",
@@ -68,6 +74,12 @@ build:
   os: ubuntu-24.04
   tools:
     python: "3.12"
+  apt_packages:
+    - graphviz   # draws ml-architecture and ml-trace
+  jobs:
+    post_checkout:
+      # Full history: items without :reviewed: are dated by their file's last commit.
+      - git fetch --unshallow || true
 sphinx:
   configuration: conf.py
   fail_on_warning: true
@@ -148,9 +160,9 @@ class Scaffold:
     def _rollups(self) -> str:
         lines = self._title("Roll-ups")
         lines += ["Generated on every build from the items of all chapters.", ""]
-        for title, directive in zip(ROLLUP_TITLES, ROLLUPS, strict=True):
+        for title, directive, options in ROLLUPS:
             lines += self._title(title, level=2)
-            lines += self._directive(directive, "", {}, "")
+            lines += self._directive(directive, "", options, "")
         return "\n".join(lines)
 
     def _chapter(self, chapter: dict[str, Any]) -> str:
