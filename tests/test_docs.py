@@ -100,3 +100,29 @@ def test_worked_example_rollups_show_the_doc(built: Path) -> None:
     assert rows["ml-fallback-chains"] >= 3, rows
     assert all(count >= 2 for count in rows.values()), rows
     assert "REQ-LATENCY" in html.split("ml-requirement-index", 1)[1]
+
+
+_WORDS = "one two three four five six seven eight nine ten eleven twelve"
+NUMBER_WORDS = {word: number for number, word in enumerate(_WORDS.split(), start=1)}
+
+
+def test_the_pages_a_newcomer_reads_first_count_what_the_code_has() -> None:
+    """ "Five item types" stayed in four pages long after the sixth arrived: every count
+    of item types, roll-ups or subcommands the first pages state is the code's."""
+    from sphinxcontrib_mldesign.cli import _parser
+
+    subcommands = next(action for action in _parser()._actions if action.dest == "command").choices
+    assert subcommands is not None
+    has = {"item types": len(ITEM_TYPES), "roll-ups": len(ROLLUPS),
+           "subcommands": len(subcommands)}  # fmt: skip
+    pages = [DOCS.parent / "README.rst"] + [
+        DOCS / f"{name}.rst" for name in ("index", "getting-started", "guide", "cli", "tutorial")
+    ]
+    stated = 0
+    for page in pages:
+        text = " ".join(page.read_text(encoding="utf-8").split())
+        for word, noun in re.findall(r"\b(\w+) (item types|roll-ups|subcommands)\b", text):
+            if word.lower() in NUMBER_WORDS:
+                assert NUMBER_WORDS[word.lower()] == has[noun], (page.name, word, noun)
+                stated += 1
+    assert stated >= 4  # the intro pages do state them
