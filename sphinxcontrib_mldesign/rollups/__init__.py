@@ -1,4 +1,4 @@
-"""The six roll-up directives, and the post-transform that renders them when a page is
+"""The roll-up directives, and the post-transform that renders them when a page is
 resolved for a builder.
 
 They are rendered as a post-transform (right before ``doctree-resolved``), not on that

@@ -26,7 +26,7 @@ from .rollup_nodes import ml_rollup
 
 
 class RollupDirective(SphinxDirective):
-    """Base of the six roll-up directives: validates filters, leaves a placeholder."""
+    """Base of the roll-up directives: validates filters, leaves a placeholder."""
 
     kind: ClassVar[str]
     summary: ClassVar[str] = ""
