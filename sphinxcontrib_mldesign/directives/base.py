@@ -157,7 +157,10 @@ class ItemDirective(SphinxDirective):
                 continue
             if name not in values:  # invalid: shown as written, marked (reported as schema)
                 raw = str(self.options[name] or "")
-                shown = nodes.inline("", f"{raw} (invalid)", classes=["ml-invalid"])
+                written = _code_nodes([raw]) if spec.code else [nodes.Text(raw)]
+                shown = nodes.inline(
+                    "", "", *written, nodes.Text(" (invalid)"), classes=["ml-invalid"]
+                )
                 field_list += self._field(name, [shown])
             elif name not in self.item_type.badges:  # a valid badge shows in the header
                 field_list += self._field(name, self._value_nodes(spec, values[name]))
@@ -185,6 +188,8 @@ class ItemDirective(SphinxDirective):
                     out.append(nodes.Text(", "))
                 out.append(pending_ref(target, spec.refs, self.env.docname))
             return out
+        if spec.code:
+            return _code_nodes(value if isinstance(value, list) else [value])
         if spec.format == "condition":
             return [nodes.literal(value["text"], value["text"])]
         if spec.format == "duration":
@@ -202,6 +207,17 @@ class ItemDirective(SphinxDirective):
             self._field_messages.extend(messages)
             return parsed
         return [nodes.Text(str(value))]
+
+
+def _code_nodes(values: list[Any]) -> list[nodes.Node]:
+    """Code as inline literals, which no builder or transform rewrites: the smart-quotes
+    transform would curl the quotes of ``{code=~"5.."}`` and make ``--`` a dash."""
+    out: list[nodes.Node] = []
+    for index, value in enumerate(values):
+        if index:
+            out.append(nodes.Text(", "))
+        out.append(nodes.literal(str(value), str(value)))
+    return out
 
 
 def _ref_values(schema: ItemSchema, values: dict[str, Any]) -> list[tuple[str, str]]:

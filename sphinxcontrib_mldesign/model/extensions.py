@@ -44,7 +44,7 @@ class ProjectSchemas:
 _ADJUSTABLE_KEYWORDS = frozenset(
     {"enum", "const", "default", "description", "pattern", "minLength", "maxLength",
      "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems",
-     "uniqueItems", "format", "examples", "title"}
+     "uniqueItems", "format", "examples", "title", "x-code"}
 )  # fmt: skip
 
 
@@ -75,8 +75,14 @@ def _check_shipped_options(type_name: str, fragment: Mapping[str, Any]) -> None:
 
 
 def _check_refs_keywords(type_name: str, properties: Mapping[str, Any]) -> None:
-    """``x-refs`` must name item types by their long names, or the refs cannot resolve."""
+    """``x-refs`` must name item types by their long names, or the refs cannot resolve;
+    ``x-code`` is true or false (a string "no" would be read as neither)."""
     for name, prop in properties.items():
+        if isinstance(prop, Mapping) and not isinstance(prop.get("x-code", False), bool):
+            raise SchemaExtensionError(
+                f"mldesign_schema_extensions[{type_name!r}]: option {name!r} has x-code "
+                f"{prop['x-code']!r}; it must be true or false"
+            )
         if not isinstance(prop, Mapping) or "x-refs" not in prop:
             continue
         refs = prop["x-refs"]

@@ -106,6 +106,9 @@ class OptionSpec:
     default: Any
     enum: tuple[Any, ...]
     description: str
+    code: bool = False
+    """The value is code (``x-code``: a query, rule names): shown as written, as inline
+    code, never as prose (no typographic quotes or dashes)."""
 
     def parse(self, raw: str) -> Any:
         parser = PARSERS.get(self.format)
@@ -144,6 +147,7 @@ def _option_spec(name: str, prop: Any) -> OptionSpec:
         default=prop.get("default"),
         enum=tuple(prop.get("enum", ())),
         description=str(prop.get("description", "")),
+        code=prop.get("x-code") is True,
     )
 
 
