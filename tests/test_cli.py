@@ -329,7 +329,10 @@ def test_diff_markdown_shows_titles_as_written_nothing_live(tmp_path: Path) -> N
     for live in ("<img", "![", "](", " @octocat", "a|b", "`tick`", "https://", "www."):
         assert live not in md, live
     assert "&amp;amp;" in md  # an entity shows as written, not as "&"
-    assert r"&lt;img src=x> \!\[pic\]\(https\://evil.example/x.png\) \@octocat a\|b" in md
+    shown = (
+        r"&lt;img src=x> \!\[pic\]\(https\://evil.example/x.png\) @" + "\u200b" + r"octocat a\|b"
+    )
+    assert shown in md  # a zero-width space after "@" (tests/test_diff_markdown.py)
     assert all(row.count(" | ") == 3 for row in rows)  # the pipe in a title splits no cell
     text = run(
         "diff", tmp_path / "old" / "mldesign.json", tmp_path / "new" / "mldesign.json"

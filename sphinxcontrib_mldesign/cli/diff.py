@@ -145,8 +145,13 @@ def _text(changes: dict[str, Any]) -> str:
 
 
 # What GitHub Markdown would read as markup in a table cell: emphasis, code, links and
-# images, the cell separator, mentions, strikethrough; HTML tags and entities; autolinks.
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()|!@~])")
+# images, the cell separator, strikethrough; HTML tags and entities; autolinks.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()|!~])")
+# GitHub finds @mentions, and e-mail addresses to link, in the text Markdown rendered, so a
+# backslash before "@" does not stop them. A zero-width space right after each "@" does:
+# both need a letter or digit there. It is invisible, so "@octocat" reads as written (it is
+# what Dependabot puts in its pull requests for the same reason).
+_AT = "@\u200b"
 _HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _AUTOLINK = re.compile(r"(?<=\w)(:)(?=//)|(?<=\bwww)(\.)", re.IGNORECASE)
@@ -154,9 +159,9 @@ _AUTOLINK = re.compile(r"(?<=\w)(:)(?=//)|(?<=\bwww)(\.)", re.IGNORECASE)
 
 def _cell(value: Any) -> str:
     """A value as the text of a GitHub Markdown table cell, on one line, nothing in it
-    live: a title holding HTML, an image or an @mention shows as written."""
+    live: a title holding HTML, an image, an @mention or an e-mail address shows as written."""
     text = " ".join(_show(value).split())
-    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text).replace("@", _AT)
     text = _AUTOLINK.sub(lambda match: "\\" + match.group(0), text)
     return _HTML_TAG.sub("&lt;", _ENTITY.sub("&amp;", text))
 
