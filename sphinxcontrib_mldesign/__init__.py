@@ -25,7 +25,7 @@ from . import (
     rollups,
     state,
 )
-from .version import __version__
+from .version import __version__, env_version
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -45,7 +45,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         module.setup(app)
     return {
         "version": __version__,
-        "env_version": 3,  # 3: items know their project
+        # Not a constant: another version of the package, or other shipped schemas, make
+        # Sphinx start a fresh environment (pages read by the old one are not kept).
+        "env_version": env_version(),
         "parallel_read_safe": True,
         "parallel_write_safe": True,
     }

@@ -6,6 +6,10 @@ output directory (``.mldesign-state.json``, next to Sphinx's ``.buildinfo``), no
 environment: one environment may serve several output directories (``-d``), and a build
 limited to some files (``sphinx-build ... file.rst``) writes only those. The state moves
 on only when every page it marked was actually written, so a page is never left stale.
+
+The state also records what the package shipped (:func:`.version.shipped_fingerprint`):
+after an upgrade every page is re-written, also into an output directory whose
+environment another build already brought up to date.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from sphinx.environment import BuildEnvironment
 from .domain import get_ml_domain
 from .rollups.view import selected_projects
 from .state import BuildState, Rewrites, build_state
+from .version import shipped_fingerprint
 
 STATE_FILE = ".mldesign-state.json"
 
@@ -119,8 +124,13 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         outdated.update(
             docname for docname, digest in pages.items() if old_pages.get(docname) != digest
         )
+    fingerprint = shipped_fingerprint()
+    if previous.get("fingerprint") != fingerprint:  # written by another version, or unknown
+        outdated = set(env.found_docs)
     outdated &= env.found_docs
-    state.rewrites = Rewrites({"targets": targets, "rollups": pages}, outdated)
+    state.rewrites = Rewrites(
+        {"fingerprint": fingerprint, "targets": targets, "rollups": pages}, outdated
+    )
     return sorted(outdated)
 
 
