@@ -16,6 +16,7 @@ from ..domain import ANY_ROLE, DOMAIN, get_ml_domain, included_source
 from ..model.items import ITEM_TYPES, Item, ItemType, OptionRef, Problem
 from ..model.schema import ItemSchema, OptionSpec, base_schema
 from ..nodes import ml_badge, ml_id, ml_item, ml_item_header
+from .body import options_in_body
 from .lines import at_option_line, is_rst, option_lines
 from .unreadable import take_unreadable
 
@@ -67,8 +68,12 @@ class ItemDirective(SphinxDirective):
         schema = get_config(self.env).schemas.of(type_name)
         lines = option_lines(self)  # before the placeholders are taken out
         unreadable = take_unreadable(self.options, schema.options, rst=is_rst(self))
+        in_body, body_options = options_in_body(self, schema.options)
+        if in_body is not None:
+            unreadable.append(in_body)
         values, problems, invalid = schema.process(
-            self.options, [problem.option for problem in unreadable if problem.option]
+            self.options,
+            [*(problem.option for problem in unreadable if problem.option), *body_options],
         )
         problems = [*unreadable, *(at_option_line(problem, lines) for problem in problems)]
         raw_title = self.arguments[0].strip() if self.arguments else ""

@@ -45,6 +45,27 @@ def option_lines(directive: Directive) -> dict[str, int]:
     }
 
 
+def in_yaml_block(directive: Directive) -> bool:
+    """Whether the directive's options are written as a ``---`` block (MyST)."""
+    text = _directive_text(directive)
+    return not is_rst(directive) and len(text) > 1 and text[1].strip() == "---"
+
+
+def content_line(directive: Directive, index: int) -> int:
+    """The source line of the ``index``-th line of the directive's content (body)."""
+    if is_rst(directive):  # docutils keeps each content line's own file and line
+        _, offset = directive.content.info(index)
+        return (offset or 0) + 1
+    # MyST's content offset has meant different things across its versions: the body is
+    # found in the directive's text again, below its options.
+    text = _directive_text(directive)
+    written = _options_in(text, 1, is_rst=False)
+    start = written[-1][0] + 1 if written else 1
+    first = directive.content[0].strip()
+    at = next((at for at in range(start, len(text)) if text[at].strip() == first), start)
+    return _source_line(directive, directive.lineno + at + index)
+
+
 def _directive_text(directive: Directive) -> list[str]:
     """The directive's text from its first line: what docutils and MyST 5 give it; MyST
     before 5 gives the body without the options, so then they are read from the page."""

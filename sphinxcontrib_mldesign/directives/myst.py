@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from sphinx.application import Sphinx
 
+from .myst_nested import quoted, read_nested_values
 from .unreadable import REPEATED, UNREADABLE, our_directives, parser_of, placeholder
 
 _FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>\S*)")
@@ -43,13 +44,12 @@ def _is_quoted(value: str) -> bool:
     return len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
 
 
-def quoted(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def quote_option_values(text: str, directives: Iterable[str]) -> str:
-    """The page with every value that needs it quoted in the options of ``directives``."""
-    ours = set(directives)
+def quote_option_values(
+    text: str, directives: Mapping[str, Mapping[str, bool]] | Iterable[str]
+) -> str:
+    """The page with every value that needs it quoted in the options of ``directives``
+    (their names, or each with its options, see ``our_directives``)."""
+    ours = directives if isinstance(directives, Mapping) else {name: {} for name in directives}
     lines = text.split("\n")
     closing: list[tuple[str, int]] = []  # fences open around the current line
     index = 0
@@ -69,7 +69,7 @@ def quote_option_values(text: str, directives: Iterable[str]) -> str:
             continue
         closing.append((char, length))
         if directive["name"] in ours:
-            _quote_options(lines, index)
+            _quote_options(lines, index, ours[directive["name"]])
     return "\n".join(lines)
 
 
@@ -87,9 +87,10 @@ def _skip_verbatim(lines: list[str], index: int, char: str, length: int) -> int:
     return len(lines)
 
 
-def _quote_options(lines: list[str], index: int) -> None:
-    """Quote the option values of the directive whose first body line is ``index``, and
-    replace the lines MyST could not read."""
+def _quote_options(lines: list[str], index: int, options: Mapping[str, bool]) -> None:
+    """Quote the option values of the directive whose first body line is ``index``, read
+    YAML lists as lists, and replace the lines MyST could not read (``options``: the
+    directive's, whether each takes a list)."""
     start = index
     if index < len(lines) and lines[index].strip() == "---":
         pattern, index = _YAML_RE, index + 1
@@ -119,6 +120,7 @@ def _quote_options(lines: list[str], index: int) -> None:
                 lines[index] = match["head"] + quoted(match["value"])
         index += 1
     if block:
+        read_nested_values(lines, list(range(start + 1, index)), options)
         _replace_unreadable(lines, list(range(start + 1, index)), yaml=True)
     else:
         _replace_unreadable(lines, list(range(start, index)), yaml=False)

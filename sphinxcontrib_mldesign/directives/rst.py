@@ -9,13 +9,21 @@ page is parsed, each such line of one of our directives becomes a placeholder op
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from docutils.parsers.rst.states import Body
 from sphinx.application import Sphinx
 
-from .unreadable import REPEATED, UNREADABLE, our_directives, parser_of, placeholder
+from .unreadable import (
+    INDENTED_LESS,
+    INDENTED_MORE,
+    REPEATED,
+    UNREADABLE,
+    our_directives,
+    parser_of,
+    placeholder,
+)
 
 _DIRECTIVE_RE = re.compile(r"^(?P<indent>[ ]*)\.\.[ ]+(?P<name>[\w:.+-]+)[ ]?::(?:[ ]|$)")
 # docutils' own pattern for the start of a field ``:name: value``.
@@ -33,9 +41,12 @@ def _indent(line: str) -> int:
     return len(expanded) - len(expanded.lstrip(" "))
 
 
-def repair_option_blocks(text: str, directives: Iterable[str]) -> str:
-    """The page with each unreadable line in our directives' options made a placeholder."""
-    ours = set(directives)
+def repair_option_blocks(
+    text: str, directives: Mapping[str, Collection[str]] | Iterable[str]
+) -> str:
+    """The page with each unreadable line in our directives' options made a placeholder
+    (``directives``: their names, or each with its options, see ``our_directives``)."""
+    ours = directives if isinstance(directives, Mapping) else dict.fromkeys(directives, ())
     lines = text.split("\n")
     literal_above: int | None = None  # the indent of an open literal block's opener
     for index, line in enumerate(lines):
@@ -45,7 +56,7 @@ def repair_option_blocks(text: str, directives: Iterable[str]) -> str:
             literal_above = None
         directive = _DIRECTIVE_RE.match(line)
         if directive and directive["name"] in ours:
-            _repair_block(lines, index + 1, _indent(line))
+            _repair_block(lines, index + 1, _indent(line), set(ours[directive["name"]]))
         elif (directive and directive["name"] in _VERBATIM) or (
             line.rstrip().endswith("::") and not directive
         ):
@@ -53,33 +64,51 @@ def repair_option_blocks(text: str, directives: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
-def _repair_block(lines: list[str], index: int, directive_indent: int) -> None:
-    """Check the options block of the directive whose second line is ``index``."""
+def _repair_block(lines: list[str], index: int, directive_indent: int, known: set[str]) -> None:
+    """Check the options block of the directive whose second line is ``index`` (``known``:
+    its options' names)."""
     # The title may go on over more lines before the options.
     while index < len(lines) and lines[index].strip() and not _starts_option(lines[index]):
         index += 1
     if index >= len(lines) or not lines[index].strip():
         return
+    end = next((at for at in range(index, len(lines)) if not lines[at].strip()), len(lines))
+    # The options' indent is the one most of them share: where one option is indented
+    # otherwise, that one is told so (docutils goes by the first, and reads the others as
+    # its value, or refuses the block).
+    depths = [_indent(line) for line in lines[index:end] if _field_name(line) in known]
     field_indent = _indent(lines[index])
+    if depths:
+        field_indent = max(dict.fromkeys(depths), key=depths.count)  # ties: the first
     if field_indent <= directive_indent:
         return
     seen: set[str] = set()
-    while index < len(lines) and lines[index].strip():
-        line = lines[index]
-        if _indent(line) > field_indent:  # a value going on over more lines
-            index += 1
+    for at in range(index, end):
+        line = lines[at]
+        name = _field_name(line)
+        depth = _indent(line)
+        if depth > field_indent and name not in known:  # a value going on over more lines
             continue
-        # As docutils reads it: tabs expanded, one word between the colons.
-        expanded = line.expandtabs(8).lstrip()
-        field = _FIELD_RE.match(expanded) if _indent(line) == field_indent else None
-        name = field.group(0).strip()[1:-1].lower() if field else None
-        if name is None or name in seen or len(name.split()) != 1:
+        prefix = None
+        if depth != field_indent:
+            prefix = INDENTED_MORE if depth > field_indent else INDENTED_LESS
+            if name not in known:
+                prefix = UNREADABLE
+        elif name is None or name in seen:
             prefix = REPEATED if name in seen else UNREADABLE
-            key, shown = placeholder(prefix, index + 1, line)
-            lines[index] = f"{' ' * field_indent}:{key}: {shown}"
-        else:
+        if prefix is None and name is not None:
             seen.add(name)
-        index += 1
+        elif prefix is not None:
+            key, shown = placeholder(prefix, at + 1, line)
+            lines[at] = f"{' ' * field_indent}:{key}: {shown}"
+
+
+def _field_name(line: str) -> str | None:
+    """The option name of a ``:name: value`` line, as docutils reads it (tabs expanded, one
+    word between the colons, in lower case); None for any other line."""
+    field = _FIELD_RE.match(line.expandtabs(8).lstrip())
+    name = field.group(0).strip()[1:-1].lower() if field else None
+    return name if name is not None and len(name.split()) == 1 else None
 
 
 def _starts_option(line: str) -> bool:

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .synonyms import synonym_of
+
 _DURATION_RE = re.compile(r"^\s*([0-9]{1,12})\s*([smhdw])\s*$")
 _INTEGER_RE = re.compile(r"[-+]?[0-9]+")
 _NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
@@ -45,9 +47,29 @@ def counted(count: int, noun: str) -> str:
 
 
 def close_to(wrong: str, choices: Iterable[str]) -> list[str]:
-    """The choice that what was written is a typo of, if any (at most one)."""
+    """The choice that what was written most likely means, if any (at most one): the same
+    but for case (``met-p99``), a common other word for it (``medium`` for ``moderate``),
+    the part after its prefix (``ines`` for ``owner.ines``), or a typo of it."""
+    names = list(dict.fromkeys(str(choice) for choice in choices))
+    folded = {name.casefold(): name for name in reversed(names)}  # the first of equals
+    wrong_folded = wrong.strip().casefold()
+    if wrong_folded in folded:
+        return [folded[wrong_folded]]
+    synonym = synonym_of(wrong, names)
+    if synonym is not None:
+        return [synonym]
+    tails = [name for name in names if wrong_folded in _tails(name.casefold())]
+    if len(tails) == 1:
+        return tails
     # A high cutoff: a typo ("priorty"), not another word ("could" for "should").
-    return difflib.get_close_matches(wrong, [str(c) for c in choices], n=1, cutoff=0.8)
+    typo = difflib.get_close_matches(wrong_folded, list(folded), n=1, cutoff=0.8)
+    return [folded[typo[0]]] if typo else []
+
+
+def _tails(name: str) -> set[str]:
+    """What follows a prefix of the name: after its last '.' or ':', after its first '-'."""
+    tails = {name.rpartition(".")[2], name.rpartition(":")[2], name.partition("-")[2]}
+    return tails - {"", name}
 
 
 def did_you_mean(wrong: str, choices: Iterable[str]) -> str:

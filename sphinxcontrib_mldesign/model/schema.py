@@ -237,6 +237,14 @@ class ItemSchema:
             hint = did_you_mean(str(error.instance), spec.enum)
             return f":{option}: {shown} is not one of: {', '.join(map(str, spec.enum))}{hint}"
         if error.validator == "pattern" and spec is not None and _is_id_option(spec):
+            words = str(error.instance).split()
+            if spec.name != "id" and len(words) > 1:  # "MET-A MET-B": IDs, not one ID
+                fix = (
+                    f"separate refs with commas: {', '.join(words)!r}"
+                    if spec.format == "refs"
+                    else "it names one item: write one ID"
+                )
+                return f":{option}: {shown} is {len(words)} IDs separated by spaces; {fix}"
             return (
                 f":{option}: {shown} is not a valid ID (a letter, then letters, digits or _ . : -)"
             )

@@ -1,0 +1,456 @@
+"""Option blocks written almost right (a blank line inside, an option indented otherwise, a
+YAML list), in RST and MyST: read as meant, or one error at the line that says what to
+change; and hints that name what was meant (case, prefix, commas, other words)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from helpers import export_of, warnings_of
+from sphinxcontrib_mldesign.model.formats import close_to
+
+Build = Callable[..., SphinxTestApp]
+
+CONF = (
+    'extensions = ["myst_parser", "sphinxcontrib_mldesign"]\n'
+    'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n'
+)
+
+OWNERS_RST = """
+.. metric:: p99
+   :id: MET-P99
+   :kind: system
+   :owner: owner.ines
+
+.. owner:: Ines
+   :id: owner.ines
+"""
+
+OWNERS_MD = """
+```{metric} p99
+:id: MET-P99
+:kind: system
+:owner: owner.ines
+```
+
+```{owner} Ines
+:id: owner.ines
+```
+"""
+
+
+def _build(build: Build, tmp_path: Path, name: str, page: str) -> tuple[SphinxTestApp, Path]:
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(CONF)
+    (src / name).write_text(page)
+    return build(src, warningiserror=False), src / name
+
+
+def _item(app: SphinxTestApp, item_id: str) -> dict[str, Any]:
+    item: dict[str, Any] = export_of(app)["items"][item_id]
+    return item
+
+
+BLANK_RST = """\
+Blank lines
+===========
+
+.. ml-requirement:: Fast
+   :id: REQ-1
+   :target: p99 <= 200 ms
+
+   :metrics: MET-P99
+   :owner: owner.ines
+
+   Users leave when it is slow.
+
+.. ml-requirement:: Credited
+   :id: REQ-2
+   :owner: owner.ines
+
+   :Author: Kim
+   :Metrics: named in a field list that is no option (the case differs in MyST only)
+"""
+
+BLANK_MD_FIELDS = """\
+# Blank lines
+
+```{ml-requirement} Fast
+:id: REQ-1
+:target: p99 <= 200 ms
+
+:metrics: MET-P99
+:owner: owner.ines
+
+Users leave when it is slow.
+```
+
+```{ml-requirement} Credited
+:id: REQ-2
+:owner: owner.ines
+
+:Author: Kim
+```
+"""
+
+BLANK_MD_YAML = """\
+# Blank lines
+
+:::{ml-requirement} Fast
+---
+id: REQ-1
+target: p99 <= 200 ms
+
+kind: functional
+---
+
+:metrics: MET-P99
+:owner: owner.ines
+
+Users leave when it is slow.
+:::
+
+:::{ml-requirement} Credited
+---
+id: REQ-2
+owner: owner.ines
+---
+:Author: Kim
+:::
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "expected"),
+    [
+        (
+            BLANK_RST + OWNERS_RST,
+            "index.rst",
+            "8: ERROR: ':metrics:' and ':owner:' are read as body text, not as options: "
+            "the blank line at line 7 ends the options; remove it",
+        ),
+        (
+            BLANK_MD_FIELDS + OWNERS_MD,
+            "index.md",
+            "7: ERROR: ':metrics:' and ':owner:' are read as body text, not as options: "
+            "the blank line at line 6 ends the options; remove it",
+        ),
+        (
+            BLANK_MD_YAML + OWNERS_MD,
+            "index.md",
+            "11: ERROR: ':metrics:' and ':owner:' are read as body text, not as options: "
+            "they are below the '---' block of options; move them into the block",
+        ),
+    ],
+)
+def test_options_after_a_blank_line_are_one_error_at_the_first(
+    page: str, name: str, expected: str, build: Build, tmp_path: Path
+) -> None:
+    app, path = _build(build, tmp_path, name, page)
+    # One error, naming the cause; not "has no :owner:" (a blank line inside a YAML block
+    # ends nothing: there, kind is read).
+    assert warnings_of(app) == [f"{path}:{expected} [mldesign.schema]"]
+    item = _item(app, "REQ-1")
+    assert item["target"]["text"] == "p99 <= 200 ms"
+    assert "metrics" not in item and "owner" not in item  # not read, and no default
+    assert item["invalid"] == ["metrics", "owner"]
+    assert "invalid" not in _item(app, "REQ-2")  # a field list of no option is body text
+
+
+MISINDENTED_RST = """\
+Indents
+=======
+
+.. ml-requirement:: Less
+   :id: REQ-1
+  :target: p99 <= 200 ms
+   :owner: owner.ines
+
+.. ml-requirement:: More
+   :id: REQ-2
+     :target: p99 <= 200 ms
+   :owner: owner.ines
+   :rationale: users leave,
+      :see: the study
+
+.. ml-requirement:: First
+  :id: REQ-3
+   :kind: functional
+   :owner: owner.ines
+"""
+
+MISINDENTED_YAML = """\
+# Indents
+
+:::{ml-requirement} More
+---
+id: REQ-2
+  target: p99 <= 200 ms
+owner: owner.ines
+rationale: users leave,
+  see: the study
+---
+:::
+"""
+
+LESS = "is indented less than the other options: indent it like them"
+MORE = "is indented more than the other {}, so it would be read as part of the value above"
+
+
+def test_a_misindented_rst_option_is_told_its_indentation(build: Build, tmp_path: Path) -> None:
+    app, path = _build(build, tmp_path, "index.rst", MISINDENTED_RST + OWNERS_RST)
+    assert warnings_of(app) == [
+        f"{path}:6: ERROR: option :target: {LESS} [mldesign.schema]",
+        f"{path}:11: ERROR: option :target: {MORE.format('options')}: indent it like them "
+        "[mldesign.schema]",
+        # The options most of the block shares set the indent: the odd one is told.
+        f"{path}:17: ERROR: option :id: {LESS} [mldesign.schema]",
+    ]
+    for item_id in ("REQ-1", "REQ-2"):
+        item = _item(app, item_id)
+        assert item["owner"] == ["owner.ines"] and item["invalid"] == ["target"]
+    # A deeper line naming no option goes on with the value above, as docutils reads it.
+    assert _item(app, "REQ-2")["rationale"] == "users leave,\n:see: the study"
+
+
+def test_a_misindented_yaml_key_is_told_its_indentation(build: Build, tmp_path: Path) -> None:
+    app, path = _build(build, tmp_path, "index.md", MISINDENTED_YAML + OWNERS_MD)
+    assert warnings_of(app) == [
+        f"{path}:6: ERROR: option :target: {MORE.format('keys')}: indent it like them "
+        "[mldesign.schema]",
+    ]
+    item = _item(app, "REQ-2")
+    assert item["id"] == "REQ-2" and item["invalid"] == ["target"]  # not "REQ-2 target: …"
+    assert item["rationale"] == "users leave, see: the study"  # YAML's own reading
+
+
+YAML_LISTS = """\
+# Lists
+
+:::{ml-requirement} Lists
+---
+id: REQ-1
+tags:
+  - latency
+  - "serving"
+metrics:
+- MET-P99
+owner: [owner.ines]
+---
+:::
+
+:::{ml-requirement} Not lists
+---
+id: REQ-2
+kind:
+  - functional
+owner:
+  name: owner.ines
+priority: could
+---
+:::
+"""
+
+
+def test_a_yaml_list_in_a_block_is_read_as_the_list(build: Build, tmp_path: Path) -> None:
+    app, path = _build(build, tmp_path, "index.md", YAML_LISTS + OWNERS_MD)
+    assert warnings_of(app) == [
+        f"{path}:18: ERROR: option :kind: takes one value, not a YAML list: write it as "
+        "'kind: value' [mldesign.schema]",
+        f"{path}:20: ERROR: option :owner: is written as a nested YAML mapping: write it as "
+        "'owner: value' (a list as 'a, b' or '- a' lines) [mldesign.schema]",
+    ]
+    listed = _item(app, "REQ-1")
+    assert listed["tags"] == ["latency", "serving"]  # not ["- latency - serving"]
+    assert listed["metrics"] == ["MET-P99"] and listed["owner"] == ["owner.ines"]
+    other = _item(app, "REQ-2")
+    # Nothing made up: no default kind, no owner, and the next key is read as written.
+    assert "kind" not in other and "owner" not in other and other["priority"] == "could"
+    assert other["invalid"] == ["kind", "owner"]
+
+
+@pytest.mark.parametrize(
+    ("wrong", "choices", "meant"),
+    [
+        ("met-p99", ["MET-P99", "MET-ERR"], ["MET-P99"]),  # case
+        ("Must", ["must", "should"], ["must"]),
+        ("ines", ["owner.ines", "owner.kim"], ["owner.ines"]),  # after the prefix
+        ("p99", ["MET-P99", "MET-ERR"], ["MET-P99"]),
+        ("p99", ["MET-P99", "REQ-P99"], []),  # which one: no guess
+        ("p99", ["MET-P99", "P99"], ["P99"]),  # the same but for case comes first
+        ("medium", ["very-low", "low", "moderate", "high", "very-high"], ["moderate"]),
+        ("critical", ["page", "ticket", "log"], ["page"]),  # a synonym, by the enum
+        ("critical", ["very-low", "low", "moderate", "high", "very-high"], ["very-high"]),
+        ("Real_Time", ["batch", "real-time", "stream"], ["real-time"]),
+        ("online", ["batch", "real-time", "stream"], ["real-time"]),
+        ("priorty", ["priority", "kind"], ["priority"]),  # a typo, as before
+        ("could", ["should"], []),  # another word, not a typo
+    ],
+)
+def test_close_to_names_what_was_meant(wrong: str, choices: list[str], meant: list[str]) -> None:
+    assert close_to(wrong, choices) == meant
+
+
+HINTS_RST = """\
+Hints
+=====
+
+.. ml-requirement:: Fast
+   :id: REQ-1
+   :metrics: met-p99
+   :owner: ines
+   :inference: realtime
+
+.. ml-requirement:: Spaced
+   :id: REQ-2
+   :metrics: MET-P99 MET-ERR
+   :owner: owner.ines
+
+.. ml-risk:: Slow
+   :id: RISK-1
+   :likelihood: medium
+   :impact: critical
+   :owner: owner.ines
+
+.. metric:: errors
+   :id: MET-ERR
+   :kind: system
+   :severity: crit
+   :owner: owner.ines
+"""
+
+
+def test_hints_name_what_was_meant(build: Build, tmp_path: Path) -> None:
+    app, path = _build(build, tmp_path, "index.rst", HINTS_RST + OWNERS_RST)
+    levels = "very-low, low, moderate, high, very-high"
+    assert [line.removeprefix(f"{path}:") for line in warnings_of(app)] == [
+        "6: ERROR: :metrics: 'met-p99' names no item; did you mean 'MET-P99'? "
+        "[mldesign.unknown-ref]",
+        "7: ERROR: :owner: 'ines' names no item; did you mean 'owner.ines'? [mldesign.unknown-ref]",
+        "8: ERROR: :inference: 'realtime' is not one of: batch, real-time, stream; "
+        "did you mean 'real-time'? [mldesign.schema]",
+        "12: ERROR: :metrics: 'MET-P99 MET-ERR' is 2 IDs separated by spaces; separate refs "
+        "with commas: 'MET-P99, MET-ERR' [mldesign.schema]",
+        f"17: ERROR: :likelihood: 'medium' is not one of: {levels}; did you mean 'moderate'? "
+        "[mldesign.schema]",
+        f"18: ERROR: :impact: 'critical' is not one of: {levels}; did you mean 'very-high'? "
+        "[mldesign.schema]",
+        "24: ERROR: :severity: 'crit' is not one of: page, ticket, log; did you mean 'page'? "
+        "[mldesign.schema]",
+    ]
+    # A hint is a hint: the value stays unread, and no default stands in for it.
+    assert "score" not in _item(app, "RISK-1") and "severity" not in _item(app, "MET-ERR")
+    assert "metrics" not in _item(app, "REQ-2")
+
+
+FIRST_HOUR_MD = """\
+# A first MyST design doc
+
+```{ml-requirement} Fast answers
+:id: REQ-FAST
+:kind: non-functional
+:target: p99 <= 200 ms
+
+:metrics: MET-P99
+:owner: owner.ines
+```
+
+:::{ml-requirement} Served live
+---
+id: REQ-LIVE
+inference: realtime
+  owner: owner.ines
+tags:
+  - serving
+  - latency
+metrics: met-p99
+fallbacks:
+  - FB-CACHE
+---
+:::
+
+:::{ml-requirement} Watched
+---
+id: REQ-WATCHED
+owner: ines
+metrics: MET-P99 MET-ERR
+status:
+  - draft
+---
+:::
+
+:::{ml-risk} Slow model
+---
+id: RISK-SLOW
+likelihood: medium
+impact: high
+owner:
+  name: owner.ines
+---
+:::
+
+```{metric} Errors
+:id: MET-ERR
+:kind: system
+:crit: > 1 %
+:severity: critical
+:owner: owner.ines
+```
+
+```{fallback} Cached answers
+:id: FB-CACHE
+:kind: constant
+:protects: REQ-LIVE
+:owner: owner.ines
+```
+"""
+
+
+def test_a_first_myst_doc_gets_one_located_message_per_mistake(
+    build: Build, tmp_path: Path
+) -> None:
+    app, path = _build(build, tmp_path, "index.md", FIRST_HOUR_MD + OWNERS_MD)
+    assert [line.removeprefix(f"{path}:") for line in warnings_of(app)] == [
+        "8: ERROR: ':metrics:' and ':owner:' are read as body text, not as options: "
+        "the blank line at line 7 ends the options; remove it [mldesign.schema]",
+        "15: ERROR: :inference: 'realtime' is not one of: batch, real-time, stream; "
+        "did you mean 'real-time'? [mldesign.schema]",
+        "16: ERROR: option :owner: is indented more than the other keys, so it would be read "
+        "as part of the value above: indent it like them [mldesign.schema]",
+        "20: ERROR: :metrics: 'met-p99' names no item; did you mean 'MET-P99'? "
+        "[mldesign.unknown-ref]",
+        "29: ERROR: :owner: 'ines' names no item; did you mean 'owner.ines'? "
+        "[mldesign.unknown-ref]",
+        "30: ERROR: :metrics: 'MET-P99 MET-ERR' is 2 IDs separated by spaces; separate refs "
+        "with commas: 'MET-P99, MET-ERR' [mldesign.schema]",
+        "31: ERROR: option :status: takes one value, not a YAML list: write it as "
+        "'status: value' [mldesign.schema]",
+        "39: ERROR: :likelihood: 'medium' is not one of: very-low, low, moderate, high, "
+        "very-high; did you mean 'moderate'? [mldesign.schema]",
+        "41: ERROR: option :owner: is written as a nested YAML mapping: write it as "
+        "'owner: value' (a list as 'a, b' or '- a' lines) [mldesign.schema]",
+        "50: ERROR: :severity: 'critical' is not one of: page, ticket, log; did you mean "
+        "'page'? [mldesign.schema]",
+    ]
+    items = export_of(app)["items"]
+    # The lists are read as lists.
+    assert items["REQ-LIVE"]["tags"] == ["serving", "latency"]
+    assert items["REQ-LIVE"]["fallbacks"] == ["FB-CACHE"]
+    # No value invented: nothing wrongly written is read, and no default stands in for it.
+    expected_invalid = {
+        "REQ-FAST": ["metrics", "owner"],
+        "REQ-LIVE": ["inference", "owner"],
+        "REQ-WATCHED": ["metrics", "status"],
+        "RISK-SLOW": ["likelihood", "owner"],
+        "MET-ERR": ["severity"],
+    }
+    for item_id, invalid in expected_invalid.items():
+        assert items[item_id]["invalid"] == invalid
+        assert not set(invalid) & items[item_id].keys(), item_id
+    assert "score" not in items["RISK-SLOW"]
