@@ -45,6 +45,7 @@ Metrics
    :warn: p99 > 60 ms
    :crit: p99 >= 80 ms
    :window: 5m
+   :for: 5m
    :runbook: https://runbooks.example/p99
 
 .. metric:: Click-through rate
@@ -53,7 +54,8 @@ Metrics
    :owner: sam
    :query: sum(rate(clicks_total[10m])) / sum(rate(impressions_total[10m]))
    :crit: < 0.04
-   :window: 15m
+   :window: 10m
+   :for: 15m
    :severity: ticket
    :runbook: Roll back to the previous model.
 
@@ -100,6 +102,7 @@ def test_generated_rules_say_what_the_doc_says(tmp_path: Path) -> None:
         "runbook_url": "https://runbooks.example/p99",
         "mldesign_url": "https://docs.example/ranking/index.html#MET-P99",
     }
+    # ``for`` is the metric's :for:, not its :window: (10m, what its rate is computed over).
     assert ctr["labels"]["severity"] == "ticket" and ctr["for"] == "15m"
     assert ctr["annotations"]["runbook"] == "Roll back to the previous model."
     # A monitored metric without a query is named, not silently skipped.
@@ -260,14 +263,19 @@ def test_deployed_rules_that_match_the_doc_raise_nothing(build: Build, tmp_path:
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
-        # A threshold moved in the deployed rule: drift, at the metric, naming the rule.
-        (("> 60", "> 65"), ["index.rst:7: ERROR: metric 'MET-P99': deployed rule 'MET_P99_warn' "
-                            "(deploy/rules.yaml:4) differs from its warn threshold: threshold > 60 "
-                            "in the doc, > 65 deployed [mldesign.alert-drift]"]),
-        (("for: 15m", "for: 30m"), ["index.rst:17: ERROR: metric 'MET-CTR': deployed rule 'CTRLow' "
+        # A threshold moved in the deployed rule: drift, at the :warn: line, naming the rule,
+        # the doc's threshold in its own words.
+        (("> 60", "> 65"), ["index.rst:12: ERROR: metric 'MET-P99': deployed rule 'MET_P99_warn' "
+                            "(deploy/rules.yaml:4) differs from its warn threshold: threshold p99 > "
+                            "60 ms in the doc, > 65 deployed [mldesign.alert-drift]"]),
+        (("for: 15m", "for: 30m"), ["index.rst:25: ERROR: metric 'MET-CTR': deployed rule 'CTRLow' "
                                     "(deploy/rules.yaml:22) differs from its crit threshold: for 15m "
                                     "in the doc, 30m deployed [mldesign.alert-drift]"]),
-        (("severity: page", "severity: ticket"), ["severity page in the doc, ticket deployed"]),
+        # MET-P99 writes no :severity: (page, the default): at the metric's line.
+        (("severity: page", "severity: ticket"), ["index.rst:7: ERROR: metric 'MET-P99': deployed "
+                                                  "rule 'MET_P99_crit' (deploy/rules.yaml:8) "
+                                                  "differs from its crit threshold: severity page "
+                                                  "in the doc, ticket deployed"]),
         # A rule deleted: missing, at the metric.
         (("severity: page, mldesign_id: MET-P99, mldesign_threshold: crit", "severity: page"),
          ["index.rst:7: WARNING: metric 'MET-P99' has no deployed alerting rule for its crit "
@@ -319,7 +327,7 @@ def test_an_edited_rule_file_changes_an_incremental_build_like_a_clean_one(
     rules.write_text(original.replace("> 60", "> 65"))
     incremental = run(fresh=False)
     assert "differs from its warn threshold" in incremental[0][0]
-    assert incremental[1].startswith("✗ warn: threshold > 60 in the doc, > 65 deployed")
+    assert incremental[1].startswith("✗ warn: threshold p99 > 60 ms in the doc, > 65 deployed")
     assert incremental == run(fresh=True)
     rules.write_text(original)  # and back
     assert run(fresh=False)[:2] == ([], "✓ as the doc says")

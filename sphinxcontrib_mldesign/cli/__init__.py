@@ -1,6 +1,7 @@
 """The ``mldesign`` command: ``init``, ``check``, ``diff`` and ``alerts``.
 
-Exit codes: 0 success; 1 ``check`` found a violation of severity error; 2 usage error
+Exit codes: 0 success; 1 ``check`` found a violation of severity error, or ``alerts``
+refused a doc with errors; 2 usage error
 (missing directory, no ``conf.py``, unreadable or non-export JSON), with a clear message.
 """
 
@@ -57,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("sourcedir", type=Path, help="the directory holding conf.py")
     check.add_argument("--format", choices=("text", "json", "github"), default="text",
                        help="text (default), json (the export's violations), or github "
-                       "(workflow annotations)")  # fmt: skip
+                       "(workflow annotations, paths from the git repository's top)")  # fmt: skip
     check.add_argument("-D", dest="define", action="append", default=[], metavar="NAME=VALUE",
                        help="override a conf.py value, as sphinx-build -D")  # fmt: skip
 
@@ -79,8 +80,10 @@ def _parser() -> argparse.ArgumentParser:
         help="write the Prometheus alerting rules the doc's metrics state",
         formatter_class=raw,
         description="One alerting rule per threshold (warn, crit) of every monitored metric "
-        "with a :query:: expr is the query compared with the threshold, for is the window, "
-        "labels carry severity, mldesign_id and the owner. Byte-stable.",
+        "with a :query:: expr is the query compared with the threshold, for is the metric's "
+        ":for: (none without it; not its :window:), labels carry severity, mldesign_id and "
+        "the owner. Byte-stable. Exit 1, writing nothing, when the doc has errors (those of "
+        "the alert-* rules aside: regenerating is how they are fixed).",
         epilog="examples:\n  mldesign alerts docs -o deploy/alerts/design-doc.yaml\n"
         "  mldesign alerts _build/html/mldesign.json --format operator > rules.yaml\n",
     )
@@ -90,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     alerts.add_argument("--format", choices=("prometheus", "operator"), default="prometheus",
                         help="a Prometheus rule file (default) or a PrometheusRule manifest "
                         "(monitoring.coreos.com/v1)")  # fmt: skip
+    alerts.add_argument("--allow-errors", action="store_true",
+                        help="write the rules even though the doc has errors, leaving out "
+                        "the metrics with an invalid option or a duplicate ID")  # fmt: skip
     return parser
 
 
@@ -107,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "alerts":
             from .alerts import run_alerts
 
-            code = run_alerts(args.source, args.output, args.format)
+            code = run_alerts(args.source, args.output, args.format, args.allow_errors)
         else:
             from .diff import run_diff
 

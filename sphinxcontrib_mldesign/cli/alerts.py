@@ -2,6 +2,8 @@
 
 One rule per threshold of every monitored metric with a ``:query:``, in document order; a
 Prometheus rule file or a ``PrometheusRule`` manifest. The same doc gives the same bytes.
+A doc with errors gives no rules (unless ``--allow-errors``), and a metric in error never
+gives one: no default stands in for a value the doc writes invalidly.
 """
 
 from __future__ import annotations
@@ -14,23 +16,53 @@ from typing import Any
 import yaml
 
 from ..model.alerts import alerting_rule, thresholds
+from ..model.formats import counted
+from ..rules.registry import Rule
 from .errors import UsageError
+from .report import relative_paths, violation_table
+
+#: The rules comparing the doc with the rules deployed: regenerating the rules is how their
+#: findings are fixed, so they never stop it.
+_DEPLOYMENT_RULES = frozenset(
+    rule.subtype for rule in (Rule.ALERT_MISSING, Rule.ALERT_DRIFT, Rule.ALERT_UNKNOWN)
+)
 
 
-def run_alerts(source: Path, output: Path | None, fmt: str) -> int:
-    export = _export_of(source)
+def run_alerts(source: Path, output: Path | None, fmt: str, allow_errors: bool = False) -> int:
+    export, paths = _export_of(source)
+    errors = [
+        violation
+        for violation in export["violations"]
+        if violation["severity"] == "error" and violation["rule"] not in _DEPLOYMENT_RULES
+    ]
+    if errors and not allow_errors:
+        print(
+            f"mldesign alerts: the doc has {counted(len(errors), 'error')}; no rules written "
+            "(fix them, or pass --allow-errors to write the rules of the metrics they leave "
+            "valid):",
+            file=sys.stderr,
+        )
+        print(violation_table(errors, paths), end="", file=sys.stderr)
+        return 1
+    in_error = _metrics_in_error(export)
     metrics = sorted(
         (item for item in export["items"].values() if item.get("type") == "ml-metric"),
         key=lambda item: (item["docname"], item["lineno"], item["id"]),
     )
     rules: list[dict[str, Any]] = []
-    without_query = []
+    without_query, left_out = [], []
     for metric in metrics:
         found = thresholds(metric)
         if not found:
             continue
         if not metric.get("query"):
             without_query.append(str(metric["id"]))
+            continue
+        why = in_error.get(str(metric["id"]))
+        if why is None and any(threshold.severity is None for threshold in found):
+            why = "no :severity:"  # an export edited by hand: no default stands in
+        if why is not None:
+            left_out.append(f"{metric['id']} ({why})")
             continue
         rules += [alerting_rule(metric, threshold, metric.get("url")) for threshold in found]
     text = rule_file(str(export.get("project") or "design-doc"), rules, fmt)
@@ -41,6 +73,8 @@ def run_alerts(source: Path, output: Path | None, fmt: str) -> int:
             output.write_text(text, encoding="utf-8")
         except OSError as err:
             raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
+    if errors:
+        print(f"mldesign alerts: written despite {counted(len(errors), 'error')}", file=sys.stderr)
     print(f"mldesign alerts: {len(rules)} rule(s)", file=sys.stderr)
     if without_query:
         print(
@@ -48,7 +82,25 @@ def run_alerts(source: Path, output: Path | None, fmt: str) -> int:
             + ", ".join(without_query),
             file=sys.stderr,
         )
+    if left_out:
+        print(
+            "mldesign alerts: monitored metrics in error (no rule written): " + ", ".join(left_out),
+            file=sys.stderr,
+        )
     return 0
+
+
+def _metrics_in_error(export: dict[str, Any]) -> dict[str, str]:
+    """Metric ID -> why no rule can say what it says: options written invalidly (a default
+    would stand in for them), or an ID two items share (which one is meant?)."""
+    found = {}
+    for item in export["items"].values():
+        if item.get("type") == "ml-metric" and item.get("invalid"):
+            found[str(item["id"])] = "invalid " + ", ".join(f":{o}:" for o in item["invalid"])
+    for violation in export["violations"]:
+        if violation["rule"] == Rule.DUPLICATE_ID.subtype and violation["item"] is not None:
+            found.setdefault(str(violation["item"]), "duplicate ID")
+    return found
 
 
 def rule_file(project: str, rules: list[dict[str, Any]], fmt: str) -> str:
@@ -70,13 +122,14 @@ def rule_file(project: str, rules: list[dict[str, Any]], fmt: str) -> str:
     )
 
 
-def _export_of(source: Path) -> dict[str, Any]:
-    """The export given, or the one a build of the source directory writes."""
+def _export_of(source: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The export given, or the one a build of the source directory writes; and where each
+    document's file is (for a build: from the current directory)."""
     if source.is_dir():
         from .check import build_export_of  # imports Sphinx: only for a directory
 
-        export, _, _, _ = build_export_of(source, {})
-        return export
+        export, files, _, _ = build_export_of(source, {})
+        return export, relative_paths(files, Path.cwd())
     from .diff import load_export
 
-    return load_export(source)
+    return load_export(source), {}

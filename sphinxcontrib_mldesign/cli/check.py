@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from ..export import EXPORT_FILENAME
 from ..model.formats import counted
 from ..state import failing_errors
 from .errors import UsageError
+from .report import relative_paths, repository_paths, violation_table
 
 
 def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
@@ -34,24 +34,28 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
         if not sep or not name:
             raise UsageError(f"-D {define!r}: expected NAME=VALUE")
         overrides[name] = value
-    export, paths, other_warnings, failing = build_export_of(sourcedir, overrides)
+    export, files, other_warnings, failing = build_export_of(sourcedir, overrides)
     violations: list[dict[str, Any]] = export["violations"]
     for line in other_warnings:  # docutils errors and the like: not ours, but worth seeing
         print(line, file=sys.stderr)
-    if fmt == "json":  # the export's violations, each with its file as the other formats
+    # GitHub places an annotation by its path in the repository; a person, from here.
+    if fmt == "github":
+        paths = repository_paths(files, sourcedir)
+    else:
+        paths = relative_paths(files, Path.cwd())
+    if fmt == "json":  # the export's violations, each with its file as the text format
         located = [{**v, "path": paths.get(v["docname"], v["docname"])} for v in violations]
         print(json.dumps(located, indent=2, sort_keys=True, ensure_ascii=False))
     elif fmt == "github":
         for violation in violations:
             print(_annotation(violation, paths))
     else:
-        print(_table(violations, paths), end="")
+        print(violation_table(violations, paths), end="")
     errors = sum(v["severity"] == "error" for v in violations)
     warnings = len(violations) - errors
     summary = (
         f"mldesign: {counted(len(export['items']), 'item')}, {counted(errors, 'error')}, "
-        f"{counted(warnings, 'warning')}"
-        + (" — failing" if failing else "")
+        f"{counted(warnings, 'warning')}" + (" — failing" if failing else "")
     )
     print(summary, file=sys.stderr if fmt == "json" else sys.stdout)
     # As sphinx-build: an error silenced with suppress_warnings does not fail.
@@ -60,9 +64,9 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
 
 def build_export_of(
     sourcedir: Path, overrides: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, str], list[str], int]:
-    """The export, each document's path, warnings that are not ours, and how many
-    errors fail the build."""
+) -> tuple[dict[str, Any], dict[str, Path], list[str], int]:
+    """The export, each document's file (and each deployed rule file's), warnings that are
+    not ours, and how many errors fail the build."""
     warning_stream = io.StringIO()
     if not sys.stderr.isatty():
         nocolor()  # as sphinx-build: no escape codes in a log or a pipe
@@ -88,46 +92,18 @@ def build_export_of(
                 f"Sphinx crashed building {sourcedir}: {type(err).__name__}: {err}"
             ) from None
         export: dict[str, Any] = json.loads((out / EXPORT_FILENAME).read_text(encoding="utf-8"))
-        cwd = Path.cwd()
-        paths = {
-            docname: _relative(Path(app.env.doc2path(docname)), cwd)
-            for docname in app.env.found_docs
-        }
+        files = {docname: Path(app.env.doc2path(docname)) for docname in app.env.found_docs}
         for violation in export["violations"]:  # a deployed rule file: named by its path
             other = sourcedir / violation["docname"]
-            if violation["docname"] not in paths and other.is_file():
-                paths[violation["docname"]] = _relative(other, cwd)
+            if violation["docname"] not in files and other.is_file():
+                files[violation["docname"]] = other
         failing = len(failing_errors(app))
     others = [
         line
         for line in warning_stream.getvalue().splitlines()
         if line.strip() and "[mldesign." not in line
     ]
-    return export, paths, others, failing
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return os.path.relpath(path, base)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
-def _table(violations: list[dict[str, Any]], paths: dict[str, str]) -> str:
-    if not violations:
-        return ""
-    by_file: dict[str, list[dict[str, Any]]] = {}
-    for violation in violations:
-        by_file.setdefault(paths.get(violation["docname"], violation["docname"]), []).append(
-            violation
-        )
-    lines = []
-    for path, found in by_file.items():
-        lines.append(path)
-        for v in found:
-            lines.append(f"  {v['lineno']:>5}  {v['severity']:<7}  {v['rule']:<26}  {v['message']}")
-        lines.append("")
-    return "\n".join(lines) + "\n"
+    return export, files, others, failing
 
 
 def _annotation(violation: dict[str, Any], paths: dict[str, str]) -> str:

@@ -38,8 +38,14 @@ class Threshold:
     value: int | float
     condition: str
     """As written: ``p99 > 80 ms``."""
-    window: str | None
-    severity: str
+    for_: str | None
+    """The metric's ``:for:`` as written: how long a breach lasts before the alert fires.
+    Not its ``:window:``, which is what the statistic is computed over."""
+    severity: str | None
+    """``ticket`` for ``warn``; the metric's ``:severity:`` for ``crit``: None when the doc
+    gives none that is valid (no default stands in for an invalid value)."""
+    invalid: frozenset[str] = frozenset()
+    """The metric's options written invalidly: the drift check does not guess at them."""
 
     @property
     def name(self) -> str:
@@ -48,13 +54,15 @@ class Threshold:
 
 
 def thresholds(metric: Mapping[str, Any]) -> list[Threshold]:
-    """The metric's alert thresholds, warn before crit."""
+    """The metric's alert thresholds, warn before crit. ``metric`` is as exported: its
+    values (defaults filled), ``id``, ``title`` and ``invalid``."""
     found = []
+    for_ = metric.get("for")
+    severity = metric.get("severity")
     for level in LEVELS:
         condition = metric.get(level)
         if not isinstance(condition, Mapping) or not {"op", "value", "text"} <= condition.keys():
             continue  # none, or not a parsed condition (an export edited by hand)
-        window = metric.get("window")
         found.append(
             Threshold(
                 metric=str(metric["id"]),
@@ -62,19 +70,25 @@ def thresholds(metric: Mapping[str, Any]) -> list[Threshold]:
                 op=str(condition["op"]),
                 value=condition["value"],
                 condition=str(condition["text"]),
-                window=str(window["text"]) if isinstance(window, Mapping) else None,
-                severity=WARN_SEVERITY if level == "warn" else str(metric.get("severity", "page")),
+                for_=str(for_["text"]) if isinstance(for_, Mapping) else None,
+                severity=WARN_SEVERITY if level == "warn" else _text_or_none(severity),
+                invalid=frozenset(as_list(metric.get("invalid"))),
             )
         )
     return found
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def alerting_rule(
     metric: Mapping[str, Any], threshold: Threshold, url: str | None = None
 ) -> dict[str, Any]:
     """The Prometheus alerting rule for one threshold of a metric with a ``query``."""
-    labels = {"severity": threshold.severity, "mldesign_id": threshold.metric,
-              "mldesign_threshold": threshold.level}  # fmt: skip
+    labels = {"mldesign_id": threshold.metric, "mldesign_threshold": threshold.level}
+    if threshold.severity is not None:  # none is made up (``mldesign alerts`` leaves out
+        labels = {"severity": threshold.severity, **labels}  # a threshold without one)
     owners = as_list(metric.get("owner"))
     if owners:
         labels["owner"] = ", ".join(owners)
@@ -90,8 +104,8 @@ def alerting_rule(
         "alert": threshold.name,
         "expr": f"({metric['query']}) {threshold.op} {_number(threshold.value)}",
     }
-    if threshold.window:
-        rule["for"] = threshold.window
+    if threshold.for_:
+        rule["for"] = threshold.for_
     rule["labels"] = labels
     rule["annotations"] = annotations
     return rule
@@ -137,27 +151,40 @@ def seconds(duration: str | None) -> float | None:
     return sum(int(number) * _PROM_UNIT_SECONDS[unit] for number, unit in parts)
 
 
+@dataclass(frozen=True)
+class Drift:
+    """One way a deployed rule differs from the doc, and the option to change for it."""
+
+    option: str
+    """The metric's option it is about (``crit``, ``for``, ``severity``): where it is reported."""
+    text: str
+    """``doc vs deployed``, the doc's side in its own words."""
+
+
 def differences(
     threshold: Threshold, expr: str, for_: str | None, severity: str | None
-) -> list[str]:
-    """How a deployed rule differs from the threshold it implements, as ``doc vs deployed``
-    phrases; empty when it matches (the query itself is the team's to tune)."""
+) -> list[Drift]:
+    """How a deployed rule differs from the threshold it implements; empty when it matches
+    (the query itself is the team's to tune). An option the doc writes invalidly is not
+    compared: the doc says nothing valid to compare with."""
     found = []
     compared = comparison(expr)
     if compared is None:
         shown = expr if len(expr) <= 80 else f"{expr[:77]}..."  # one readable warning line
-        found.append(f"expression is not a comparison with a number: {shown!r}")
+        text = f"expression is not a comparison with a number: {shown!r}"
+        found.append(Drift(threshold.level, text))
     else:
         op, value = compared
         if op != threshold.op or abs(value - threshold.value) > 1e-9 * max(1.0, abs(value)):
-            found.append(
-                f"threshold {threshold.op} {_number(threshold.value)} in the doc, "
-                f"{op} {_number(value)} deployed"
-            )
-    if seconds(threshold.window) != seconds(for_):
-        found.append(f"for {threshold.window or 'none'} in the doc, {for_ or 'none'} deployed")
-    if severity != threshold.severity:
-        found.append(f"severity {threshold.severity} in the doc, {severity or 'none'} deployed")
+            text = f"threshold {threshold.condition} in the doc, {op} {_number(value)} deployed"
+            found.append(Drift(threshold.level, text))
+    if "for" not in threshold.invalid and seconds(threshold.for_) != seconds(for_):
+        text = f"for {threshold.for_ or 'none'} in the doc, {for_ or 'none'} deployed"
+        found.append(Drift("for", text))
+    if threshold.severity is not None and severity != threshold.severity:
+        text = f"severity {threshold.severity} in the doc, {severity or 'none'} deployed"
+        # A warning's severity is no option of the doc's: its fix is at the :warn: line.
+        found.append(Drift("severity" if threshold.level == "crit" else threshold.level, text))
     return found
 
 
@@ -168,7 +195,7 @@ class AlertOutcome:
     item: Item
     threshold: Threshold
     rule: DeployedRule | None
-    differences: tuple[str, ...] = ()
+    differences: tuple[Drift, ...] = ()
 
 
 def match_alerts(
@@ -186,7 +213,7 @@ def match_alerts(
             by_name.setdefault(rule.name, []).append(rule)
     outcomes = []
     for item in metrics:
-        values = {**item.values, "id": item.id, "title": item.title}
+        values = item.export()
         found = thresholds(values)
         if not found or not (values.get("query") or values.get("alert")):
             continue
@@ -214,7 +241,8 @@ def _pick(threshold: Threshold, candidates: list[DeployedRule]) -> DeployedRule 
         lambda rule: rule.labels.get("mldesign_threshold") == threshold.level,
         lambda rule: comparison(rule.expr) == (threshold.op, float(threshold.value)),
         lambda rule: (
-            rule.labels.get("severity") == threshold.severity
+            threshold.severity is not None
+            and rule.labels.get("severity") == threshold.severity
             and "mldesign_threshold" not in rule.labels
         ),
         lambda rule: "mldesign_threshold" not in rule.labels,

@@ -44,12 +44,17 @@ def _shallow_boundary(top: Path) -> set[str]:
         return set()
 
 
+def work_tree_top(directory: str | os.PathLike[str]) -> Path | None:
+    """The top of the git work tree holding ``directory`` (resolved); None outside one."""
+    top_text = _git(Path(directory), "rev-parse", "--show-toplevel")
+    return Path(top_text).resolve() if top_text else None
+
+
 def last_changes(directory: str | os.PathLike[str], files: Iterable[str]) -> dict[str, dt.date]:
     """Absolute path -> UTC date of the last commit that touched it."""
-    top_text = _git(Path(directory), "rev-parse", "--show-toplevel")
-    if not top_text:
+    top = work_tree_top(directory)
+    if top is None:
         return {}
-    top = Path(top_text).resolve()
     wanted: dict[bytes, str] = {}  # path relative to the work tree, as git prints it
     for file in files:
         path = Path(file).resolve()

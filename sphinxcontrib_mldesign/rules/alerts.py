@@ -31,13 +31,15 @@ def deployed_alerts(context: Context) -> Iterator[Finding]:
                 "or name yours in :alert:",
                 summary=f"{threshold.level}: not deployed",
             )
-        elif outcome.differences:
+            continue
+        for drift in outcome.differences:  # each at the line of the option that drifted
             yield Finding(
                 Rule.ALERT_DRIFT,
                 item,
                 f"metric {item.id!r}: deployed rule {rule.name!r} ({rule.docname}:{rule.lineno}) "
-                f"differs from its {threshold.level} threshold: {'; '.join(outcome.differences)}",
-                summary=f"{threshold.level}: {'; '.join(outcome.differences)}",
+                f"differs from its {threshold.level} threshold: {drift.text}",
+                summary=f"{threshold.level}: {drift.text}",
+                lineno=item.line_of(drift.option),
             )
     for rule in unknown:
         yield Finding(

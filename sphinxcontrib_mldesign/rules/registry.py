@@ -173,8 +173,9 @@ class Rule(Enum):
         "alert-drift",
         "error",
         "A deployed rule's operator, threshold, ``for`` or ``severity`` differs from the "
-        "metric's threshold. Reported at the metric; the message shows both values and the "
-        "rule's file and line.",
+        "metric's ``:warn:``/``:crit:``, ``:for:`` or ``:severity:``. Reported at that "
+        "option's line (the metric's when it is not written); the message shows both values, "
+        "the doc's as written, and the rule's file and line.",
         "Change whichever is wrong — the doc or the deployed rule — so they say the same.",
     )
     ALERT_UNKNOWN = (
