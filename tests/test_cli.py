@@ -74,9 +74,9 @@ def test_init_writes_a_project_that_builds_with_W(fmt: str, tmp_path: Path) -> N
     # Its monitored metrics with a :query: give real rules: two thresholds each.
     alerts = run("alerts", target)
     assert alerts.returncode == 0, alerts.stderr
-    assert sorted(re.findall(r"- alert: (\S+)", alerts.stdout)) == [
-        f"{metric}_{level}"
-        for metric in ("MET_DRIFT", "MET_LATENCY", "MET_ONLINE")
+    assert sorted(re.findall(r"- alert: (\S+)\n.*\n    for: (\S+)", alerts.stdout)) == [
+        (f"{metric}_{level}", wait)
+        for metric, wait in (("MET_DRIFT", "1h"), ("MET_LATENCY", "10m"), ("MET_ONLINE", "30m"))
         for level in ("crit", "warn")
     ]
 

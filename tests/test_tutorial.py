@@ -76,10 +76,23 @@ def test_tutorial_project_builds_clean(flavour: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     export = json.loads((tmp_path / "out" / "mldesign.json").read_text())
-    assert len(export["items"]) == 7 and export["violations"] == []
-    # Step 5's page: every roll-up shows the tutorial's items.
+    assert len(export["items"]) == 12 and export["violations"] == []
+    # Step 6's page: every roll-up shows the tutorial's items, and both diagrams are drawn.
     html = (tmp_path / "out" / "rollups.html").read_text(encoding="utf-8")
     assert all(count >= 1 for count in rollup_rows(html).values()), rollup_rows(html)
+    drawn = re.findall(r'(?:data|src)="_images/graphviz-[0-9a-f]+\.(?:svg|png)"', html)
+    assert len(drawn) == 2, "the architecture and the requirement's trace"
+    # Step 7: the scoring job's metric gives a warning and a critical rule, firing after
+    # the :for: the doc states.
+    alerts = subprocess.run(
+        [sys.executable, "-m", "sphinxcontrib_mldesign", "alerts", str(src)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert alerts.returncode == 0, alerts.stderr
+    assert re.findall(r"- alert: (\S+)\n.*\n    for: (\S+)", alerts.stdout) == [
+        ("MET_FRESH_warn", "15m"),
+        ("MET_FRESH_crit", "15m"),
+    ]
 
 
 def test_both_tabs_tell_the_same_story(tmp_path: Path) -> None:

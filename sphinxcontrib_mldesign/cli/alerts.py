@@ -75,7 +75,7 @@ def run_alerts(source: Path, output: Path | None, fmt: str, allow_errors: bool =
             raise UsageError(f"cannot write {output}: {err.strerror or err}") from None
     if errors:
         print(f"mldesign alerts: written despite {counted(len(errors), 'error')}", file=sys.stderr)
-    print(f"mldesign alerts: {len(rules)} rule(s)", file=sys.stderr)
+    print(f"mldesign alerts: {counted(len(rules), 'rule')}", file=sys.stderr)
     if without_query:
         print(
             "mldesign alerts: monitored metrics without :query: (no rule written): "
