@@ -71,6 +71,14 @@ def tables_of(html: str, css_class: str) -> list[list[list[str]]]:
     return parser.tables
 
 
+def row_of(table: list[list[str]], first_cell: str) -> dict[str, str]:
+    """The row of a roll-up table (as :func:`tables_of` reads it) whose first cell is
+    ``first_cell``, keyed by column header: a new column does not shift what a test reads."""
+    header, *rows = table
+    [row] = [row for row in rows if row[0] == first_cell]
+    return dict(zip(header, row, strict=True))
+
+
 def page(app: SphinxTestApp, docname: str) -> str:
     return (Path(app.outdir) / f"{docname}.html").read_text(encoding="utf-8")
 

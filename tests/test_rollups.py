@@ -17,7 +17,7 @@ import sphinx
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
-from helpers import ROLLUP_TITLES, export_of, page, tables_of, warnings_of
+from helpers import ROLLUP_TITLES, export_of, page, row_of, tables_of, warnings_of
 from sphinxcontrib_mldesign.rollups.expand import ExpandRollupMarkup
 
 Build = Callable[..., SphinxTestApp]
@@ -94,14 +94,15 @@ def test_monitoring_index_and_gaps(rollups_html: Pages) -> None:
     html, _, _ = rollups_html
     [table] = tables_of(html, "ml-monitoring-index")
     assert ids(table) == ["MET-P99"]  # MET-NDCG has no thresholds: not monitored
-    assert table[1][3:] == [
-        "p99 <= 200 ms",
-        "p99 > 150 ms",
-        "p99 > 200 ms",
-        "5m",
-        "page",
-        "ann",
-        "FB-SMALL, FB-POP",
+    assert list(row_of(table, "MET-P99").items())[3:] == [
+        ("Target", "p99 <= 200 ms"),
+        ("Warn", "p99 > 150 ms"),
+        ("Crit", "p99 > 200 ms"),
+        ("Window", "5m"),
+        ("For", "10m"),
+        ("Severity", "page"),
+        ("Owner", "ann"),
+        ("Triggers", "FB-SMALL, FB-POP"),
     ]
     gaps = html.split("Coverage gaps", 1)[1].split("</ul>", 1)[0]
     assert "REQ-GOOD" in gaps and "MET-NDCG" in gaps and "FB-CACHE" in gaps
@@ -799,7 +800,8 @@ def test_rollup_cells_flag_what_is_missing(build: Build, tmp_path: Path) -> None
     [register] = tables_of(html, "ml-risk-register")
     assert register[1][0] == "RISK-1" and register[1][7:] == ["✗ none", "✗ no owner"]
     [monitoring] = tables_of(html, "ml-monitoring-index")
-    assert monitoring[1][0] == "MET-A" and monitoring[1][8:] == ["✗ no owner", "FB-1"]
+    assert row_of(monitoring, "MET-A")["Owner"] == "✗ no owner"
+    assert row_of(monitoring, "MET-A")["Triggers"] == "FB-1"
     chain = " ".join(re.sub(r"<[^>]+>", " ", html.split('<div class="ml-chain ', 1)[1]).split())
     assert "primary; switch manual, recovery manual; triggered by MET-A" in chain
     assert "tier 2; switch manual, recovery manual; no trigger named" in chain
@@ -807,7 +809,7 @@ def test_rollup_cells_flag_what_is_missing(build: Build, tmp_path: Path) -> None
     (src / "conf.py").write_text(conf + 'mldesign_rules = {"missing-owner": "off"}\n')
     html = page(build(src, freshenv=True), "index")
     assert tables_of(html, "ml-risk-register")[0][1][7:] == ["✗ none", "—"]
-    assert tables_of(html, "ml-monitoring-index")[0][1][8] == "—"
+    assert row_of(tables_of(html, "ml-monitoring-index")[0], "MET-A")["Owner"] == "—"
 
 
 def test_a_setting_shown_only_in_a_rollup_rewrites_it(build: Build, copy_root: Copy) -> None:
@@ -885,7 +887,7 @@ def test_rollup_order_counts_and_on_breach(build: Build, tmp_path: Path) -> None
         ["RISK-MINOR", "4"],
     ]
     [monitoring] = tables_of(html, "ml-monitoring-index")
-    assert monitoring[1][0] == "MET-ERR" and monitoring[1][9] == "FB-SAFE"
+    assert monitoring[1][0] == "MET-ERR" and row_of(monitoring, "MET-ERR")["Triggers"] == "FB-SAFE"
     [owners] = tables_of(html, "ml-ownership-index")
     assert owners[1][3:5] == ["RISK-MINOR, RISK-MAJOR, MET-ERR, FB-SAFE", "4"]
     [freshness] = tables_of(html, "ml-freshness-index")

@@ -41,7 +41,7 @@ def marks(html: str) -> set[str]:
     shown = {
         "missing-owner (requirement)": requirements[7] == "✗ no owner",
         "missing-owner (risk)": risks[8] == "✗ no owner",
-        "missing-owner (metric)": monitoring[8] == "✗ no owner",
+        "missing-owner (metric)": monitoring[9] == "✗ no owner",  # after Window, For
         "must-needs-metric": requirements[5] == "✗ no metric",
         "serving-needs-fallback": requirements[6] == "✗ no fallback",
         "serving-needs-fallback (derived)": "no fallback" in derived,

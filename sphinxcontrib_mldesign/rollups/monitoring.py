@@ -24,8 +24,9 @@ FILTERS = {
 
 class MonitoringIndex(RollupDirective):
     summary = (
-        "Every monitored metric (with warn or crit) with its thresholds, window, "
-        "severity, owner and the fallbacks it triggers; then the coverage gaps."
+        "Every monitored metric (with warn or crit) with its thresholds, window, how long "
+        "a breach lasts before its alert fires (for), severity, owner and the fallbacks it "
+        "triggers; then the coverage gaps."
     )
     kind = "monitoring-index"
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
@@ -74,6 +75,7 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
                 renderer.text(values.get("warn")),
                 renderer.text(values.get("crit")),
                 renderer.text(values.get("window")),
+                renderer.text(values.get("for")),
                 renderer.text(values.get("severity")),
                 renderer.links(values.get("owner") or [], OWNER.name)
                 or renderer.flagged(Rule.MISSING_OWNER, metric.id, "no owner"),
@@ -82,7 +84,7 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
         )
         if deployed is not None:
             rows[-1].append(_deployed_cell(renderer, metric, deployed.get(str(metric.id), [])))
-    headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit", "Window", "Severity",
+    headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit", "Window", "For", "Severity",
                "Owner", "Triggers", *(["Deployed"] if deployed is not None else [])]  # fmt: skip
     return renderer.table(headers, rows, classes=["ml-monitoring-index"])
 
