@@ -701,7 +701,7 @@ def test_diff_lists_new_and_dropped_references_to_other_projects(
     text_out = _cli("diff", *paths).stdout
     assert "> REQ-CHECKOUT :depends: now names search:REQ-FRESH" in text_out
     assert "> REQ-CHECKOUT :depends: no longer names payments:REQ-AVAIL" in text_out
-    assert text_out.splitlines()[-1].endswith("; 1 reference(s) to other projects added, 1 removed")
+    assert text_out.splitlines()[-1].endswith("; 1 reference to other projects added, 1 removed")
     md = _cli("diff", *paths, "--format", "md").stdout
     assert "| added | `REQ-CHECKOUT` | depends | `search:REQ-FRESH` |" in md
 

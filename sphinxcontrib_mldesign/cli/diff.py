@@ -10,6 +10,7 @@ from typing import Any
 import jsonschema
 
 from ..export import export_schema
+from ..model.formats import counted
 from ..model.items import ITEM_TYPES
 from ..model.schema import ref_options
 from .errors import UsageError, load_json
@@ -109,12 +110,13 @@ def _show(value: Any) -> str:
 def _summary(changes: dict[str, Any]) -> str:
     summary = (
         f"{len(changes['added'])} added, {len(changes['removed'])} removed, "
-        f"{len(changes['changed'])} changed; {len(changes['violations_introduced'])} violation(s) "
-        f"introduced, {len(changes['violations_resolved'])} resolved"
+        f"{len(changes['changed'])} changed; "
+        f"{counted(len(changes['violations_introduced']), 'violation')} introduced, "
+        f"{len(changes['violations_resolved'])} resolved"
     )
     added, removed = len(changes["foreign_refs_added"]), len(changes["foreign_refs_removed"])
     if added or removed:
-        summary += f"; {added} reference(s) to other projects added, {removed} removed"
+        summary += f"; {counted(added, 'reference')} to other projects added, {removed} removed"
     return summary
 
 
