@@ -84,6 +84,7 @@ def test_metric_options(app: SphinxTestApp) -> None:
         "unit": "ms",
     }
     assert lat["window"] == {"text": "5m", "seconds": 300}
+    assert lat["for"] == {"text": "10m", "seconds": 600}
     assert lat["on-breach"] == ["FB-POP"]
     assert lat["runbook"] == "https://runbooks.example.com/ranking-latency"
     assert lat["source"] == "prometheus ranking_latency_seconds"
