@@ -55,6 +55,8 @@ def test_init_writes_a_project_that_builds_with_W(fmt: str, tmp_path: Path) -> N
         assert (target / name).is_file(), name
     assert "'Search ranking'" in (target / "conf.py").read_text()
     assert ("myst_parser" in (target / "conf.py").read_text()) == (fmt == "md")
+    # Values are written as the guide says to write them, in RST and MyST alike: unquoted.
+    assert "\n:warn: > 0.1\n" in (target / f"monitoring{suffix}").read_text().replace("   :", ":")
     built = sphinx_build("-W", "--keep-going", "-b", "html", target, tmp_path / "html")
     assert built.returncode == 0, built.stderr
     rollups = (tmp_path / "html" / "rollups.html").read_text(encoding="utf-8")

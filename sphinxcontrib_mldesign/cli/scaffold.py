@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import string
 from dataclasses import dataclass
 from importlib import resources
@@ -88,7 +87,11 @@ python:
     - requirements: requirements.txt
 """
 
-REQUIREMENTS = "sphinxcontrib-mldesign\npydata-sphinx-theme\n{myst}"
+REQUIREMENTS = (
+    "# Until sphinxcontrib-mldesign is on PyPI, name its checkout or wheel instead:\n"
+    "# a path such as ./vendor/sphinxcontrib_mldesign-<version>-py3-none-any.whl.\n"
+    "sphinxcontrib-mldesign\npydata-sphinx-theme\n{myst}"
+)
 
 
 class ScaffoldError(Exception):
@@ -189,7 +192,9 @@ class Scaffold:
     def _directive(self, name: str, argument: str, options: dict[str, str], body: str) -> list[str]:
         if self.fmt == "md":
             lines = [f"```{{{name}}} {argument}".rstrip()]
-            lines += [f":{key}: {_yaml_scalar(value)}" for key, value in options.items()]
+            # Written exactly as in RST, as the guide tells authors to: the extension
+            # quotes what YAML would misread before MyST reads the page.
+            lines += [f":{key}: {value}" for key, value in options.items()]
             if body:
                 lines += ["", body]
             return [*lines, "```", ""]
@@ -198,13 +203,6 @@ class Scaffold:
         if body:
             lines += ["", f"   {body}"]
         return [*lines, ""]
-
-
-def _yaml_scalar(value: str) -> str:
-    """MyST reads options as YAML: quote what YAML would take for something else."""
-    if re.match(r"^[\s>|<=!#&*@`%{}\[\],?:-]", value) or ": " in value or " #" in value:
-        return json.dumps(value, ensure_ascii=False)
-    return value
 
 
 def _chapters() -> list[dict[str, Any]]:
