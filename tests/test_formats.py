@@ -45,6 +45,36 @@ def test_condition_rejects_malformed(text: str) -> None:
         parse_condition(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        # Words after the unit were read as part of it ("ms for 10m").
+        (
+            "p99 > 80 ms for 10m",
+            "has words after its unit ('for 10m'): a condition is '[stat] <op> <number> "
+            "[unit]'; how long a breach lasts goes in :for:",
+        ),
+        ("p99 > 80 ms per host", "has words after its unit ('per host'): a condition is"),
+        (
+            "> 80 ms over 5m",
+            "has words after its unit ('over 5m'): a condition is '[stat] <op> <number> "
+            "[unit]'; a duration goes in :for: (how long a breach lasts) or :window:",
+        ),
+        # A second condition was read as the unit of the first.
+        ("p99 > 80 ms or errors > 1 %", "is more than one condition: one condition per option"),
+        ("p99 > 80ms,p95>60", "is more than one condition"),
+        (
+            "p99 > 80 ms # page the on-call",
+            "has a comment ('# page the on-call'): no comments in option values",
+        ),
+    ],
+)
+def test_a_condition_with_more_than_its_unit_is_told_what(text: str, told: str) -> None:
+    with pytest.raises(FormatError) as raised:
+        parse_condition(text)
+    assert str(raised.value).startswith(f"{text!r} {told}")
+
+
 def test_duration_units() -> None:
     assert parse_duration("30s") == {"text": "30s", "seconds": 30}
     assert parse_duration(" 5m ")["seconds"] == 300
@@ -56,6 +86,14 @@ def test_duration_units() -> None:
 @pytest.mark.parametrize("text", ["5", "5 minutes", "1.5h", "-1d", "d"])
 def test_duration_rejects_malformed(text: str) -> None:
     with pytest.raises(FormatError):
+        parse_duration(text)
+
+
+@pytest.mark.parametrize("text", ["5 m", "5\tm", " 10  h "])
+def test_a_duration_with_a_space_inside_is_told_to_drop_it(text: str) -> None:
+    # Prometheus reads "5m", not "5 m": the space would go into generated rules.
+    written = "".join(text.split())
+    with pytest.raises(FormatError, match=f"write it without a space: '{written}'$"):
         parse_duration(text)
 
 

@@ -10,9 +10,17 @@ from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, warnings_of
 from sphinxcontrib_mldesign.directives.myst import quote_option_values
+from sphinxcontrib_mldesign.directives.unreadable import DirectiveOptions
+from sphinxcontrib_mldesign.model.schema import compiled_schema
 
 Build = Callable[..., SphinxTestApp]
-OURS = ("metric", "ml-metric", "ml-requirement")
+# Our directives as a project without schema extensions has them.
+_METRIC = DirectiveOptions.of(compiled_schema("ml-metric", "{}").options)
+OURS = {
+    "metric": _METRIC,
+    "ml-metric": _METRIC,
+    "ml-requirement": DirectiveOptions.of(compiled_schema("ml-requirement", "{}").options),
+}
 
 VALUES = [">= 0.92", "> 1.0 %", "| piped", "#ranking-oncall", "users leave # at once", "< 5"]
 

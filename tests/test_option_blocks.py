@@ -46,7 +46,7 @@ OWNERS_MD = """
 
 def _build(build: Build, tmp_path: Path, name: str, page: str) -> tuple[SphinxTestApp, Path]:
     src = tmp_path / "src"
-    src.mkdir()
+    src.mkdir(parents=True)
     (src / "conf.py").write_text(CONF)
     (src / name).write_text(page)
     return build(src, warningiserror=False), src / name
@@ -284,6 +284,8 @@ def test_a_yaml_list_in_a_block_is_read_as_the_list(build: Build, tmp_path: Path
         ("p99", ["MET-P99", "MET-ERR"], ["MET-P99"]),
         ("p99", ["MET-P99", "REQ-P99"], []),  # which one: no guess
         ("p99", ["MET-P99", "P99"], ["P99"]),  # the same but for case comes first
+        ("met-a", ["MET-a", "MET-A"], []),  # which one, as for prefixes: no guess
+        ("met-b", ["MET-a", "MET-A"], []),  # nor for a typo of either
         ("medium", ["very-low", "low", "moderate", "high", "very-high"], ["moderate"]),
         ("critical", ["page", "ticket", "log"], ["page"]),  # a synonym, by the enum
         ("critical", ["very-low", "low", "moderate", "high", "very-high"], ["very-high"]),
@@ -454,3 +456,246 @@ def test_a_first_myst_doc_gets_one_located_message_per_mistake(
         assert items[item_id]["invalid"] == invalid
         assert not set(invalid) & items[item_id].keys(), item_id
     assert "score" not in items["RISK-SLOW"]
+
+
+BLOCK_SCALARS_MD = """\
+# Block scalars
+
+:::{metric} Literal
+---
+id: MET-LIT
+kind: system
+owner: owner.ines
+source: |
+  owner: the platform team
+  runs it
+---
+:::
+
+:::{ml-requirement} Folded
+---
+id: REQ-FOLDED
+owner: owner.ines
+rationale: >-
+  metrics: are hard to pick
+  when crit: > 5 ms
+tags: a
+---
+:::
+
+```{metric} Field lines
+:id: MET-FIELD
+:kind: system
+:owner: owner.ines
+:source: |
+```
+"""
+
+BLOCK_SCALARS_RST = """\
+Block scalars
+=============
+
+.. metric:: Field lines
+   :id: MET-FIELD
+   :kind: system
+   :owner: owner.ines
+   :source: |
+"""
+
+
+def test_a_yaml_block_scalar_is_read_as_yaml_reads_it(build: Build, tmp_path: Path) -> None:
+    app, _ = _build(build, tmp_path, "index.md", BLOCK_SCALARS_MD + OWNERS_MD)
+    # Not `source: "|"` with "option :owner: is indented more…": the lines under the
+    # indicator are its text, however much they look like keys or conditions.
+    assert warnings_of(app) == []
+    assert _item(app, "MET-LIT")["source"] == "owner: the platform team\nruns it"
+    folded = _item(app, "REQ-FOLDED")
+    assert folded["rationale"] == "metrics: are hard to pick when crit: > 5 ms"
+    assert folded["tags"] == ["a"] and "invalid" not in folded
+    # In ':name: value' lines, '|' is a value as in RST, where it is nothing else.
+    assert _item(app, "MET-FIELD")["source"] == "|"
+    rst, _ = _build(build, tmp_path / "rst", "index.rst", BLOCK_SCALARS_RST + OWNERS_RST)
+    assert _item(rst, "MET-FIELD")["source"] == "|"
+
+
+PLACEHOLDER_NAMES_RST = """\
+Names
+=====
+
+.. metric:: p99
+   :id: MET-1
+   :kind: system
+   :mldesign-yaml-list-line-x: y
+   :mldesign-unreadable-line-: z
+   :owner: owner.ines
+"""
+
+PLACEHOLDER_NAMES_MD = """\
+# Names
+
+```{metric} p99
+:id: MET-1
+:kind: system
+:mldesign-yaml-list-line-x: y
+:mldesign-unreadable-line-: z
+:owner: owner.ines
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "first"),
+    [(PLACEHOLDER_NAMES_RST + OWNERS_RST, "index.rst", 7), (PLACEHOLDER_NAMES_MD, "index.md", 6)],
+)
+def test_an_option_named_like_a_placeholder_is_an_unknown_option(
+    page: str, name: str, first: int, build: Build, tmp_path: Path
+) -> None:
+    app, path = _build(build, tmp_path, name, page)  # no traceback
+    unknown = [line for line in warnings_of(app) if "unknown option" in line]
+    assert [line.split(" for ml-metric")[0] for line in unknown] == [
+        f"{path}:{first}: ERROR: unknown option :mldesign-yaml-list-line-x:",
+        f"{path}:{first + 1}: ERROR: unknown option :mldesign-unreadable-line-:",
+    ]
+    item = _item(app, "MET-1")
+    assert item["kind"] == "system" and item["owner"] == ["owner.ines"]
+
+
+LIST_THEN_KEY_MD = """\
+# A list, then a key indented under it
+
+:::{ml-requirement} Explained
+---
+id: REQ-1
+tags:
+- review
+- explainability
+  owner: owner.ines
+---
+:::
+"""
+
+
+def test_a_key_indented_under_a_yaml_list_is_told_the_list_is_read(
+    build: Build, tmp_path: Path
+) -> None:
+    app, path = _build(build, tmp_path, "index.md", LIST_THEN_KEY_MD + OWNERS_MD)
+    # One error, at the key; not at the list's lines, and no "has no :owner:".
+    assert warnings_of(app) == [
+        f"{path}:9: ERROR: option :owner: {MORE.format('keys')}: indent it like them "
+        "[mldesign.schema]",
+    ]
+    item = _item(app, "REQ-1")
+    assert item["tags"] == ["review", "explainability"]  # not []
+    assert "owner" not in item and item["invalid"] == ["owner"]
+
+
+TIE_RST = """\
+Ties
+====
+
+.. ml-requirement:: First deeper
+     :kind: constraint
+   :id: REQ-1
+
+.. ml-requirement:: Two and two
+   :id: REQ-2
+     :kind: constraint
+     :priority: must
+   :owner: owner.ines
+"""
+
+
+def test_a_tie_of_indents_goes_to_the_one_docutils_reads(build: Build, tmp_path: Path) -> None:
+    app, path = _build(build, tmp_path, "index.rst", TIE_RST + OWNERS_RST)
+    assert [line for line in warnings_of(app) if "indented" in line] == [
+        # Not ":id: is indented less": docutils reads the less indented option, and would
+        # read the deeper first line as the title going on.
+        f"{path}:5: ERROR: option :kind: is indented more than the other options, so it "
+        "would be read as part of the title: indent it like them [mldesign.schema]",
+        f"{path}:10: ERROR: option :kind: {MORE.format('options')}: indent it like them "
+        "[mldesign.schema]",
+        f"{path}:11: ERROR: option :priority: {MORE.format('options')}: indent it like them "
+        "[mldesign.schema]",
+    ]
+    first = _item(app, "REQ-1")  # it keeps its ID; no default stands in for its kind
+    assert first["invalid"] == ["kind"] and "kind" not in first
+    assert _item(app, "REQ-2")["owner"] == ["owner.ines"]
+
+
+ENTRIES_MD = """\
+# List entries
+
+:::{ml-requirement} Entries
+---
+id: REQ-1
+owner: owner.ines
+tags:
+  - "a, b"
+  -
+  - ok
+  - #ml
+---
+:::
+"""
+
+
+def test_a_yaml_list_entry_a_list_cannot_hold_is_an_error_at_its_line(
+    build: Build, tmp_path: Path
+) -> None:
+    app, path = _build(build, tmp_path, "index.md", ENTRIES_MD + OWNERS_MD)
+    assert warnings_of(app) == [
+        f"{path}:8: ERROR: option :tags: has a list entry holding a comma ('- \"a, b\"'), "
+        "which separates values: write each value on a '- ' line of its own [mldesign.schema]",
+        f"{path}:9: ERROR: option :tags: has an empty list entry ('-'): write its value, or "
+        "remove the line [mldesign.schema]",
+        f"{path}:11: ERROR: option :tags: has an empty list entry ('- #ml'): '#' starts a "
+        "YAML comment: quote the value [mldesign.schema]",
+    ]
+    item = _item(app, "REQ-1")
+    # Not ["a", "b", "ok"]: the list is not read at all, rather than read otherwise.
+    assert "tags" not in item and item["invalid"] == ["tags"]
+
+
+TABS_MD = """\
+# Tabs
+
+```{metric} Fields
+:id: MET-1
+:kind:\tsystem
+  :severity: log
+:owner: owner.ines
+```
+
+:::{metric} Block
+---
+id: MET-2
+kind:\tsystem
+owner: owner.ines
+---
+:::
+"""
+
+TABS_RST = """\
+Tabs
+====
+
+.. metric:: Fields
+   :id: MET-1
+   :kind:\tsystem
+   :owner: owner.ines
+"""
+
+
+def test_a_tab_after_an_option_name_is_told_as_written(build: Build, tmp_path: Path) -> None:
+    app, path = _build(build, tmp_path, "index.md", TABS_MD + OWNERS_MD)
+    fix = "a tab cannot follow the name: write a space [mldesign.schema]"
+    assert warnings_of(app) == [
+        # What the author wrote (the tab shown as \t), not the value as the build quoted it.
+        f"{path}:5: ERROR: option :kind: cannot be read from ':kind:\\tsystem': {fix}",
+        f"{path}:13: ERROR: option :kind: cannot be read from 'kind:\\tsystem': {fix}",
+    ]
+    # MyST reads ':name: value' lines alike however indented: nothing to tell.
+    assert _item(app, "MET-1")["severity"] == "log"
+    # docutils reads a tab as blanks: in RST the line is read.
+    rst, _ = _build(build, tmp_path / "rst", "index.rst", TABS_RST + OWNERS_RST)
+    assert warnings_of(rst) == [] and _item(rst, "MET-1")["kind"] == "system"

@@ -16,15 +16,12 @@ option of the item (``:Author: Kim``) is body text like any other.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 from docutils.parsers.rst import Directive
 
 from ..model.items import Problem
-from .lines import content_line, in_yaml_block, is_rst
-
-_FIELD_RE = re.compile(r"^(?P<indent>\s*):(?P<name>[^:\s`][^:`]*?):(?:\s|$)")
+from .lines import content_line, field_name, in_yaml_block, indent_of, is_rst
 
 
 def options_in_body(
@@ -37,9 +34,8 @@ def options_in_body(
     first: int | None = None  # the index in the content of the first of them
     indent: int | None = None
     for index, line in enumerate(directive.content):
-        field = _FIELD_RE.match(line)
-        name = (field["name"].lower() if rst else field["name"]) if field else None
-        depth = len(line) - len(line.lstrip())
+        name = field_name(line, rst)
+        depth = indent_of(line)
         if not line.strip():
             continue
         if name in known and (indent is None or depth == indent):

@@ -13,12 +13,38 @@ from dataclasses import replace
 from pathlib import Path
 
 from docutils.parsers.rst import Directive
+from docutils.parsers.rst.states import Body
 
 from ..model.items import Problem
 
-_FIELD_RE = re.compile(r"^\s*:(?P<name>[^:\s][^:]*?):(?:\s|$)")
-_YAML_KEY_RE = re.compile(r"^(?P<indent>\s*)(?P<name>[^\s:#'\"-][^:]*?)\s*:(?:\s|$)")
+# docutils' own pattern for the start of a field ``:name: value``.
+_RST_FIELD_RE = re.compile(Body.patterns["field_marker"])
+MYST_FIELD_RE = re.compile(
+    r"^(?P<head>(?P<indent>\s*):(?P<key>[^:\s][^:]*?):(?:[ \t]+|$))(?P<value>.*?)\s*$"
+)
+"""A ``:key: value`` line of MyST (``head``: up to the value, which may be empty)."""
+YAML_KEY_RE = re.compile(
+    r"^(?P<head>(?P<indent>[ ]*)(?P<key>[^\s:#'\"-][^:]*?)[ \t]*:(?:[ \t]+|$))(?P<value>.*?)\s*$"
+)
+"""A ``key: value`` line of a ``---`` block (``indent``: spaces, as YAML indents)."""
 _FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\s*\{")
+
+
+def indent_of(line: str) -> int:
+    """How many blanks the line starts with."""
+    return len(line) - len(line.lstrip())
+
+
+def field_name(line: str, rst: bool) -> str | None:
+    """The option name of a ``:name: value`` line as the parser reads it, None for any
+    other line. docutils expands tabs and takes one word between the colons, in lower
+    case; MyST takes the name as written."""
+    if not rst:
+        field = MYST_FIELD_RE.match(line)
+        return field["key"] if field else None
+    marker = _RST_FIELD_RE.match(line.expandtabs(8).lstrip())
+    name = marker.group(0).strip()[1:-1].lower() if marker else None
+    return name if name is not None and len(name.split()) == 1 else None
 
 
 def is_rst(directive: Directive) -> bool:
@@ -87,7 +113,7 @@ def _options_in(text: list[str], first: int, is_rst: bool) -> list[tuple[int, st
     """(index in ``text``, option name) for each option of the block starting at ``first``."""
     index = first
     if is_rst:  # the title may go on over more lines before the options
-        while index < len(text) and text[index].strip() and not _FIELD_RE.match(text[index]):
+        while index < len(text) and text[index].strip() and field_name(text[index], True) is None:
             index += 1
     if index < len(text) and text[index].strip() == "---":
         return _yaml_keys(text, index + 1)
@@ -97,12 +123,12 @@ def _options_in(text: list[str], first: int, is_rst: bool) -> list[tuple[int, st
         line = text[at]
         stripped = line.lstrip()
         if indent is None:
-            indent = len(line) - len(stripped)
+            indent = indent_of(line)
         if stripped.startswith(":") and not stripped.startswith(":::"):
-            if is_rst and len(line) - len(stripped) > indent:
+            if is_rst and indent_of(line) > indent:
                 continue  # an RST value going on over more lines
-            field = _FIELD_RE.match(line)
-            found.append((at, field["name"] if field else stripped))
+            name = field_name(line, is_rst)
+            found.append((at, stripped if name is None else name))
         elif not (is_rst and stripped and line[:1].isspace()):
             break  # the block ends (an RST value may go on over indented lines)
     return found
@@ -119,10 +145,10 @@ def _yaml_keys(text: list[str], start: int) -> list[tuple[int, str]]:
         if not stripped or stripped.startswith("#"):
             continue
         if indent is None:
-            indent = line[: len(line) - len(stripped)]
-        if line[: len(line) - len(stripped)] == indent:  # a key, not a nested value
-            key = _YAML_KEY_RE.match(line)
-            keys.append((at, key["name"] if key else stripped))
+            indent = line[: indent_of(line)]
+        if line[: indent_of(line)] == indent:  # a key, not a nested value
+            key = YAML_KEY_RE.match(line)
+            keys.append((at, key["key"] if key else stripped))
     return keys
 
 

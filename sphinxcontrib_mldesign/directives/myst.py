@@ -7,6 +7,10 @@ characters, so before MyST parses a page, each such value of one of our directiv
 quoted, in both option syntaxes (``:key: value`` lines and a ``---`` block). Lines keep
 their numbers; values already quoted, other directives and code blocks are left alone.
 
+In a ``---`` block, a key's value that is only ``|`` or ``>`` (a block scalar: text
+written over the lines under it) is left to MyST, which reads it as YAML does; YAML
+written under a key is read by :mod:`.myst_nested`.
+
 A line MyST still cannot read (``:kind system``, a tab, a list item) would cost the item
 every option, its ID included. Such a line is replaced by a placeholder option that
 carries the line's text and number, so the rest of the block is read and the directive
@@ -17,17 +21,23 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from sphinx.application import Sphinx
 
-from .myst_nested import quoted, read_nested_values
-from .unreadable import REPEATED, UNREADABLE, our_directives, parser_of, placeholder
+from .lines import MYST_FIELD_RE, YAML_KEY_RE, indent_of
+from .myst_nested import nested_values, opens_block_scalar
+from .unreadable import (
+    REPEATED,
+    UNREADABLE,
+    DirectiveOptions,
+    our_directives,
+    parser_of,
+    placeholder,
+)
 
 _FENCE_RE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>\S*)")
 _DIRECTIVE_RE = re.compile(r"^\{(?P<name>[^}\s]+)\}")
-_FIELD_RE = re.compile(r"^(?P<head>\s*:(?P<key>[^:\s][^:]*):[ \t]+)(?P<value>\S.*?)\s*$")
-_YAML_RE = re.compile(r"^(?P<head>(?P<key>[^:\s#'\"][^:]*):[ \t]+)(?P<value>\S.*?)\s*$")
 #: Directives whose content is not Markdown: nothing inside them is ours to read.
 _VERBATIM = {"code-block", "code", "code-cell", "sourcecode", "literalinclude", "eval-rst",
              "eval-md", "raw", "math", "csv-table", "mermaid", "graphviz", "digraph"}  # fmt: skip
@@ -40,16 +50,18 @@ def needs_quotes(value: str) -> bool:
     return value[0] in ">|#" or " #" in value or "\t#" in value
 
 
+def quoted(value: str) -> str:
+    """The value as a single-quoted YAML scalar, read as written."""
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _is_quoted(value: str) -> bool:
     return len(value) > 1 and value[0] == value[-1] and value[0] in "'\""
 
 
-def quote_option_values(
-    text: str, directives: Mapping[str, Mapping[str, bool]] | Iterable[str]
-) -> str:
-    """The page with every value that needs it quoted in the options of ``directives``
-    (their names, or each with its options, see ``our_directives``)."""
-    ours = directives if isinstance(directives, Mapping) else {name: {} for name in directives}
+def quote_option_values(text: str, ours: Mapping[str, DirectiveOptions]) -> str:
+    """The page with every value that needs it quoted in the options of ``ours`` (our
+    directives, by name)."""
     lines = text.split("\n")
     closing: list[tuple[str, int]] = []  # fences open around the current line
     index = 0
@@ -87,43 +99,49 @@ def _skip_verbatim(lines: list[str], index: int, char: str, length: int) -> int:
     return len(lines)
 
 
-def _quote_options(lines: list[str], index: int, options: Mapping[str, bool]) -> None:
+def _quote_options(lines: list[str], index: int, options: DirectiveOptions) -> None:
     """Quote the option values of the directive whose first body line is ``index``, read
-    YAML lists as lists, and replace the lines MyST could not read (``options``: the
-    directive's, whether each takes a list)."""
-    start = index
-    if index < len(lines) and lines[index].strip() == "---":
-        pattern, index = _YAML_RE, index + 1
-        block = True
-    else:
-        pattern, block = _FIELD_RE, False
+    YAML written under keys, and replace the lines MyST could not read."""
+    block = index < len(lines) and lines[index].strip() == "---"
+    start = index = index + 1 if block else index
+    indent: int | None = None  # of the keys of a --- block
     seen: set[str] = set()
     while index < len(lines):
         line = lines[index]
         if block and line.strip() == "---":
             break
-        match = pattern.match(line)
+        match = (YAML_KEY_RE if block else MYST_FIELD_RE).match(line)
+        if block and indent is None and line.strip() and not line.lstrip().startswith("#"):
+            indent = indent_of(line)
+        if block and (match is None or indent_of(line) != indent):
+            index += 1
+            continue  # a comment, or a line under a key: read with it (below) or by MyST
         if match is None:
-            if block:
-                index += 1
-                continue  # a comment or a continuation line: left to MyST
             if not _is_option_line(line):
                 break
-        elif match["key"] in seen and not (block and line[:1].isspace()):
+        elif match["key"] in seen:
             # MyST would keep the last; RST refuses the directive. The first is read.
-            name, text = placeholder(REPEATED, index + 1, line)
-            head = f"{line[: len(line) - len(line.lstrip())]}{name}" if block else f":{name}"
-            lines[index] = f"{head}: {quoted(text)}"
+            lines[index] = _option_line(placeholder(REPEATED, index + 1, line), indent)
         else:
             seen.add(match["key"])
-            if needs_quotes(match["value"]):
-                lines[index] = match["head"] + quoted(match["value"])
+            value = match["value"]
+            if value and needs_quotes(value) and not (block and opens_block_scalar(value)):
+                lines[index] = match["head"] + quoted(value)
         index += 1
+    at = list(range(start, index))
     if block:
-        read_nested_values(lines, list(range(start + 1, index)), options)
-        _replace_unreadable(lines, list(range(start + 1, index)), yaml=True)
-    else:
-        _replace_unreadable(lines, list(range(start, index)), yaml=False)
+        for i, edit in nested_values(lines, at, options).items():
+            lines[i] = "" if edit is None else _option_line(edit, indent)
+    _replace_unreadable(lines, at, yaml=block)
+
+
+def _option_line(option: tuple[str, str], yaml_indent: int | None) -> str:
+    """The line of an option (name, value), its value read as written: a key of a ``---``
+    block indented by ``yaml_indent``, or (None) a ``:name: value`` line."""
+    name, value = option
+    if yaml_indent is None:
+        return f":{name}: {quoted(value)}"
+    return f"{' ' * yaml_indent}{name}: {quoted(value)}"
 
 
 def _is_option_line(line: str) -> bool:
@@ -152,20 +170,16 @@ def _error_line(text: str) -> int | None:
     return None
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
 def _groups(lines: list[str], at: list[int], yaml: bool) -> list[list[int]]:
     """The block's options, each as its lines: a key line and, in YAML, the more indented
     or blank lines that go on with its value."""
     groups: list[list[int]] = []
-    indent = min((_indent(lines[i]) for i in at if lines[i].strip()), default=0)
+    indent = min((indent_of(lines[i]) for i in at if lines[i].strip()), default=0)
     for i in at:
-        leading = lines[i][: _indent(lines[i])]
+        leading = lines[i][: indent_of(lines[i])]
         # A tab never continues a value: YAML refuses it, so it is a line of its own.
         continues = yaml and (
-            not lines[i].strip() or (_indent(lines[i]) > indent and "\t" not in leading)
+            not lines[i].strip() or (indent_of(lines[i]) > indent and "\t" not in leading)
         )
         if groups and continues:
             groups[-1].append(i)
@@ -180,12 +194,11 @@ def _replace_unreadable(lines: list[str], at: list[int], yaml: bool) -> None:
     if not at or _error_line(_block_text(lines, at, yaml)) is None:
         return
     groups = _groups(lines, at, yaml)
-    indent = " " * min((_indent(lines[i]) for i in at if lines[i].strip()), default=0)
+    indent = min((indent_of(lines[i]) for i in at if lines[i].strip()), default=0)
 
     def replace(group: list[int]) -> None:
-        name, text = placeholder(UNREADABLE, group[0] + 1, lines[group[0]])
-        shown = quoted(text)
-        lines[group[0]] = f"{indent}{name}: {shown}" if yaml else f":{name}: {shown}"
+        option = placeholder(UNREADABLE, group[0] + 1, lines[group[0]])
+        lines[group[0]] = _option_line(option, indent if yaml else None)
         for i in group[1:]:
             lines[i] = ""
 
@@ -194,11 +207,13 @@ def _replace_unreadable(lines: list[str], at: list[int], yaml: bool) -> None:
             continue
         # A value YAML reads otherwise than as text (a tab, an odd quote): quoted, it is
         # read as written; anything else cannot be read.
-        match = (_YAML_RE if yaml else _FIELD_RE).match(lines[group[0]])
-        if match and len(group) == 1 and not _is_quoted(match["value"]):
+        written = lines[group[0]]
+        match = (YAML_KEY_RE if yaml else MYST_FIELD_RE).match(written)
+        if match and match["value"] and len(group) == 1 and not _is_quoted(match["value"]):
             lines[group[0]] = match["head"] + quoted(match["value"])
             if _error_line(_block_text(lines, group, yaml)) is None:
                 continue
+            lines[group[0]] = written  # the placeholder shows what the author wrote
         replace(group)
     for _ in groups:
         failed = _error_line(_block_text(lines, at, yaml))

@@ -9,25 +9,26 @@ page is parsed, each such line of one of our directives becomes a placeholder op
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
-from docutils.parsers.rst.states import Body
 from sphinx.application import Sphinx
 
+from .lines import field_name, indent_of
 from .unreadable import (
     INDENTED_LESS,
     INDENTED_MORE,
+    INDENTED_TITLE,
     REPEATED,
     UNREADABLE,
+    DirectiveOptions,
     our_directives,
     parser_of,
     placeholder,
 )
 
 _DIRECTIVE_RE = re.compile(r"^(?P<indent>[ ]*)\.\.[ ]+(?P<name>[\w:.+-]+)[ ]?::(?:[ ]|$)")
-# docutils' own pattern for the start of a field ``:name: value``.
-_FIELD_RE = re.compile(Body.patterns["field_marker"])
 _ROLE_RE = re.compile(r":[\w:.+-]+:`")
 #: Directives whose content is not RST: nothing inside them is ours to read.
 _VERBATIM = {"code-block", "code", "sourcecode", "literalinclude", "raw", "math",
@@ -37,16 +38,12 @@ _VERBATIM = {"code-block", "code", "sourcecode", "literalinclude", "raw", "math"
 
 def _indent(line: str) -> int:
     """The line's indent as docutils sees it (tabs to every 8th column)."""
-    expanded = line.expandtabs(8)
-    return len(expanded) - len(expanded.lstrip(" "))
+    return indent_of(line.expandtabs(8))
 
 
-def repair_option_blocks(
-    text: str, directives: Mapping[str, Collection[str]] | Iterable[str]
-) -> str:
-    """The page with each unreadable line in our directives' options made a placeholder
-    (``directives``: their names, or each with its options, see ``our_directives``)."""
-    ours = directives if isinstance(directives, Mapping) else dict.fromkeys(directives, ())
+def repair_option_blocks(text: str, ours: Mapping[str, DirectiveOptions]) -> str:
+    """The page with each unreadable line in the options of ``ours`` (our directives, by
+    name) made a placeholder."""
     lines = text.split("\n")
     literal_above: int | None = None  # the indent of an open literal block's opener
     for index, line in enumerate(lines):
@@ -56,7 +53,7 @@ def repair_option_blocks(
             literal_above = None
         directive = _DIRECTIVE_RE.match(line)
         if directive and directive["name"] in ours:
-            _repair_block(lines, index + 1, _indent(line), set(ours[directive["name"]]))
+            _repair_block(lines, index + 1, _indent(line), ours[directive["name"]].names)
         elif (directive and directive["name"] in _VERBATIM) or (
             line.rstrip().endswith("::") and not directive
         ):
@@ -64,7 +61,9 @@ def repair_option_blocks(
     return "\n".join(lines)
 
 
-def _repair_block(lines: list[str], index: int, directive_indent: int, known: set[str]) -> None:
+def _repair_block(
+    lines: list[str], index: int, directive_indent: int, known: frozenset[str]
+) -> None:
     """Check the options block of the directive whose second line is ``index`` (``known``:
     its options' names)."""
     # The title may go on over more lines before the options.
@@ -74,24 +73,28 @@ def _repair_block(lines: list[str], index: int, directive_indent: int, known: se
         return
     end = next((at for at in range(index, len(lines)) if not lines[at].strip()), len(lines))
     # The options' indent is the one most of them share: where one option is indented
-    # otherwise, that one is told so (docutils goes by the first, and reads the others as
-    # its value, or refuses the block).
-    depths = [_indent(line) for line in lines[index:end] if _field_name(line) in known]
+    # otherwise, that one is told so (docutils goes by the smallest, and reads the deeper
+    # lines as the value above or the title, or refuses the block). On a tie, docutils'.
+    depths = Counter(_indent(line) for line in lines[index:end] if field_name(line, True) in known)
     field_indent = _indent(lines[index])
     if depths:
-        field_indent = max(dict.fromkeys(depths), key=depths.count)  # ties: the first
+        most = max(depths.values())
+        shared = [depth for depth, count in depths.items() if count == most]
+        field_indent = min([depth for depth in shared if depth > directive_indent] or shared)
     if field_indent <= directive_indent:
         return
     seen: set[str] = set()
     for at in range(index, end):
         line = lines[at]
-        name = _field_name(line)
+        name = field_name(line, True)
         depth = _indent(line)
         if depth > field_indent and name not in known:  # a value going on over more lines
             continue
         prefix = None
         if depth != field_indent:
             prefix = INDENTED_MORE if depth > field_indent else INDENTED_LESS
+            if at == index and depth > field_indent:  # no option above: it goes on the title
+                prefix = INDENTED_TITLE
             if name not in known:
                 prefix = UNREADABLE
         elif name is None or name in seen:
@@ -101,14 +104,6 @@ def _repair_block(lines: list[str], index: int, directive_indent: int, known: se
         elif prefix is not None:
             key, shown = placeholder(prefix, at + 1, line)
             lines[at] = f"{' ' * field_indent}:{key}: {shown}"
-
-
-def _field_name(line: str) -> str | None:
-    """The option name of a ``:name: value`` line, as docutils reads it (tabs expanded, one
-    word between the colons, in lower case); None for any other line."""
-    field = _FIELD_RE.match(line.expandtabs(8).lstrip())
-    name = field.group(0).strip()[1:-1].lower() if field else None
-    return name if name is not None and len(name.split()) == 1 else None
 
 
 def _starts_option(line: str) -> bool:

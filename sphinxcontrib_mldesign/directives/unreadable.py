@@ -7,13 +7,15 @@ is parsed, such a line is replaced by a placeholder option whose name holds the 
 number and whose value is its text (:mod:`.rst`, :mod:`.myst`); the rest of the block is
 read, and :func:`take_unreadable` turns each placeholder into one problem at its line.
 An option the parser would misread (indented unlike the others, a YAML list under an
-option of one value) is made a placeholder the same way, and told what is wrong.
+option of one value, a YAML list entry that would lose its text) is made a placeholder
+the same way, and told what is wrong.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -21,6 +23,7 @@ from sphinx.application import Sphinx
 from ..config import get_config
 from ..model.formats import printable
 from ..model.items import ITEM_TYPES, Problem
+from ..model.schema import OptionSpec
 
 UNREADABLE = "mldesign-unreadable-line-"
 """A placeholder's name, before the source line it stands for."""
@@ -28,32 +31,59 @@ REPEATED = "mldesign-repeated-line-"
 """The same, for an option written a second time in one block."""
 INDENTED_LESS = "mldesign-indented-less-line-"
 INDENTED_MORE = "mldesign-indented-more-line-"
-"""The same, for an option (RST) or YAML key not indented like the others of its block."""
+INDENTED_TITLE = "mldesign-indented-title-line-"
+"""The same, for an option (RST) or YAML key not indented like the others of its block
+(the first option of an RST block, deeper than the others, goes on with the title)."""
 YAML_LIST = "mldesign-yaml-list-line-"
 YAML_NESTED = "mldesign-yaml-nested-line-"
 """The same, for a YAML list under an option that takes one value, and a nested mapping."""
-_PREFIXES = (UNREADABLE, REPEATED, INDENTED_LESS, INDENTED_MORE, YAML_LIST, YAML_NESTED)
+YAML_COMMA_ENTRY = "mldesign-yaml-comma-entry-line-"
+YAML_EMPTY_ENTRY = "mldesign-yaml-empty-entry-line-"
+"""The same, for a YAML list entry holding a comma (which separates values) or nothing;
+the value is ``option: entry``."""
+_PREFIXES = (UNREADABLE, REPEATED, INDENTED_LESS, INDENTED_MORE, INDENTED_TITLE, YAML_LIST,
+             YAML_NESTED, YAML_COMMA_ENTRY, YAML_EMPTY_ENTRY)  # fmt: skip
+# Only a prefix and a line number: ``:mldesign-yaml-list-line-x:`` is an unknown option.
+_PLACEHOLDER_RE = re.compile(rf"^(?P<prefix>{'|'.join(map(re.escape, _PREFIXES))})(?P<line>\d+)$")
 _OPTION_NAME_RE = re.compile(r"^\s*:?(?P<name>[A-Za-z][\w-]*)")
 
 #: Our directives besides the item directives (the roll-ups add theirs).
 OTHER_DIRECTIVES: set[str] = set()
 
 
-def our_directives(app: Sphinx) -> dict[str, dict[str, bool]]:
-    """Our directives in this project, each with its options and whether each takes a list
-    (schema extensions included). A roll-up's are not listed: every one takes a list."""
+@dataclass(frozen=True)
+class DirectiveOptions:
+    """What the page repairs know of the options of one of our directives."""
+
+    names: frozenset[str] = frozenset()
+    """Its options (schema extensions included); none listed for a roll-up."""
+    lists: frozenset[str] = frozenset()
+    """Those of them that take a list."""
+
+    @classmethod
+    def of(cls, options: Mapping[str, OptionSpec]) -> DirectiveOptions:
+        """The options of an item type, from its schema's."""
+        lists = [n for n, spec in options.items() if spec.format in ("list", "refs")]
+        arrays = [n for n, spec in options.items() if spec.json_type == "array"]
+        return cls(frozenset(options), frozenset([*lists, *arrays]))
+
+    def takes_list(self, name: str) -> bool:
+        """Whether the option takes a list: one not listed is read as one (every option
+        of a roll-up takes a list; an unknown option is reported as unknown)."""
+        return name in self.lists or name not in self.names
+
+
+def our_directives(app: Sphinx) -> dict[str, DirectiveOptions]:
+    """Our directives in this project, each with its options."""
     short_names = app.config.mldesign_short_names
     schemas = get_config(app.env).schemas
-    directives: dict[str, dict[str, bool]] = {}
+    directives: dict[str, DirectiveOptions] = {}
     for item_type in ITEM_TYPES.values():
-        options = {
-            name: spec.format in ("list", "refs") or spec.json_type == "array"
-            for name, spec in schemas.of(item_type.name).options.items()
-        }
+        options = DirectiveOptions.of(schemas.of(item_type.name).options)
         for name in item_type.directive_names:
             if short_names or name == item_type.name:
                 directives[name] = options
-    return {**directives, **{name: {} for name in sorted(OTHER_DIRECTIVES)}}
+    return {**directives, **dict.fromkeys(sorted(OTHER_DIRECTIVES), DirectiveOptions())}
 
 
 def parser_of(app: Sphinx, path: str | Path) -> str | None:
@@ -73,12 +103,12 @@ def take_unreadable(
     naming the option it was most likely meant to be (``rst``: options are fields)."""
     problems: list[Problem] = []
     known = set(known_options)
-    for key in [key for key in options if key.startswith(_PREFIXES)]:
+    for key, placeholder_of in [(key, _PLACEHOLDER_RE.match(key)) for key in options]:
+        if placeholder_of is None:
+            continue
         text = str(options.pop(key) or "")
-        tab = text.startswith("\\t")
         match = _OPTION_NAME_RE.match(re.sub(r"^(\\t)+", "", text))
-        prefix = next(prefix for prefix in _PREFIXES if key.startswith(prefix))
-        lineno = int(key.removeprefix(prefix))
+        prefix, lineno = placeholder_of["prefix"], int(placeholder_of["line"])
         written = match["name"] if match else text
         if prefix == REPEATED:
             message = f"option :{written}: is written twice; only the first is read"
@@ -88,28 +118,45 @@ def take_unreadable(
         if prefix != UNREADABLE:
             # Its name as the parser would read it (RST lowers it), if the item has it.
             name = name if rst else written if written in known else None
-            problems.append(Problem(_misplaced(prefix, name or written, rst), name, lineno))
+            message = _misplaced(prefix, name or written, text, rst)
+            problems.append(Problem(message, name, lineno))
             continue
         fields = rst or text.startswith(":")
         example = f"{':' if fields else ''}{name or 'name'}: value"
-        fix = "indent with spaces, not a tab" if tab else f"write it as {example!r}"
+        fix = f"write it as {example!r}"
+        if text.startswith("\\t"):  # shown as written, a tab as \t
+            fix = "indent with spaces, not a tab"
+        elif "\\t" in text:
+            fix = "a tab cannot follow the name: write a space"
         what = f"option :{name}:" if name else "option line"
-        message = f"{what} cannot be read from '{text}': {fix}"
-        problems.append(Problem(message, name, lineno))
+        problems.append(Problem(f"{what} cannot be read from '{text}': {fix}", name, lineno))
     return problems
 
 
-def _misplaced(prefix: str, name: str, rst: bool) -> str:
-    """What is wrong with an option written in the wrong place, and the fix."""
+def _misplaced(prefix: str, name: str, text: str, rst: bool) -> str:
+    """What is wrong with an option written in the wrong place (``text``: the placeholder's
+    value), and the fix."""
     option = f"option :{name}:"
-    if prefix in (INDENTED_LESS, INDENTED_MORE):
-        what = "options" if rst else "keys"
-        if prefix == INDENTED_LESS:
-            return f"{option} is indented less than the other {what}: indent it like them"
+    what = "options" if rst else "keys"
+    if prefix == INDENTED_LESS:
+        return f"{option} is indented less than the other {what}: indent it like them"
+    if prefix in (INDENTED_MORE, INDENTED_TITLE):
+        above = "the title" if prefix == INDENTED_TITLE else "the value above"
         return (
             f"{option} is indented more than the other {what}, so it would be read as "
-            "part of the value above: indent it like them"
+            f"part of {above}: indent it like them"
         )
+    entry = text.partition(": ")[2]
+    if prefix == YAML_COMMA_ENTRY:
+        return (
+            f"{option} has a list entry holding a comma ({entry!r}), which separates values: "
+            "write each value on a '- ' line of its own"
+        )
+    if prefix == YAML_EMPTY_ENTRY:
+        fix = "'#' starts a YAML comment: quote the value" if "#" in entry else (
+            "write its value, or remove the line"
+        )  # fmt: skip
+        return f"{option} has an empty list entry ({entry!r}): {fix}"
     if prefix == YAML_LIST:
         return f"{option} takes one value, not a YAML list: write it as '{name}: value'"
     return (

@@ -44,7 +44,7 @@ class ProjectSchemas:
 _ADJUSTABLE_KEYWORDS = frozenset(
     {"enum", "const", "default", "description", "pattern", "minLength", "maxLength",
      "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems",
-     "uniqueItems", "format", "examples", "title", "x-code"}
+     "uniqueItems", "format", "examples", "title", "x-code", "x-pattern-description"}
 )  # fmt: skip
 
 

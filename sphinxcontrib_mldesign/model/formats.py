@@ -15,22 +15,28 @@ from typing import Any
 
 from .synonyms import synonym_of
 
-_DURATION_RE = re.compile(r"^\s*([0-9]{1,12})\s*([smhdw])\s*$")
+_DURATION_RE = re.compile(r"^\s*([0-9]{1,12})(\s*)([smhdw])\s*$")
 _INTEGER_RE = re.compile(r"[-+]?[0-9]+")
 _NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 #: Longer numbers are surely typos; Python refuses to convert > 4300 digits anyway.
 _MAX_DIGITS = 100
 _SECONDS_PER_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
-# `[stat] <op> <number> [unit]`; the stat may hold spaces ("error rate") but no operator.
+# `[stat] <op> <number> [unit]`; the stat may hold spaces ("error rate") but no operator,
+# the unit is one word ("ms", "%", "USD/month"): what follows the number is checked apart.
 _CONDITION_RE = re.compile(
     r"""^\s*
     (?P<stat>[^<>=!]*?)\s*
     (?P<op><=|>=|==|!=|<|>)\s*
     (?P<value>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)
-    (?:\s*(?P<unit>\S.*?))?\s*$""",
-    re.VERBOSE,
+    (?P<rest>.*?)\s*$""",
+    re.VERBOSE | re.DOTALL,
 )
+_OPERATOR_RE = re.compile(r"<=|>=|==|!=|<|>")
+# Words after a unit that say how long a breach lasts (a metric's :for:), or a duration.
+_HOW_LONG_RE = re.compile(r"^(?:for|during|lasting)\b", re.IGNORECASE)
+_A_DURATION_RE = re.compile(r"\b[0-9]+\s*[smhdw]\b")
+_CONDITION_FORM = "a condition is '[stat] <op> <number> [unit]'"
 
 
 def printable(text: str) -> str:
@@ -47,14 +53,17 @@ def counted(count: int, noun: str) -> str:
 
 
 def close_to(wrong: str, choices: Iterable[str]) -> list[str]:
-    """The choice that what was written most likely means, if any (at most one): the same
-    but for case (``met-p99``), a common other word for it (``medium`` for ``moderate``),
-    the part after its prefix (``ines`` for ``owner.ines``), or a typo of it."""
+    """The choice that what was written most likely means, if any (at most one, none when
+    two are as likely): the same but for case (``met-p99``), a common other word for it
+    (``medium`` for ``moderate``), the part after its prefix (``ines`` for ``owner.ines``),
+    or a typo of it."""
     names = list(dict.fromkeys(str(choice) for choice in choices))
-    folded = {name.casefold(): name for name in reversed(names)}  # the first of equals
+    folded: dict[str, list[str]] = {}  # names that differ only in case share a key
+    for name in names:
+        folded.setdefault(name.casefold(), []).append(name)
     wrong_folded = wrong.strip().casefold()
     if wrong_folded in folded:
-        return [folded[wrong_folded]]
+        return _one(folded[wrong_folded])
     synonym = synonym_of(wrong, names)
     if synonym is not None:
         return [synonym]
@@ -63,7 +72,12 @@ def close_to(wrong: str, choices: Iterable[str]) -> list[str]:
         return tails
     # A high cutoff: a typo ("priorty"), not another word ("could" for "should").
     typo = difflib.get_close_matches(wrong_folded, list(folded), n=1, cutoff=0.8)
-    return [folded[typo[0]]] if typo else []
+    return _one(folded[typo[0]]) if typo else []
+
+
+def _one(meant: list[str]) -> list[str]:
+    """The one name meant, or none where several are equally close: no guess."""
+    return meant if len(meant) == 1 else []
 
 
 def _tails(name: str) -> set[str]:
@@ -133,7 +147,13 @@ def duration_seconds(text: str) -> int:
             f"{text.strip()!r} is not a duration like 30s, 5m, 12h, 7d or 2w "
             "(a whole number and one unit)"
         )
-    return int(match.group(1)) * _SECONDS_PER_UNIT[match.group(2)]
+    number, space, unit = match.groups()
+    if space:  # what Prometheus and the rest of the spec read: "5m", never "5 m"
+        raise FormatError(
+            f"{text.strip()!r} has a space before its unit: write it without a space: "
+            f"'{number}{unit}'"
+        )
+    return int(number) * _SECONDS_PER_UNIT[unit]
 
 
 def parse_duration(text: str) -> dict[str, Any]:
@@ -153,8 +173,33 @@ def parse_condition(text: str) -> dict[str, Any]:
         "stat": match.group("stat") or None,
         "op": match.group("op"),
         "value": number,
-        "unit": match.group("unit") or None,
+        "unit": _unit(text, match.group("rest").strip()),
     }
+
+
+def _unit(text: str, rest: str) -> str | None:
+    """The unit of a condition: what follows its number, one word if anything."""
+    written = " ".join(text.split())
+    if "#" in rest:
+        comment = rest[rest.index("#") :]
+        raise FormatError(
+            f"{written!r} has a comment ({comment!r}): no comments in option values "
+            "(a note goes in the item's body)"
+        )
+    if _OPERATOR_RE.search(rest):
+        raise FormatError(f"{written!r} is more than one condition: one condition per option")
+    words = rest.split()
+    if len(words) > 1:
+        after = " ".join(words[1:])
+        hint = ""
+        if _HOW_LONG_RE.search(after):
+            hint = "; how long a breach lasts goes in :for:"
+        elif _A_DURATION_RE.search(after):
+            hint = "; a duration goes in :for: (how long a breach lasts) or :window:"
+        raise FormatError(
+            f"{written!r} has words after its unit ({after!r}): {_CONDITION_FORM}{hint}"
+        )
+    return words[0] if words else None
 
 
 def parse_scalar(text: str, json_type: str, item_json_type: str = "") -> Any:

@@ -248,6 +248,13 @@ class ItemSchema:
             return (
                 f":{option}: {shown} is not a valid ID (a letter, then letters, digits or _ . : -)"
             )
+        if error.validator == "pattern" and option is not None:
+            # In words, where the schema says what its pattern stands for.
+            schema = error.schema if isinstance(error.schema, dict) else {}
+            form = schema.get("x-pattern-description") or (
+                f"in the form this option takes ({error.validator_value})"
+            )
+            return f":{option}: {shown} is not {form}"
         if error.validator == "minLength" and error.validator_value == 1:
             return f":{option}: must not be empty"
         if option is None:  # a keyword on the whole item, from a schema extension
