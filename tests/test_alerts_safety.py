@@ -24,7 +24,7 @@ from test_alerts import (
     needs_promtool,
 )
 
-from helpers import export_of, tables_of, warnings_of
+from helpers import export_of, row_of, tables_of, warnings_of
 
 Build = Callable[..., SphinxTestApp]
 Copy = Callable[..., Path]
@@ -118,8 +118,7 @@ def test_allow_errors_writes_no_rule_for_a_metric_in_error(build: Build, tmp_pat
     app = build(src, warningiserror=False)
     assert "severity" not in export_of(app)["items"]["MET-P99"]
     [table] = tables_of((Path(app.outdir) / "index.html").read_text(), "ml-monitoring-index")
-    severity = table[0].index("Severity")
-    assert next(row for row in table[1:] if row[0] == "MET-P99")[severity] != "page"
+    assert row_of(table, "MET-P99")["Severity"] == "—"  # not the default, page
     export = Path(app.outdir) / "mldesign.json"
     assert _alerts(export, "--allow-errors").stdout == result.stdout
     assert _alerts(export).returncode == 1
@@ -218,7 +217,8 @@ def test_a_deployed_for_the_doc_does_not_state_is_drift(build: Build, tmp_path: 
     [warning] = _alert_warnings(build(src, warningiserror=False))
     # At the metric's line: there is no :for: line to point at.
     assert "index.rst:18: ERROR: metric 'MET-CTR'" in warning
-    assert "differs from its crit threshold: for none in the doc, 15m deployed" in warning
+    assert "differs from its crit threshold: no :for: in the doc, 15m deployed" in warning
+    assert "no longer sets" not in warning  # 15m is not its :window: (10m): no upgrade hint
 
 
 # -- item 6: drift at the option's line, in the doc's words; GitHub paths from the repo ------

@@ -163,6 +163,18 @@ def test_check_github_annotations(copy_root: Copy) -> None:
     assert result.returncode == 1
 
 
+def test_annotations_are_made_where_commands_show_violations() -> None:
+    """cli/report.py makes every shown form of a violation, annotations too; GitHub reads
+    % and line ends in a message, and also : and , in a property, as its own."""
+    from sphinxcontrib_mldesign.cli.report import annotation
+
+    violation = {"severity": "warning", "docname": "index", "lineno": 3, "rule": "stale",
+                 "message": "50% done\nnext: a, b"}  # fmt: skip
+    assert annotation(violation, {"index": "docs/a,b:c.rst"}) == (
+        "::warning file=docs/a%2Cb%3Ac.rst,line=3,title=mldesign.stale::50%25 done%0Anext: a, b"
+    )
+
+
 def test_check_clean_project_and_overrides(copy_root: Copy) -> None:
     src = copy_root("basic")
     clean = run("check", src)

@@ -126,3 +126,17 @@ def test_the_pages_a_newcomer_reads_first_count_what_the_code_has() -> None:
                 assert NUMBER_WORDS[word.lower()] == has[noun], (page.name, word, noun)
                 stated += 1
     assert stated >= 4  # the intro pages do state them
+
+
+def test_the_cli_page_has_a_section_for_every_subcommand() -> None:
+    """docs/cli.rst said "four subcommands" and showed three: each has its own section."""
+    from itertools import pairwise
+
+    from sphinxcontrib_mldesign.cli import _parser
+
+    subcommands = next(action for action in _parser()._actions if action.dest == "command").choices
+    assert subcommands is not None
+    lines = (DOCS / "cli.rst").read_text(encoding="utf-8").splitlines()
+    titles = [line for line, under in pairwise(lines) if re.fullmatch(r"-{3,}", under)]
+    for command in subcommands:
+        assert sum(f"``mldesign {command}``" in title for title in titles) == 1, command

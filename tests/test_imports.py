@@ -32,7 +32,8 @@ Copy = Callable[..., Path]
 EXPECTED = [
     ("design.rst", 15, "unknown-ref",
      ":metrics: 'payments:REQ-LIMITS' is an ml-requirement, expected ml-metric"),
-    ("design.rst", 16, "unknown-ref", ":depends: 'nowhere:REQ-1' names no item"),
+    ("design.rst", 16, "unknown-ref",
+     ":depends: 'nowhere:REQ-1' names no item: no import is named 'nowhere' (mldesign_imports)"),
     ("design.rst", 16, "unknown-ref",
      ":depends: 'payments:REQ-NOPE' names no item of the imported project 'payments'"),
     # The trigger is another project's metric: reported at this project's :trigger: line.
@@ -207,6 +208,32 @@ def test_a_mistyped_import_name_gets_a_suggestion(build: Build, copy_root: Copy)
     assert hints == [
         f":ml:req: {wrong!r} names no item; did you mean 'payments:REQ-AVAIL'?"
         for wrong in ("Payments:REQ-AVAIL", "paymnts:REQ-AVAIL")
+    ]
+
+
+def test_a_qualified_ref_to_no_import_says_where_imports_are_named(
+    build: Build, copy_root: Copy
+) -> None:
+    """With no imports configured, ``payments:REQ-NOPE`` is not just "no item": no import
+    has that name. A local ID holding ':' is still only a local ID."""
+    src = copy_root("portfolio")
+    (src / "plain.rst").write_text(
+        "Plain\n=====\n\n.. ml-requirement:: Local\n   :id: ns:REQ-1\n   :owner: ann\n\n"
+        ":ml:req:`ns:REQ-2` :ml:req:`ns:OTHER`\n",
+        encoding="utf-8",
+    )
+    app = build(src, confoverrides={"mldesign_imports": {}})
+    found: dict[tuple[str, int], list[str]] = {}
+    for file, line, _, message in located(app):
+        found.setdefault((file, line), []).append(message)
+    assert found[("design.rst", 16)] == [
+        ":depends: 'nowhere:REQ-1' names no item: no import is named 'nowhere' (mldesign_imports)",
+        ":depends: 'payments:REQ-NOPE' names no item: no import is named 'payments' "
+        "(mldesign_imports)",
+    ]
+    assert found[("plain.rst", 8)] == [
+        ":ml:req: 'ns:OTHER' names no item",
+        ":ml:req: 'ns:REQ-2' names no item; did you mean 'ns:REQ-1'?",
     ]
 
 

@@ -95,7 +95,8 @@ def _parser() -> argparse.ArgumentParser:
                         "(monitoring.coreos.com/v1)")  # fmt: skip
     alerts.add_argument("--allow-errors", action="store_true",
                         help="write the rules even though the doc has errors, leaving out "
-                        "the metrics with an invalid option or a duplicate ID")  # fmt: skip
+                        "the metrics with a schema error (an invalid or unknown option) or "
+                        "a duplicate ID")  # fmt: skip
     return parser
 
 

@@ -3,7 +3,8 @@
 One rule per threshold of every monitored metric with a ``:query:``, in document order; a
 Prometheus rule file or a ``PrometheusRule`` manifest. The same doc gives the same bytes.
 A doc with errors gives no rules (unless ``--allow-errors``), and a metric in error never
-gives one: no default stands in for a value the doc writes invalidly.
+gives one: no default stands in for a value the doc writes invalidly, nor for one it
+writes under a name that is no option (``:level: ticket`` for ``:severity:``).
 """
 
 from __future__ import annotations
@@ -92,15 +93,27 @@ def run_alerts(source: Path, output: Path | None, fmt: str, allow_errors: bool =
 
 def _metrics_in_error(export: dict[str, Any]) -> dict[str, str]:
     """Metric ID -> why no rule can say what it says: options written invalidly (a default
-    would stand in for them), or an ID two items share (which one is meant?)."""
-    found = {}
-    for item in export["items"].values():
-        if item.get("type") == "ml-metric" and item.get("invalid"):
-            found[str(item["id"])] = "invalid " + ", ".join(f":{o}:" for o in item["invalid"])
+    would stand in for them), any other schema error of the metric (an unknown option may
+    be what the author meant instead of a default: ``:level: ticket``), or an ID two items
+    share (which one is meant?)."""
+    metrics = {
+        str(item["id"]): item
+        for item in export["items"].values()
+        if item.get("type") == "ml-metric"
+    }
+    why: dict[str, list[str]] = {}
+    for metric_id, item in metrics.items():
+        if item.get("invalid"):
+            why[metric_id] = ["invalid " + ", ".join(f":{o}:" for o in item["invalid"])]
     for violation in export["violations"]:
-        if violation["rule"] == Rule.DUPLICATE_ID.subtype and violation["item"] is not None:
-            found.setdefault(str(violation["item"]), "duplicate ID")
-    return found
+        metric_id = str(violation["item"])
+        if violation["item"] is None or metric_id not in metrics:
+            continue
+        if violation["rule"] == Rule.SCHEMA.subtype and metric_id not in why:
+            why[metric_id] = [f"line {violation['lineno']}: {violation['message']}"]
+        elif violation["rule"] == Rule.DUPLICATE_ID.subtype:
+            why.setdefault(metric_id, []).append("duplicate ID")
+    return {metric_id: "; ".join(reasons) for metric_id, reasons in why.items()}
 
 
 def rule_file(project: str, rules: list[dict[str, Any]], fmt: str) -> str:

@@ -20,7 +20,7 @@ from ..export import EXPORT_FILENAME
 from ..model.formats import counted
 from ..state import failing_errors
 from .errors import UsageError
-from .report import relative_paths, repository_paths, violation_table
+from .report import annotation, relative_paths, repository_paths, violation_table
 
 
 def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
@@ -48,7 +48,7 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
         print(json.dumps(located, indent=2, sort_keys=True, ensure_ascii=False))
     elif fmt == "github":
         for violation in violations:
-            print(_annotation(violation, paths))
+            print(annotation(violation, paths))
     else:
         print(violation_table(violations, paths), end="")
     errors = sum(v["severity"] == "error" for v in violations)
@@ -93,7 +93,7 @@ def build_export_of(
             ) from None
         export: dict[str, Any] = json.loads((out / EXPORT_FILENAME).read_text(encoding="utf-8"))
         files = {docname: Path(app.env.doc2path(docname)) for docname in app.env.found_docs}
-        for violation in export["violations"]:  # a deployed rule file: named by its path
+        for violation in export["violations"]:  # a rule file: named from the conf directory
             other = sourcedir / violation["docname"]
             if violation["docname"] not in files and other.is_file():
                 files[violation["docname"]] = other
@@ -104,21 +104,3 @@ def build_export_of(
         if line.strip() and "[mldesign." not in line
     ]
     return export, files, others, failing
-
-
-def _annotation(violation: dict[str, Any], paths: dict[str, str]) -> str:
-    level = "error" if violation["severity"] == "error" else "warning"
-    path = paths.get(violation["docname"], violation["docname"])
-    title = f"mldesign.{violation['rule']}"
-    message = _escape(violation["message"])
-    return (
-        f"::{level} file={_escape(path, True)},line={violation['lineno']},title={title}::{message}"
-    )
-
-
-def _escape(text: str, prop: bool = False) -> str:
-    """GitHub workflow-command escaping (%, CR, LF; also : and , in properties)."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text

@@ -1,21 +1,21 @@
-"""Where the commands show each violation: the file paths they print, and the table of
-``mldesign check``'s text format (also the list of errors ``mldesign alerts`` refuses on).
-Sphinx-free."""
+"""Where the commands show each violation: the file paths they print, the table of
+``mldesign check``'s text format (also the list of errors ``mldesign alerts`` refuses on)
+and its GitHub workflow annotations. Sphinx-free."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..model.gitdates import work_tree_top
+from ..model.paths import relative_path
 
 
 def relative_paths(files: Mapping[str, Path], base: Path) -> dict[str, str]:
     """Each document's file relative to ``base`` (the current directory): as a person
     running the command types it, ``../`` included."""
-    return {docname: _relative(path, base) for docname, path in files.items()}
+    return {docname: relative_path(path, base) for docname, path in files.items()}
 
 
 def repository_paths(files: Mapping[str, Path], sourcedir: Path) -> dict[str, str]:
@@ -31,13 +31,6 @@ def repository_paths(files: Mapping[str, Path], sourcedir: Path) -> dict[str, st
         base = next((base for base in bases if resolved.is_relative_to(base)), None)
         shown[docname] = resolved.relative_to(base).as_posix() if base else resolved.name
     return shown
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return os.path.relpath(path, base)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 def violation_table(violations: list[dict[str, Any]], paths: Mapping[str, str]) -> str:
@@ -56,3 +49,22 @@ def violation_table(violations: list[dict[str, Any]], paths: Mapping[str, str]) 
             lines.append(f"  {v['lineno']:>5}  {v['severity']:<7}  {v['rule']:<26}  {v['message']}")
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def annotation(violation: dict[str, Any], paths: Mapping[str, str]) -> str:
+    """One violation as a GitHub workflow annotation (``paths``: from the repository's top)."""
+    level = "error" if violation["severity"] == "error" else "warning"
+    path = paths.get(violation["docname"], violation["docname"])
+    title = f"mldesign.{violation['rule']}"
+    message = _escape(violation["message"])
+    return (
+        f"::{level} file={_escape(path, True)},line={violation['lineno']},title={title}::{message}"
+    )
+
+
+def _escape(text: str, prop: bool = False) -> str:
+    """GitHub workflow-command escaping (%, CR, LF; also : and , in properties)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text

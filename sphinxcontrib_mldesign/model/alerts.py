@@ -18,6 +18,8 @@ from .items import Item, as_list
 from .rulefiles import DeployedRule
 
 LEVELS = ("warn", "crit")
+#: The metric's options a deployed rule is compared with (its query is the team's to tune).
+COMPARED = (*LEVELS, "for", "severity")
 #: What a warning does, whatever the metric's severity (which is what ``crit`` does).
 WARN_SEVERITY = "ticket"
 _PROM_DURATION_RE = re.compile(r"^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$")
@@ -44,8 +46,17 @@ class Threshold:
     severity: str | None
     """``ticket`` for ``warn``; the metric's ``:severity:`` for ``crit``: None when the doc
     gives none that is valid (no default stands in for an invalid value)."""
-    invalid: frozenset[str] = frozenset()
+    window: str | None = None
+    """The metric's ``:window:`` as written (earlier versions made it the rule's ``for``)."""
+    metric_invalid: frozenset[str] = frozenset()
     """The metric's options written invalidly: the drift check does not guess at them."""
+
+    @property
+    def not_compared(self) -> tuple[str, ...]:
+        """The metric's options the drift check compares that the doc writes invalidly, so
+        it does not compare them: it cannot say whether what is deployed is what the doc
+        means. An invalid threshold is none; an invalid :severity:, none for ``crit``."""
+        return tuple(option for option in COMPARED if option in self.metric_invalid)
 
     @property
     def name(self) -> str:
@@ -70,9 +81,10 @@ def thresholds(metric: Mapping[str, Any]) -> list[Threshold]:
                 op=str(condition["op"]),
                 value=condition["value"],
                 condition=str(condition["text"]),
-                for_=str(for_["text"]) if isinstance(for_, Mapping) else None,
+                for_=_duration_text(for_),
                 severity=WARN_SEVERITY if level == "warn" else _text_or_none(severity),
-                invalid=frozenset(as_list(metric.get("invalid"))),
+                window=_duration_text(metric.get("window")),
+                metric_invalid=frozenset(as_list(metric.get("invalid"))),
             )
         )
     return found
@@ -80,6 +92,11 @@ def thresholds(metric: Mapping[str, Any]) -> list[Threshold]:
 
 def _text_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _duration_text(value: object) -> str | None:
+    """A duration option as written (exported as ``{"text": ..., "seconds": ...}``)."""
+    return str(value["text"]) if isinstance(value, Mapping) and "text" in value else None
 
 
 def alerting_rule(
@@ -166,7 +183,7 @@ def differences(
 ) -> list[Drift]:
     """How a deployed rule differs from the threshold it implements; empty when it matches
     (the query itself is the team's to tune). An option the doc writes invalidly is not
-    compared: the doc says nothing valid to compare with."""
+    compared (:attr:`Threshold.not_compared`): the doc says nothing valid to compare with."""
     found = []
     compared = comparison(expr)
     if compared is None:
@@ -178,14 +195,23 @@ def differences(
         if op != threshold.op or abs(value - threshold.value) > 1e-9 * max(1.0, abs(value)):
             text = f"threshold {threshold.condition} in the doc, {op} {_number(value)} deployed"
             found.append(Drift(threshold.level, text))
-    if "for" not in threshold.invalid and seconds(threshold.for_) != seconds(for_):
-        text = f"for {threshold.for_ or 'none'} in the doc, {for_ or 'none'} deployed"
-        found.append(Drift("for", text))
+    if "for" not in threshold.not_compared and seconds(threshold.for_) != seconds(for_):
+        found.append(Drift("for", _for_text(threshold, for_)))
+    # An invalid :severity: gives a crit threshold none (a warn rule's is ticket whatever it is).
     if threshold.severity is not None and severity != threshold.severity:
         text = f"severity {threshold.severity} in the doc, {severity or 'none'} deployed"
         # A warning's severity is no option of the doc's: its fix is at the :warn: line.
         found.append(Drift("severity" if threshold.level == "crit" else threshold.level, text))
     return found
+
+
+def _for_text(threshold: Threshold, deployed: str | None) -> str:
+    doc = f"for {threshold.for_} in the doc" if threshold.for_ else "no :for: in the doc"
+    text = f"{doc}, {deployed or 'none'} deployed"
+    if threshold.for_ is None and deployed and seconds(deployed) == seconds(threshold.window):
+        # A rule written by a version that made :window: the rule's for: how to keep it.
+        text += f"; `:window:` no longer sets `for`; write `:for: {deployed}` to keep it"
+    return text
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ class DeployedRule:
     for_: str | None
     labels: dict[str, str]
     docname: str
-    """The file, as the project names it (relative to the source directory)."""
+    """The file, as the project names it (relative to the conf directory)."""
     source: str
     """Its absolute path, where warnings point."""
     lineno: int
@@ -63,11 +63,11 @@ class RuleFiles:
         try:
             documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
         except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
             reason = getattr(err, "problem", None) or str(err)
             self.problems.append(
-                RuleFileProblem(docname, source, line, f"not valid YAML: {reason}")
+                RuleFileProblem(
+                    docname, source, _error_line(err, text), f"not valid YAML: {reason}"
+                )
             )
             return
         found_groups = False
@@ -113,6 +113,22 @@ class RuleFiles:
                 lineno=line,
             )
         )
+
+
+def _error_line(err: yaml.YAMLError, text: str) -> int:
+    """The line of a YAML error, within the file. An error found only at the end of the
+    stream (a bracket or quote never closed) is marked past the last line: the line where
+    the unclosed part starts, if YAML says, else the last line written."""
+    problem = getattr(err, "problem_mark", None)
+    if problem is None:
+        return 1
+    mark = problem
+    context = getattr(err, "context_mark", None)
+    at_end = not text[problem.index :].strip()
+    if at_end and context is not None and context.index < problem.index:
+        mark = context
+    last = len(text.rstrip().splitlines()) or 1
+    return min(max(int(mark.line) + 1, 1), last)
 
 
 def _groups(document: yaml.Node) -> yaml.Node | None:

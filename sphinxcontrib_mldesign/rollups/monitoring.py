@@ -83,28 +83,47 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
             ]
         )
         if deployed is not None:
-            rows[-1].append(_deployed_cell(renderer, metric, deployed.get(str(metric.id), [])))
+            problems, not_compared = deployed
+            rows[-1].append(
+                _deployed_cell(
+                    renderer,
+                    metric,
+                    problems.get(str(metric.id), []),
+                    not_compared.get(str(metric.id), ()),
+                )
+            )
     headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit", "Window", "For", "Severity",
                "Owner", "Triggers", *(["Deployed"] if deployed is not None else [])]  # fmt: skip
     return renderer.table(headers, rows, classes=["ml-monitoring-index"])
 
 
-def _deployed(renderer: Renderer) -> dict[str, list[str]]:
-    """Metric ID -> what the alert checks found about its deployed rules."""
+def _deployed(renderer: Renderer) -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
+    """Metric ID -> what the alert checks found about its deployed rules; and -> the options
+    the drift check did not compare, as the doc writes them invalidly."""
     found: dict[str, list[str]] = {}
     for rule in (Rule.ALERT_MISSING, Rule.ALERT_DRIFT):
         for finding in renderer.of_rule(rule):
             found.setdefault(str(finding.subject), []).append(finding.summary)
-    return found
+    not_compared = {
+        str(outcome.item.id): outcome.threshold.not_compared
+        for outcome in renderer.context.alerts[0]
+        if outcome.threshold.not_compared
+    }
+    return found, not_compared
 
 
-def _deployed_cell(renderer: Renderer, metric: Item, problems: list[str]) -> list[Markup]:
+def _deployed_cell(
+    renderer: Renderer, metric: Item, problems: list[str], not_compared: tuple[str, ...]
+) -> list[Markup]:
     """✓ when every threshold's rule is deployed as the doc says; the gaps otherwise; a dash
-    for a metric with neither :query: nor :alert: (nothing to check)."""
-    if problems:
-        out: list[Markup] = []
-        for problem in problems:
-            out += [renderer.gap(problem), " "]
+    for a metric with neither :query: nor :alert: (nothing to check), or saying which
+    options were not compared (written invalidly: the doc states nothing to agree with)."""
+    out: list[Markup] = []
+    for problem in problems:
+        out += [renderer.gap(problem), " "]
+    if not_compared:
+        out += ["— invalid " + ", ".join(f":{option}:" for option in not_compared), " "]
+    if out:
         return out[:-1]
     if metric.project is not None or not (metric.values.get("query") or metric.values.get("alert")):
         return ["—"]  # nothing to check (another project's rules are not ours to check)

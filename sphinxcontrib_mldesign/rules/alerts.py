@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import groupby
 
-from ..model.alerts import match_alerts
-from ..model.items import METRIC
+from ..model.alerts import AlertOutcome, Drift
+from ..model.rulefiles import DeployedRule
 from .context import Context
 from .findings import Finding
 from .registry import Rule
@@ -15,11 +16,26 @@ from .registry import Rule
 def deployed_alerts(context: Context) -> Iterator[Finding]:
     if not context.config.alert_rules:
         return
-    files = context.deployed_alerts
-    for problem in files.problems:
+    for problem in context.deployed_alerts.problems:
         message = f"cannot read the deployed alerting rules: {problem.message}"
         yield Finding(Rule.ALERT_UNKNOWN, problem, message)
-    outcomes, unknown = match_alerts(context.of_type(METRIC.name), files.rules)
+    outcomes, unknown = context.alerts
+    for _, of_metric in groupby(outcomes, key=lambda outcome: id(outcome.item)):
+        yield from _metric_findings(list(of_metric))
+    for rule in unknown:
+        yield Finding(
+            Rule.ALERT_UNKNOWN,
+            rule,
+            f"deployed rule {rule.name!r} is labelled mldesign_id={rule.labels['mldesign_id']!r}, "
+            "which names no metric of the doc",
+        )
+
+
+def _metric_findings(outcomes: list[AlertOutcome]) -> Iterator[Finding]:
+    """One metric's missing rules, then its drift: one finding per mistake, at the line of
+    the option that drifted — a difference its rules share (no :for: written, a for
+    deployed on both) is one finding naming every rule that has it."""
+    drifts: dict[Drift, list[tuple[str, DeployedRule]]] = {}
     for outcome in outcomes:
         item, threshold, rule = outcome.item, outcome.threshold, outcome.rule
         if rule is None:
@@ -32,21 +48,24 @@ def deployed_alerts(context: Context) -> Iterator[Finding]:
                 summary=f"{threshold.level}: not deployed",
             )
             continue
-        for drift in outcome.differences:  # each at the line of the option that drifted
-            yield Finding(
-                Rule.ALERT_DRIFT,
-                item,
-                f"metric {item.id!r}: deployed rule {rule.name!r} ({rule.docname}:{rule.lineno}) "
-                f"differs from its {threshold.level} threshold: {drift.text}",
-                summary=f"{threshold.level}: {drift.text}",
-                lineno=item.line_of(drift.option),
-            )
-    for rule in unknown:
+        for drift in outcome.differences:
+            drifts.setdefault(drift, []).append((threshold.level, rule))
+    item = outcomes[0].item
+    for drift, where in drifts.items():
+        levels = " and ".join(level for level, _ in where)
+        rules = " and ".join(f"{rule.name!r} ({rule.docname}:{rule.lineno})" for _, rule in where)
+        rules_differ, thresholds = (
+            (f"rule {rules} differs", "threshold")
+            if len(where) == 1
+            else (f"rules {rules} differ", "thresholds")
+        )
         yield Finding(
-            Rule.ALERT_UNKNOWN,
-            rule,
-            f"deployed rule {rule.name!r} is labelled mldesign_id={rule.labels['mldesign_id']!r}, "
-            "which names no metric of the doc",
+            Rule.ALERT_DRIFT,
+            item,
+            f"metric {item.id!r}: deployed {rules_differ} from its {levels} {thresholds}: "
+            f"{drift.text}",
+            summary=f"{levels}: {drift.text}",
+            lineno=item.line_of(drift.option),
         )
 
 

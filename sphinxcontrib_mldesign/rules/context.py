@@ -13,14 +13,16 @@ from sphinx.environment import BuildEnvironment
 
 from ..config import MLDesignConfig
 from ..domain import MLDomain
+from ..model.alerts import AlertOutcome, match_alerts
 from ..model.chains import Chain, build_chains, triggers_of
 from ..model.dataflow import Loop, feedback_loops
 from ..model.formats import duration_seconds
 from ..model.gitdates import last_changes
 from ..model.imports import ImportedProject
-from ..model.items import COMPONENT, FALLBACK, OWNER, Item, RoleRef, RollupUse, as_list
+from ..model.items import COMPONENT, FALLBACK, METRIC, OWNER, Item, RoleRef, RollupUse, as_list
 from ..model.ownership import Area, area_key, collect_areas
-from ..model.rulefiles import RuleFileProblem, RuleFiles, alert_rule_paths
+from ..model.paths import relative_path
+from ..model.rulefiles import DeployedRule, RuleFileProblem, RuleFiles, alert_rule_paths
 from ..model.sources import load_all
 from ..model.staleness import Staleness, staleness
 from .findings import Finding, ImportProblem
@@ -251,12 +253,16 @@ class Context:
             found.read(text, self._name(path), str(path))
         return found
 
+    @cached_property
+    def alerts(self) -> tuple[list[AlertOutcome], list[DeployedRule]]:
+        """Each threshold of the metrics matched to a deployed rule, and the rules naming
+        no metric: what the drift check reports and the monitoring roll-up shows."""
+        return match_alerts(self.of_type(METRIC.name), self.deployed_alerts.rules)
+
     def _name(self, path: Path) -> str:
-        """A file's name in the project: relative to the source directory if inside it."""
-        try:
-            return path.relative_to(Path(self.env.srcdir).resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """A file's name in the project: relative to the conf directory, as
+        ``mldesign_alert_rules`` names it (never the runner's absolute path)."""
+        return relative_path(path.resolve(), self.confdir.resolve())
 
     @cached_property
     def today(self) -> dt.date:

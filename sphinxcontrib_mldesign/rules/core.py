@@ -56,8 +56,12 @@ def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) ->
             hint = did_you_mean(target, [q for q in qualified if q in context.lookup])
             if hint:
                 return f"{target!r} names no item{hint}"
-        of_type = (i for i, item in context.index.items() if item.type in allowed)
-        return f"{target!r} names no item{did_you_mean(target, of_type)}"
+        local = [i for i, item in context.index.items() if item.type in allowed]
+        hint = did_you_mean(target, local)
+        if sep and not hint and not any(i.startswith(f"{prefix}:") for i in context.index):
+            # Qualified by a name no import has (nor this project's IDs, which may hold ':').
+            return f"{target!r} names no item: no import is named {prefix!r} (mldesign_imports)"
+        return f"{target!r} names no item{hint}"
     if found.type not in allowed:
         return f"{target!r} is an {found.type}, expected {' or '.join(allowed)}"
     return None
