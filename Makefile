@@ -36,8 +36,8 @@ serve: $(DOCS_STAMP)
 	$(BIN)/sphinx-autobuild docs docs/_build/serve --watch sphinxcontrib_mldesign
 
 lint: $(STAMP)
-	$(BIN)/ruff check sphinxcontrib_mldesign tests benchmarks docs/conf.py docs/_ext
-	$(BIN)/ruff format --check sphinxcontrib_mldesign tests benchmarks docs/conf.py docs/_ext
+	$(BIN)/ruff check sphinxcontrib_mldesign tests benchmarks tools docs/conf.py docs/_ext
+	$(BIN)/ruff format --check sphinxcontrib_mldesign tests benchmarks tools docs/conf.py docs/_ext
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
