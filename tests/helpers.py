@@ -1,16 +1,58 @@
-"""Helpers for reading what a finished test build produced."""
+"""Helpers for running builds and the command line, and reading what they produced; the
+one place for what more than one test file needs."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from sphinx.testing.util import SphinxTestApp
 
+#: The ``build`` fixture (conftest.py): a real build of a source directory, finished.
+Build = Callable[..., SphinxTestApp]
+#: The ``copy_root`` fixture (conftest.py): a private copy of a test root.
+Copy = Callable[..., Path]
+
+#: The ``mldesign`` command this interpreter's environment installed.
+MLDESIGN = Path(sys.executable).parent / "mldesign"
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def mldesign(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the ``mldesign`` command; its exit status is the caller's to check."""
+    return subprocess.run(
+        [str(MLDESIGN), *map(str, args)], capture_output=True, text=True, cwd=cwd, check=False
+    )
+
+
+def git(root: Path, *args: str, date: str | None = None) -> None:
+    """Run git in ``root`` as a test author, whatever the machine's git configuration;
+    ``date`` (ISO 8601) dates the commit."""
+    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there) by ``new`` in a file."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def warnings_of(app: SphinxTestApp) -> list[str]:
@@ -64,6 +106,11 @@ class _TableParser(HTMLParser):
             self._cell.append(data)
 
 
+def ids(table: list[list[str]]) -> list[str]:
+    """The first cells (the IDs) of a table's rows, under its header row."""
+    return [row[0] for row in table[1:]]
+
+
 def tables_of(html: str, css_class: str) -> list[list[list[str]]]:
     """Every table with ``css_class``, as rows (header row first) of cell texts."""
     parser = _TableParser(css_class)
@@ -107,3 +154,49 @@ def rollup_rows(html: str) -> dict[str, int]:
         else:
             counts[directive] = sum(len(table) - 1 for table in tables_of(html, marker))
     return counts
+
+
+#: Every warning of tests/roots/test-portfolio: (file, line, subtype, text).
+PORTFOLIO_WARNINGS = [
+    ("design.rst", 15, "unknown-ref",
+     ":metrics: 'payments:REQ-LIMITS' is an ml-requirement, expected ml-metric"),
+    ("design.rst", 16, "unknown-ref",
+     ":depends: 'nowhere:REQ-1' names no item: no import is named 'nowhere' (mldesign_imports)"),
+    ("design.rst", 16, "unknown-ref",
+     ":depends: 'payments:REQ-NOPE' names no item of the imported project 'payments'"),
+    # The trigger is another project's metric: reported at this project's :trigger: line.
+    ("design.rst", 22, "trigger-not-monitored",
+     "fallback 'FB-LOCAL' is triggered by 'payments:MET-QUIET', which has neither :warn: "
+     "nor :crit: in project 'payments'"),
+    ("prose.rst", 7, "unknown-ref",
+     ":ml:metric: 'payments:REQ-AVAIL' is an ml-requirement, expected ml-metric"),
+    ("prose.rst", 7, "unknown-ref",
+     ":ml:ref: 'payments:REQ-AVIAL' names no item of the imported project 'payments'; did "
+     "you mean 'payments:REQ-AVAIL'?"),
+    ("rollups.rst", 19, "schema",
+     "ml-risk-index :projects: 'paymnts' is not a project of mldesign_imports; did you mean "
+     "'payments'?"),
+]  # fmt: skip
+
+
+def located(app: SphinxTestApp) -> list[tuple[str, int, str, str]]:
+    """Each mldesign warning as (file relative to the source directory, line, subtype,
+    message)."""
+    found = []
+    for warning in warnings_of(app):
+        if not warning.endswith("]") or "[mldesign." not in warning:
+            continue
+        match = re.match(r"(.+?):(\d+): (?:WARNING|ERROR): (.*) \[mldesign\.([a-z-]+)\]$", warning)
+        assert match, warning
+        path, line, message, subtype = match.groups()
+        found.append((os.path.relpath(path, app.srcdir), int(line), subtype, message))
+    return found
+
+
+def assert_warnings(app: SphinxTestApp, expected: list[tuple[str, int, str, str]]) -> None:
+    """The build warned exactly ``expected``, and nothing else."""
+    found = located(app)
+    assert len(warnings_of(app)) == len(found), warnings_of(app)
+    assert len(found) == len(expected), "\n".join(map(str, found))
+    for (file, line, subtype, text), got in zip(sorted(expected), sorted(found), strict=True):
+        assert got[:3] == (file, line, subtype) and got[3].startswith(text), got

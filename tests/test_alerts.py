@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,10 +19,8 @@ import pytest
 import yaml
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import export_of, tables_of, warnings_of
+from helpers import Build, export_of, mldesign, tables_of, warnings_of
 
-Build = Callable[..., SphinxTestApp]
-MLDESIGN = Path(sys.executable).parent / "mldesign"
 PROMTOOL = shutil.which("promtool")
 needs_promtool = pytest.mark.skipif(
     PROMTOOL is None and not os.environ.get("CI"), reason="no promtool on this machine"
@@ -78,9 +75,7 @@ def _project(tmp_path: Path, conf: str = "") -> Path:
 
 
 def _alerts(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(MLDESIGN), "alerts", *map(str, args)], capture_output=True, text=True, check=False
-    )
+    return mldesign("alerts", *args)
 
 
 # -- generation ---------------------------------------------------------------------------

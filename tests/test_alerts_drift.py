@@ -7,17 +7,13 @@ invalidly."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 from test_alerts import _alert_warnings, _drift_project
 from test_alerts_safety import _edit
 
-from helpers import export_of, row_of, tables_of
-
-Build = Callable[..., SphinxTestApp]
+from helpers import Build, export_of, row_of, tables_of
 
 #: What follows the location of MET-P99's drift, warn and crit rules both: its deployed
 #: rules (tests/test_alerts.py DEPLOYED) wait 5m.

@@ -5,16 +5,15 @@ any schema error (``:level: ticket``, meant as its severity, no default standing
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from sphinx.testing.util import SphinxTestApp
 from test_alerts import _alert_warnings, _alerts
 
-Build = Callable[..., SphinxTestApp]
+from helpers import Build
+
 FLAVOURS = ["rst", "myst-fields", "myst-block"]
 
 #: MET-P99 writes each option the drift check compares; MET-ERR has nothing wrong (and no

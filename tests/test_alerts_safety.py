@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from sphinx.testing.util import SphinxTestApp
 from test_alerts import (
-    MLDESIGN,
     PROMTOOL,
     _alert_warnings,
     _alerts,
@@ -24,10 +21,7 @@ from test_alerts import (
     needs_promtool,
 )
 
-from helpers import export_of, row_of, tables_of, warnings_of
-
-Build = Callable[..., SphinxTestApp]
-Copy = Callable[..., Path]
+from helpers import MLDESIGN, Build, Copy, export_of, row_of, tables_of, warnings_of
 
 #: Two more monitored metrics: one taking an ID MET-CTR already has, one with nothing wrong
 #: (and no :severity:, so its crit pages: the default, for an option not written).

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,9 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
-from helpers import export_of, export_text, warnings_of
+from helpers import Build, Copy, edit, export_of, export_text, warnings_of
 from sphinxcontrib_mldesign import export as export_module
 from sphinxcontrib_mldesign.export import export_schema, write_json
-
-Build = Callable[..., SphinxTestApp]
-Copy = Callable[..., Path]
 
 # Broken items spread over several pages, so that parallel readers each find some.
 BROKEN_ADDITIONS = {
@@ -28,12 +24,6 @@ BROKEN_ADDITIONS = {
     "owners.rst": "\n.. owner:: Carol\n   :id: carol\n   :backups: alice, zed\n   :email: not-an-email\n",
     "prose.rst": "\nAlso :ml:risk:`MET-LAT` and :ml:owner:`nobody`.\n",
 }
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def _located(app: SphinxTestApp) -> list[str]:
@@ -130,13 +120,13 @@ def test_incremental_edit_equals_clean_build(build: Build, copy_root: Copy) -> N
     assert re.fullmatch(r"[0-9a-f]{64}", stamp.read_text(encoding="utf-8").split()[0])
     export_mtime = (outdir / "mldesign.json").stat().st_mtime_ns
 
-    _edit(root / "metrics.rst", "Ranking latency", "Ranking latency (server side)")
-    _edit(root / "metrics.rst", ":window: 5m", ":window: 10m")
+    edit(root / "metrics.rst", "Ranking latency", "Ranking latency (server side)")
+    edit(root / "metrics.rst", ":window: 5m", ":window: 10m")
     incremental = build(root)
 
     clean = build(copy_root("basic", "clean"))  # the original...
-    _edit(Path(clean.srcdir) / "metrics.rst", "Ranking latency", "Ranking latency (server side)")
-    _edit(Path(clean.srcdir) / "metrics.rst", ":window: 5m", ":window: 10m")
+    edit(Path(clean.srcdir) / "metrics.rst", "Ranking latency", "Ranking latency (server side)")
+    edit(Path(clean.srcdir) / "metrics.rst", ":window: 5m", ":window: 10m")
     clean = build(Path(clean.srcdir), freshenv=True)  # ...rebuilt from scratch after the same edit
     assert export_text(incremental) == export_text(clean)
     assert export_of(incremental)["items"]["MET-LAT"]["window"]["seconds"] == 600
@@ -156,7 +146,7 @@ def test_removed_document_items_disappear(build: Build, copy_root: Copy) -> None
 
     def remove_risks(src: Path) -> None:
         (src / "risks.rst").unlink()
-        _edit(src / "index.rst", "   risks\n", "")
+        edit(src / "index.rst", "   risks\n", "")
 
     remove_risks(root)
     incremental = build(root)
@@ -294,6 +284,6 @@ def test_parallel_build_rewrites_a_page_whose_any_reference_changed(
     first = build(src, parallel=2)
     assert _really_parallel(first)
     assert "Old title" in (Path(first.outdir) / "page5.html").read_text(encoding="utf-8")
-    _edit(src / "page0.rst", "Old title", "New title")
+    edit(src / "page0.rst", "Old title", "New title")
     second = build(src, parallel=2)
     assert "New title" in (Path(second.outdir) / "page5.html").read_text(encoding="utf-8")

@@ -13,16 +13,8 @@ from pathlib import Path
 import pytest
 
 import sphinxcontrib_mldesign
-from helpers import rollup_rows
-
-MLDESIGN = Path(sys.executable).parent / "mldesign"
-Copy = Callable[..., Path]
-
-
-def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(MLDESIGN), *map(str, args)], capture_output=True, text=True, cwd=cwd, check=False
-    )
+from helpers import Copy, rollup_rows
+from helpers import mldesign as run
 
 
 def sphinx_build(*args: str | Path) -> subprocess.CompletedProcess[str]:

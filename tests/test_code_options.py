@@ -5,18 +5,14 @@ quotes, no en dash for ``--``, in RST and MyST pages alike."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import warnings_of
+from helpers import Build, warnings_of
 from sphinxcontrib_mldesign.model.extensions import ProjectSchemas, SchemaExtensionError
 from sphinxcontrib_mldesign.model.formats import promql_tree
-
-Build = Callable[..., SphinxTestApp]
 
 QUERY = "sum(rate(http_requests_total{code=~\"5..\", job!='a--b'}[5m])) -- 1"
 ALERT = 'Errors--Burn "fast"'

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import export_of, tables_of, warnings_of
+from helpers import Build, export_of, tables_of, warnings_of
 from sphinxcontrib_mldesign.model.dataflow import feedback_loops
 from sphinxcontrib_mldesign.model.items import Item
-
-Build = Callable[..., SphinxTestApp]
 
 
 def _component(item_id: str, kind: str, inputs: str = "") -> Item:

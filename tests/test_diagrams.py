@@ -13,15 +13,13 @@ import re
 import shutil
 import stat
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import tables_of, warnings_of
+from helpers import Build, tables_of, warnings_of
 
-Build = Callable[..., SphinxTestApp]
 DOT = shutil.which("dot")
 
 COMPONENTS = """\

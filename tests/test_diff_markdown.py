@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers import mldesign
+
 # Installed with the test extras; the older-Sphinx venvs (`make compat`) do not have it,
 # and the diff does not depend on Sphinx's version.
 cmarkgfm = pytest.importorskip("cmarkgfm")
 from cmarkgfm.cmark import Options  # noqa: E402
-
-MLDESIGN = Path(sys.executable).parent / "mldesign"
 
 # GitHub's mention pattern (html-pipeline's MentionFilter): "@" after the start or a
 # character that is not a word character, then a letter or digit; "@org/team" alike.
@@ -78,12 +78,6 @@ class _RenderedText(HTMLParser):
             self.text.append(data)
 
 
-def _mldesign(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(MLDESIGN), *map(str, args)], capture_output=True, text=True, check=False
-    )
-
-
 def _export(src: Path, page: str, out: Path) -> Path:
     (src / "index.rst").write_text(page, encoding="utf-8")
     command = [sys.executable, "-m", "sphinx", "-q", "-b", "mldesign", str(src), str(out)]
@@ -97,7 +91,7 @@ def test_no_name_or_address_becomes_a_mention_or_a_link(tmp_path: Path) -> None:
     (src / "conf.py").write_text('extensions = ["sphinxcontrib_mldesign"]\n')
     old = _export(src, OLD, tmp_path / "old")
     new = _export(src, NEW, tmp_path / "new")
-    markdown = _mldesign("diff", old, new, "--format", "md").stdout
+    markdown = mldesign("diff", old, new, "--format", "md").stdout
     # Unsafe: raw HTML would come through as tags, so the check below sees it.
     rendered = cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
     parser = _RenderedText()

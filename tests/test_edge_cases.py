@@ -4,17 +4,13 @@ builders, several builders sharing one environment."""
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import export_of, warnings_of
+from helpers import Build, Copy, export_of, warnings_of
 from sphinxcontrib_mldesign.rules.findings import Violation
-
-Build = Callable[..., SphinxTestApp]
-Copy = Callable[..., Path]
 
 
 @pytest.mark.sphinx("html", testroot="edge")

@@ -9,8 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import MLDESIGN
+
 HOWTO = Path(__file__).parent.parent / "docs" / "howto" / "alerts.rst"
-MLDESIGN = Path(sys.executable).parent / "mldesign"
 CONF = 'project = "Ranking"\nextensions = ["sphinxcontrib_mldesign"]\n'
 
 

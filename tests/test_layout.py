@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import tables_of, warnings_of
-
-Build = Callable[..., SphinxTestApp]
+from helpers import Build, tables_of, warnings_of
 
 ITEMS = """\
 {title}

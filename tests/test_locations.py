@@ -6,18 +6,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from docutils.nodes import literal_block
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import export_of, warnings_of
-
-Build = Callable[..., SphinxTestApp]
-MLDESIGN = Path(sys.executable).parent / "mldesign"
+from helpers import MLDESIGN, Build, export_of, warnings_of
 
 CONF = (
     'extensions = ["myst_parser", "sphinxcontrib_mldesign"]\n'

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from helpers import git as _git
 from sphinxcontrib_mldesign import model as model_package
 from sphinxcontrib_mldesign.model.chains import build_chains, find_cycles
 from sphinxcontrib_mldesign.model.extensions import ProjectSchemas, SchemaExtensionError
@@ -130,14 +130,6 @@ def test_a_metric_is_monitored_with_warn_or_crit() -> None:
     assert is_monitored(item("M", "ml-metric", crit={"text": "> 1"}))
     assert is_monitored(item("M", "ml-metric", warn={"text": "> 1"}))
     assert not is_monitored(item("M", "ml-metric", target={"text": "> 1"}))
-
-
-def _git(cwd: Path, *args: str, date: str | None = None) -> None:
-    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"}  # fmt: skip
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
 def test_git_dates_are_each_files_last_commit(tmp_path: Path) -> None:

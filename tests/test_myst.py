@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import export_of, warnings_of
+from helpers import Build, export_of, warnings_of
 from sphinxcontrib_mldesign.directives.myst import quote_option_values
 from sphinxcontrib_mldesign.directives.unreadable import DirectiveOptions
 from sphinxcontrib_mldesign.model.schema import compiled_schema
 
-Build = Callable[..., SphinxTestApp]
 # Our directives as a project without schema extensions has them.
 _METRIC = DirectiveOptions.of(compiled_schema("ml-metric", "{}").options)
 OURS = {

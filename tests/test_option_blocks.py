@@ -4,17 +4,14 @@ change; and hints that name what was meant (case, prefix, commas, other words)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import export_of, warnings_of
+from helpers import Build, export_of, warnings_of
 from sphinxcontrib_mldesign.model.formats import close_to
-
-Build = Callable[..., SphinxTestApp]
 
 CONF = (
     'extensions = ["myst_parser", "sphinxcontrib_mldesign"]\n'

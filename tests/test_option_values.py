@@ -4,16 +4,12 @@ that says what to change, in RST and MyST, and nothing exported in their place."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import export_of, warnings_of
-
-Build = Callable[..., SphinxTestApp]
+from helpers import Build, export_of, warnings_of
 
 EXTENSIONS = {
     "ml-owner": {

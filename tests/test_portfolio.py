@@ -14,10 +14,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
-from helpers import export_of, export_text, page, tables_of, warnings_of
-
-Build = Callable[..., SphinxTestApp]
-Copy = Callable[..., Path]
+from helpers import Build, Copy, edit, export_of, export_text, page, tables_of, warnings_of
 
 HEADERS = ["Project", "Items", "Errors", "Warnings", "Findings by rule", "Stale",
            "Lowest bus factor", "Serving without fallback", "Unmonitored triggers",
@@ -94,7 +91,7 @@ def test_portfolio_links_lead_to_the_rollup_showing_the_whole_project(
         "Filtered\n========\n\n.. ml-requirement-index::\n   :status: approved\n"
     )
     (src / "z_whole.rst").write_text("Whole\n=====\n\n.. ml-requirement-index::\n")
-    _edit(src / "index.rst", "   rollups\n", "   rollups\n   a_filtered\n   z_whole\n")
+    edit(src / "index.rst", "   rollups\n", "   rollups\n   a_filtered\n   z_whole\n")
     app = build(src)
     html = page(app, "rollups")
     assert 'href="z_whole.html#ml-requirement-index"' in _rollups(html)[0]
@@ -175,12 +172,6 @@ def _mtimes(app: SphinxTestApp) -> dict[str, int]:
     return {name: (Path(app.outdir) / name).stat().st_mtime_ns for name in CONTENT}
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def _pages(app: SphinxTestApp) -> dict[str, str]:
     return {
         p.name: p.read_text(encoding="utf-8")
@@ -197,7 +188,7 @@ def test_a_changed_import_rewrites_the_pages_showing_it_and_no_other(
     written = _mtimes(build(src))  # settled (the second build writes nothing)
 
     # A title in payments: prose (a role), design (option refs) and rollups show it.
-    _edit(src / "exports" / "payments.json", "Payments are available", "Payments never stop")
+    edit(src / "exports" / "payments.json", "Payments are available", "Payments never stop")
     after = build(src)
     changed = {name for name, mtime in _mtimes(after).items() if mtime != written[name]}
     assert changed == {"prose.html", "design.html", "rollups.html"}
@@ -207,7 +198,7 @@ def test_a_changed_import_rewrites_the_pages_showing_it_and_no_other(
     # portfolio) shows it... and search shares the "serving" area, whose people the
     # local checks count, so nothing else changes.
     written = _mtimes(after)
-    _edit(src / "exports" / "search.json", "Click-through rate", "Click-through ratio")
+    edit(src / "exports" / "search.json", "Click-through rate", "Click-through ratio")
     later = build(src)
     changed = {name for name, mtime in _mtimes(later).items() if mtime != written[name]}
     assert changed == {"rollups.html", "prose.html"}  # prose shows MET-CTR's title (:any:)
@@ -235,15 +226,15 @@ def test_an_import_nothing_here_depends_on_rewrites_only_the_pages_showing_it(
         '"lineno": 3}}}',
         encoding="utf-8",
     )
-    _edit(src / "conf.py", '"search": ', '"fraud": "exports/fraud.json", "search": ')
+    edit(src / "conf.py", '"search": ', '"fraud": "exports/fraud.json", "search": ')
     (src / "fraud.rst").write_text(
         "Fraud\n=====\n\n.. ml-requirement-index::\n   :projects: fraud\n", encoding="utf-8"
     )
-    _edit(src / "index.rst", "   rollups\n", "   rollups\n   fraud\n")
+    edit(src / "index.rst", "   rollups\n", "   rollups\n   fraud\n")
     build(src)
     pages = (*CONTENT, "fraud.html")
     before = {name: (Path(src) / "_build" / "html" / name).stat().st_mtime_ns for name in pages}
-    _edit(fraud, "Scores in time", "Scores on time")
+    edit(fraud, "Scores in time", "Scores on time")
     after = build(src)
     changed = {
         name for name in pages if (Path(after.outdir) / name).stat().st_mtime_ns != before[name]
@@ -289,10 +280,10 @@ def test_an_import_reached_through_another_rewrites_the_pages_showing_it(
     def prepare(src: Path) -> None:
         _json_edit(src / "exports" / "payments.json", _chain_into_search)
         _json_edit(src / "exports" / "search.json", _search_tier("Declined", ["fraud model"]))
-        _edit(src / "design.rst", "   :trigger: payments:MET-QUIET\n",
+        edit(src / "design.rst", "   :trigger: payments:MET-QUIET\n",
               "   :trigger: payments:MET-QUIET\n   :next: payments:FB-CACHE\n")  # fmt: skip
-        _edit(src / "prose.rst", ":ml:req:`the fresh index <search:REQ-FRESH>`", "the index")
-        _edit(src / "prose.rst", ":any:`search:MET-CTR`", "clicks")
+        edit(src / "prose.rst", ":ml:req:`the fresh index <search:REQ-FRESH>`", "the index")
+        edit(src / "prose.rst", ":any:`search:MET-CTR`", "clicks")
         (src / "plain.rst").write_text("Plain\n=====\n\n" + page_text, encoding="utf-8")
 
     src = copy_root("portfolio")
@@ -308,7 +299,7 @@ def test_an_import_reached_through_another_rewrites_the_pages_showing_it(
 
 
 def _add_whole_index(src: Path) -> None:
-    _edit(src / "design.rst", "Design\n======\n", "Design\n======\n\n.. ml-requirement-index::\n")
+    edit(src / "design.rst", "Design\n======\n", "Design\n======\n\n.. ml-requirement-index::\n")
 
 
 def _swap_imports(src: Path) -> None:
@@ -370,7 +361,7 @@ def test_a_chain_going_wrong_in_another_project_is_reported_here(
             data["items"][item_id].update(values)
 
     _json_edit(src / "exports" / "payments.json", edit)
-    _edit(src / "design.rst", "   :trigger: payments:MET-QUIET\n",
+    edit(src / "design.rst", "   :trigger: payments:MET-QUIET\n",
           "   :trigger: payments:MET-QUIET\n   :next: payments:FB-CACHE\n")  # fmt: skip
     app = build(src)
     found = [w for w in warnings_of(app) if "[mldesign.fallback-terminal]" in w]
@@ -382,10 +373,10 @@ def test_an_import_removed_from_conf_py_equals_a_clean_build(build: Build, copy_
     src = copy_root("portfolio")
     build(src)
     conf = src / "conf.py"
-    _edit(conf, '    "search": "exports/search.json",\n', "")
+    edit(conf, '    "search": "exports/search.json",\n', "")
     incremental = build(src)
     clean_src = copy_root("portfolio", "clean")
-    _edit(clean_src / "conf.py", '    "search": "exports/search.json",\n', "")
+    edit(clean_src / "conf.py", '    "search": "exports/search.json",\n', "")
     clean = build(clean_src)
     assert _pages(incremental) == _pages(clean)
     assert export_text(incremental) == export_text(clean)

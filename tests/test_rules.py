@@ -6,19 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.parallel import parallel_available
 
-from helpers import export_of, export_text, warnings_of
+from helpers import Build, Copy, export_of, export_text, warnings_of
+from helpers import git as _git
 
-Build = Callable[..., SphinxTestApp]
-Copy = Callable[..., Path]
 DOCS = Path(__file__).parent.parent / "docs"
 
 CONF = 'project = "Rules"\nextensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
@@ -50,19 +47,6 @@ STALE_DOC = """Doc
    :id: ben
    :reviewed: 2026-10-01
 """
-
-
-def _git(root: Path, *args: str, date: str | None = None) -> None:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_SYSTEM": os.devnull}
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    subprocess.run(
-        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
-        cwd=root,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
 
 
 def _commit_all(root: Path, date: str) -> None:
