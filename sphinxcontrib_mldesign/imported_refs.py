@@ -18,7 +18,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .domain import ANY_ROLE, DOMAIN
-from .model.items import TYPE_BY_ROLE
+from .model.items import TYPE_BY_ROLE, split_qualified
 from .state import build_state
 
 #: References to an item of any type from outside the ``ml`` domain: ``:any:``, and a
@@ -42,8 +42,8 @@ def _resolve(env: BuildEnvironment, node: pending_xref, contnode: Element) -> El
     item = context.lookup.get(target)
     if item is not None and item.project is None:
         return None  # this project's: the domain's (a wrong type: unknown-ref said so)
-    project = target.partition(":")[0]
-    if item is None and project not in context.config.imports:
+    project = split_qualified(target, context.config.imports).project
+    if item is None and project is None:
         return None  # not a qualified ID: intersphinx's, or nobody's
     if item is None and role in _ANY_ROLES and project in context.imports:
         return None  # unknown-ref does not check these, so Sphinx (MyST) says so
@@ -70,7 +70,8 @@ class ResolveMystLinks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         for node in list(self.document.findall(pending_xref)):
-            if node.get("reftype") != "myst" or ":" not in node.get("reftarget", ""):
+            target = node.get("reftarget", "")
+            if node.get("reftype") != "myst" or split_qualified(target).project is None:
                 continue
             contnode = cast(Element, node[0].deepcopy()) if node.children else nodes.inline()
             resolved = _resolve(self.env, node, contnode)

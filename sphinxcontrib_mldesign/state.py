@@ -52,6 +52,8 @@ class BuildState:
     """Import name -> its violations as the roll-ups read them (made when first shown)."""
     views: dict[Any, Any] = field(default_factory=dict)
     """The roll-ups' views of selections of projects, made when first shown."""
+    told: set[str] = field(default_factory=set)
+    """What this build has said once and will not say again (that Graphviz is missing)."""
 
 
 class _Holder:

@@ -11,7 +11,7 @@ import jsonschema
 
 from ..export import export_schema
 from ..model.formats import counted
-from ..model.items import ITEM_TYPES
+from ..model.items import ITEM_TYPES, split_qualified
 from ..model.schema import ref_options
 from .errors import UsageError, load_json
 
@@ -88,7 +88,11 @@ def _foreign_refs(items: dict[str, Any]) -> set[tuple[str, str, str]]:
         for option in ref_options(item["type"]) & item.keys():
             value = item[option]
             for target in [value] if isinstance(value, str) else value or ():
-                if isinstance(target, str) and ":" in target and target not in items:
+                if (
+                    isinstance(target, str)
+                    and split_qualified(target).project is not None
+                    and target not in items
+                ):
                     found.add((item_id, option, target))
     return found
 

@@ -1,4 +1,4 @@
-"""The shared machinery of the five item directives."""
+"""The shared machinery of the item directives (one per item type)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sphinx.util.nodes import make_id
 
 from ..config import get_config
 from ..domain import ANY_ROLE, DOMAIN, get_ml_domain, included_source
+from ..model.imports import is_web_url
 from ..model.items import ITEM_TYPES, Item, ItemType, OptionRef, Problem
 from ..model.schema import ItemSchema, OptionSpec, base_schema
 from ..nodes import ml_badge, ml_id, ml_item, ml_item_header
@@ -20,7 +21,7 @@ from .body import options_in_body
 from .lines import at_option_line, is_rst, option_lines
 from .unreadable import take_unreadable
 
-_URL_RE = re.compile(r"^https?://\S+$")
+_ONE_WORD_RE = re.compile(r"\S+")
 # Text that no inline syntax of RST or MyST (with any of its extensions) turns into
 # anything but itself: letters, digits, spaces and , ; / % =. Not "_" (RST references),
 # ":" (roles, URIs), "@" (e-mail), "&" (entities), quotes (MyST smartquotes), "--",
@@ -203,7 +204,7 @@ class ItemDirective(SphinxDirective):
             return [nodes.Text(", ".join(str(v) for v in value))]
         if spec.name == "email":
             return [nodes.reference(value, value, refuri=f"mailto:{value}")]
-        if isinstance(value, str) and _URL_RE.match(value):
+        if is_web_url(value) and _ONE_WORD_RE.fullmatch(value.partition("://")[2]):
             # A link whatever the parser: MyST does not auto-link bare URLs.
             return [nodes.reference(value, value, refuri=value)]
         if spec.format == "text" and isinstance(value, str) and not spec.enum:

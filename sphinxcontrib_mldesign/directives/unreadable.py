@@ -47,8 +47,8 @@ _PREFIXES = (UNREADABLE, REPEATED, INDENTED_LESS, INDENTED_MORE, INDENTED_TITLE,
 _PLACEHOLDER_RE = re.compile(rf"^(?P<prefix>{'|'.join(map(re.escape, _PREFIXES))})(?P<line>\d+)$")
 _OPTION_NAME_RE = re.compile(r"^\s*:?(?P<name>[A-Za-z][\w-]*)")
 
-#: Our directives besides the item directives (the roll-ups add theirs).
-OTHER_DIRECTIVES: set[str] = set()
+#: The attribute of the app naming our directives besides the item directives.
+_OTHER_DIRECTIVES = "mldesign_other_directives"
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,18 @@ class DirectiveOptions:
         return name in self.lists or name not in self.names
 
 
+def add_other_directives(app: Sphinx, names: Iterable[str]) -> None:
+    """Note directives of ours besides the item directives (the roll-ups add theirs), whose
+    option blocks the page repairs read too. On the app, not in a module: each app has
+    the extensions it was set up with."""
+    setattr(app, _OTHER_DIRECTIVES, _other_directives(app) | frozenset(names))
+
+
+def _other_directives(app: Sphinx) -> frozenset[str]:
+    names: frozenset[str] = getattr(app, _OTHER_DIRECTIVES, frozenset())
+    return names
+
+
 def our_directives(app: Sphinx) -> dict[str, DirectiveOptions]:
     """Our directives in this project, each with its options."""
     short_names = app.config.mldesign_short_names
@@ -83,7 +95,8 @@ def our_directives(app: Sphinx) -> dict[str, DirectiveOptions]:
         for name in item_type.directive_names:
             if short_names or name == item_type.name:
                 directives[name] = options
-    return {**directives, **dict.fromkeys(sorted(OTHER_DIRECTIVES), DirectiveOptions())}
+    others = sorted(_other_directives(app))
+    return {**directives, **dict.fromkeys(others, DirectiveOptions())}
 
 
 def parser_of(app: Sphinx, path: str | Path) -> str | None:

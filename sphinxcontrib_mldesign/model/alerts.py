@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .formats import FormatError, duration_seconds, promql_tree
+from .formats import FormatError, duration_seconds, prometheus_seconds, promql_tree
+from .imports import is_web_url
 from .items import Item, as_list
 from .rulefiles import DeployedRule
 
@@ -22,9 +23,6 @@ LEVELS = ("warn", "crit")
 COMPARED = (*LEVELS, "for", "severity")
 #: What a warning does, whatever the metric's severity (which is what ``crit`` does).
 WARN_SEVERITY = "ticket"
-_PROM_DURATION_RE = re.compile(r"^(?:[0-9]+(?:ms|s|m|h|d|w|y))+$")
-_PROM_UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800,
-                      "y": 31536000}  # fmt: skip
 _COMPARISONS = {">", "<", ">=", "<=", "==", "!="}
 _FLIPPED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
 
@@ -111,7 +109,7 @@ def alerting_rule(
         labels["owner"] = ", ".join(owners)
     annotations = {"summary": f"{metric.get('title', threshold.metric)}: {threshold.condition}"}
     runbook = str(metric.get("runbook") or "")
-    if runbook.startswith(("http://", "https://")):
+    if is_web_url(runbook):
         annotations["runbook_url"] = runbook
     elif runbook:
         annotations["runbook"] = runbook
@@ -161,11 +159,7 @@ def seconds(duration: str | None) -> float | None:
     try:
         return float(duration_seconds(duration))
     except FormatError:
-        pass
-    if not _PROM_DURATION_RE.match(duration):
-        return None
-    parts = re.findall(r"([0-9]+)(ms|s|m|h|d|w|y)", duration)
-    return sum(int(number) * _PROM_UNIT_SECONDS[unit] for number, unit in parts)
+        return prometheus_seconds(duration)
 
 
 @dataclass(frozen=True)

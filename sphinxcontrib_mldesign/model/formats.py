@@ -15,27 +15,34 @@ from typing import Any
 
 from .synonyms import synonym_of
 
-_DURATION_RE = re.compile(r"^\s*([0-9]{1,12})(\s*)([smhdw])\s*$")
+#: The units of a duration option (one of them, after a whole number: ``5m``).
+_SECONDS_PER_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_UNIT = f"[{''.join(_SECONDS_PER_UNIT)}]"
+_DURATION_RE = re.compile(rf"^\s*([0-9]{{1,12}})(\s*)({_UNIT})\s*$")
+#: Prometheus' units, ours among them (``ms`` first: alternatives are tried in order).
+_PROMETHEUS_SECONDS_PER_UNIT = {"ms": 0.001, **_SECONDS_PER_UNIT, "y": 365 * 86400}
+_PROMETHEUS_PART = f"([0-9]+)({'|'.join(_PROMETHEUS_SECONDS_PER_UNIT)})"
+_PROMETHEUS_DURATION_RE = re.compile(f"^(?:{_PROMETHEUS_PART})+$")
 _INTEGER_RE = re.compile(r"[-+]?[0-9]+")
-_NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+_NUMBER_RE = re.compile(_NUMBER)
 #: Longer numbers are surely typos; Python refuses to convert > 4300 digits anyway.
 _MAX_DIGITS = 100
-_SECONDS_PER_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 # `[stat] <op> <number> [unit]`; the stat may hold spaces ("error rate") but no operator,
 # the unit is one word ("ms", "%", "USD/month"): what follows the number is checked apart.
 _CONDITION_RE = re.compile(
-    r"""^\s*
+    rf"""^\s*
     (?P<stat>[^<>=!]*?)\s*
     (?P<op><=|>=|==|!=|<|>)\s*
-    (?P<value>[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)
+    (?P<value>{_NUMBER})
     (?P<rest>.*?)\s*$""",
     re.VERBOSE | re.DOTALL,
 )
 _OPERATOR_RE = re.compile(r"<=|>=|==|!=|<|>")
 # Words after a unit that say how long a breach lasts (a metric's :for:), or a duration.
 _HOW_LONG_RE = re.compile(r"^(?:for|during|lasting)\b", re.IGNORECASE)
-_A_DURATION_RE = re.compile(r"\b[0-9]+\s*[smhdw]\b")
+_A_DURATION_RE = re.compile(rf"\b[0-9]+\s*{_UNIT}\b")
 _CONDITION_FORM = "a condition is '[stat] <op> <number> [unit]'"
 
 
@@ -158,6 +165,15 @@ def duration_seconds(text: str) -> int:
 
 def parse_duration(text: str) -> dict[str, Any]:
     return {"text": text.strip(), "seconds": duration_seconds(text)}
+
+
+def prometheus_seconds(text: str) -> float | None:
+    """A duration as Prometheus writes it, units combined (``1h30m``, ``500ms``, ``1y``;
+    ours, ``5m``, are some), in seconds; None when it is not one."""
+    if not _PROMETHEUS_DURATION_RE.match(text):
+        return None
+    parts = _PROMETHEUS_SECONDS_PER_UNIT
+    return sum(int(number) * parts[unit] for number, unit in re.findall(_PROMETHEUS_PART, text))
 
 
 def parse_condition(text: str) -> dict[str, Any]:

@@ -13,10 +13,10 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from .imported_values import clean_values
-from .items import ITEM_TYPES, OWNER, Item, as_list
+from .items import ITEM_TYPES, OWNER, Item, as_list, qualify, split_qualified
 from .ownership import area_key
 from .schema import ref_options
 
@@ -85,8 +85,8 @@ class ImportedProject:
             self.by_type.setdefault(item.type, []).append(item)
             for option in ref_options(item.type) & item.values.keys():
                 for target in as_list(item.values[option]):
-                    prefix = target.partition(":")[0]
-                    if prefix != self.name:
+                    prefix = split_qualified(target).project  # every ref here is qualified
+                    if prefix is not None and prefix != self.name:
                         self.refers_to.add(prefix)
         for owner in self.of_type(OWNER.name):
             self.area_keys.update(area_key(area) for area in as_list(owner.values.get("areas")))
@@ -105,10 +105,6 @@ def project_name_problem(name: object) -> str | None:
     if name in RESERVED_PROJECT_NAMES:
         return f"{name!r} is reserved (it means something in :projects:)"
     return None
-
-
-def qualify(project: str, item_id: str) -> str:
-    return f"{project}:{item_id}"
 
 
 def read_export(name: str, data: bytes) -> ImportedProject:
@@ -168,10 +164,11 @@ def _rollup_pages(rollups: Any) -> dict[str, str]:
     }
 
 
-def is_web_url(value: object) -> bool:
-    """An absolute http(s) URL: what an import may be fetched from, the only links taken
-    from another project's export (a ``javascript:`` or relative one would run, or lead,
-    inside this site), and a link leaving this one."""
+def is_web_url(value: object) -> TypeGuard[str]:
+    """An absolute http(s) URL, its scheme in any case (as URLs have it): what an import
+    may be fetched from, the only links taken from another project's export (a
+    ``javascript:`` or relative one would run, or lead, inside this site), a link leaving
+    this one, a runbook an alert links to (``runbook_url``). The one test of it."""
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
@@ -233,7 +230,7 @@ def _target(project: str, target: str, entries: dict[str, Any]) -> str:
     """A ref of the exported project as this one names it: its own items qualified by
     its name; a qualified ID naming a third project's item is kept as written (it
     resolves here when this project imports that one under the same name)."""
-    if target in entries or ":" not in target:
+    if target in entries or split_qualified(target).project is None:
         return qualify(project, target)
     return target
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,30 @@ def as_list(value: object) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     return [str(value)] if value else []
+
+
+class QualifiedId(NamedTuple):
+    """An ID as a reference names it: the imported project it is in (None: this one's)
+    and its ID there."""
+
+    project: str | None
+    local_id: str
+
+
+def qualify(project: str, local_id: str) -> str:
+    """How this project names an imported project's item: ``payments:REQ-1``."""
+    return f"{project}:{local_id}"
+
+
+def split_qualified(target: str, projects: Container[str] | None = None) -> QualifiedId:
+    """``payments:REQ-1`` is ``("payments", "REQ-1")`` when ``payments`` is one of
+    ``projects`` (the imports' names), else ``(None, target)``: an ID may hold ':' itself,
+    and ``a:b`` is this project's unless ``a`` names an import. Without ``projects``, any
+    name before the first ':' is taken (where the names are not known: in an export)."""
+    prefix, colon, local_id = target.partition(":")
+    if colon and (projects is None or prefix in projects):
+        return QualifiedId(prefix, local_id)
+    return QualifiedId(None, target)
 
 
 @dataclass(frozen=True)

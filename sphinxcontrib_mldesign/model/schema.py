@@ -22,8 +22,8 @@ from .formats import PARSERS, FormatError, close_to, did_you_mean, parse_scalar,
 from .items import Problem
 
 _SCHEMA_PACKAGE = "sphinxcontrib_mldesign.schemas"
-_REF_FORMATS = {"ids": "refs", "id": "ref", "list": "list", "date": "date"}
-_REF_FORMATS.update(duration="duration", condition="condition", text="text")
+_REF_FORMATS = {"ids": "refs", "id": "ref", "list": "list", "date": "date",
+                "duration": "duration", "condition": "condition", "text": "text"}  # fmt: skip
 
 
 def load_json(name: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from ..directives.unreadable import OTHER_DIRECTIVES
+from ..directives.unreadable import add_other_directives
 from ..domain import get_ml_domain
 from ..state import build_state
 from . import (
@@ -96,7 +96,7 @@ def setup(app: Sphinx) -> None:
         app.add_node(node_class, html=visitors)
     for name, (directive, _) in ROLLUPS.items():
         app.add_directive(name, directive)
-    OTHER_DIRECTIVES.update(ROLLUPS)
+    add_other_directives(app, ROLLUPS)
     app.add_post_transform(RenderRollups)
     app.add_post_transform(ExpandRollupMarkup)
     width.setup(app)

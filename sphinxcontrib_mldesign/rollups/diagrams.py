@@ -20,7 +20,6 @@ from ..model.items import Item
 from .renderer import Renderer
 
 logger = logging.getLogger(__name__)
-_TOLD: set[int] = set()  # builds (by environment) already told that dot is missing
 
 #: Fill colour of each component kind (light enough for black text in either theme).
 KIND_COLOURS = {
@@ -39,9 +38,8 @@ def dot_available(renderer: Renderer) -> bool:
     program = str(renderer.builder.config.graphviz_dot)
     if shutil.which(program):
         return True
-    key = id(renderer.context.env)
-    if key not in _TOLD:
-        _TOLD.add(key)
+    if "dot-missing" not in renderer.told:
+        renderer.told.add("dot-missing")
         logger.info(
             "mldesign: Graphviz's %r program is not installed: diagrams are left out, their "
             "tables stay (install Graphviz: apt-get install graphviz, brew install graphviz, "

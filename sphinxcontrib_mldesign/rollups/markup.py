@@ -2,10 +2,10 @@
 
 A roll-up of a 5,000-item project is hundreds of thousands of inline pieces; as docutils
 nodes, building them and walking them through a translator was most of the time of an
-incremental build. So renderers describe table rows and inline runs once, in this markup,
-and carry them in two nodes of ours (:mod:`.rollup_nodes`): HTML translators write them directly
-(:mod:`.html`), and every other builder gets them as docutils nodes (:func:`to_nodes`,
-applied by a post-transform in :mod:`.expand`).
+incremental build. So renderers describe table rows, block content and inline runs once,
+in this markup, and carry them in three nodes of ours (:mod:`.rollup_nodes`): HTML
+translators write them directly (:mod:`.html`), and every other builder gets them as
+docutils nodes (:func:`to_nodes`, applied by a post-transform in :mod:`.expand`).
 """
 
 from __future__ import annotations

@@ -52,6 +52,7 @@ class Renderer:
         self.context: Context = state.context
         self.findings: Findings = state.findings
         self.builder: Builder = state.builder
+        self.told: set[str] = state.told  # what the build says once (Graphviz missing)
         self.docname = docname
         self.options = options
         self._uris = page.uris

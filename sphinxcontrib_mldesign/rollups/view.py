@@ -13,7 +13,7 @@ from functools import cached_property
 
 from ..model.chains import Chain, build_chains, triggers_of
 from ..model.imports import ImportedProject
-from ..model.items import FALLBACK, OWNER, Item
+from ..model.items import FALLBACK, OWNER, Item, split_qualified
 from ..model.ownership import Area, area_key, collect_areas
 from ..rules.context import Context
 from ..rules.findings import Finding, Findings
@@ -106,8 +106,8 @@ class View:
         finding = self.findings.about(rule, subject)
         if finding is not None or subject is None:
             return finding
-        project, sep, _ = subject.partition(":")
-        if sep and project in self.context.imports:  # an imported item
+        project = split_qualified(subject, self.context.imports).project
+        if project is not None:  # an imported item
             if project not in self.projects:
                 return None
             imported = self._imported_findings(self.context.imports[project])

@@ -19,7 +19,17 @@ from ..model.dataflow import Loop, feedback_loops
 from ..model.formats import duration_seconds
 from ..model.gitdates import last_changes
 from ..model.imports import ImportedProject
-from ..model.items import COMPONENT, FALLBACK, METRIC, OWNER, Item, RoleRef, RollupUse, as_list
+from ..model.items import (
+    COMPONENT,
+    FALLBACK,
+    METRIC,
+    OWNER,
+    Item,
+    RoleRef,
+    RollupUse,
+    as_list,
+    split_qualified,
+)
 from ..model.ownership import Area, area_key, collect_areas
 from ..model.paths import relative_path
 from ..model.rulefiles import DeployedRule, RuleFileProblem, RuleFiles, alert_rule_paths
@@ -96,7 +106,7 @@ class Context:
         return {
             target: self.lookup.get(target)
             for target in sorted(targets)
-            if target.partition(":")[0] in self.config.imports and target not in self.index
+            if split_qualified(target, self.config.imports).project and target not in self.index
         }
 
     @cached_property
@@ -118,7 +128,7 @@ class Context:
                 for owner in self.of_type(OWNER.name)
                 for area in as_list(owner.values.get("areas"))
             )
-            following = {target.partition(":")[0] for target in self.imported_refs}
+            following = {p for t in self.imported_refs if (p := split_qualified(t).project)}
         reached.update(name for name, project in self.imports.items() if project.area_keys & areas)
         following = (following | reached) & self.imports.keys()
         while following:

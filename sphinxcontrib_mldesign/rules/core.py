@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..domain import ANY_ROLE
 from ..model.formats import did_you_mean
-from ..model.items import ITEM_TYPES, TYPE_BY_ROLE
+from ..model.items import ITEM_TYPES, TYPE_BY_ROLE, qualify, split_qualified
 from .context import Context
 from .findings import Finding
 from .registry import Rule
@@ -41,24 +41,29 @@ def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) ->
     reported once, as ``import``), else why it is not."""
     found = context.lookup.get(target)
     if found is None:
-        prefix, sep, item_id = target.partition(":")
-        if sep and prefix in context.config.imports:
-            project = context.imports.get(prefix)
+        imported = split_qualified(target, context.config.imports).project
+        if imported is not None:
+            project = context.imports.get(imported)
             if project is None:
                 return None
             of_type = (i for i, item in project.items.items() if item.type in allowed)
             return (
-                f"{target!r} names no item of the imported project {prefix!r}"
+                f"{target!r} names no item of the imported project {imported!r}"
                 f"{did_you_mean(target, of_type)}"
             )
-        if sep:  # a prefix that is close to an import's name ("Payments:", "paymnts:")
-            qualified = (f"{name}:{item_id}" for name in context.imports)
+        prefix, item_id = split_qualified(target)  # whatever its name before a ':'
+        if prefix is not None:  # a prefix close to an import's name ("Payments:", "paymnts:")
+            qualified = (qualify(name, item_id) for name in context.imports)
             hint = did_you_mean(target, [q for q in qualified if q in context.lookup])
             if hint:
                 return f"{target!r} names no item{hint}"
         local = [i for i, item in context.index.items() if item.type in allowed]
         hint = did_you_mean(target, local)
-        if sep and not hint and not any(i.startswith(f"{prefix}:") for i in context.index):
+        if (
+            prefix is not None
+            and not hint
+            and not any(split_qualified(i).project == prefix for i in context.index)
+        ):
             # Qualified by a name no import has (nor this project's IDs, which may hold ':').
             return f"{target!r} names no item: no import is named {prefix!r} (mldesign_imports)"
         return f"{target!r} names no item{hint}"
@@ -83,11 +88,10 @@ def unknown_refs(context: Context) -> Iterator[Finding]:
     every_type = tuple(ITEM_TYPES)
     inventories = set(getattr(context.env.config, "intersphinx_mapping", None) or ())
     for role_ref in context.role_refs:
-        prefix, sep, _ = role_ref.target.partition(":")
+        inventory = split_qualified(role_ref.target, inventories).project
         if (
-            sep
-            and prefix in inventories
-            and prefix not in context.config.imports
+            inventory is not None
+            and inventory not in context.config.imports
             and role_ref.target not in context.index
         ):
             continue  # another project's item: intersphinx resolves (and reports) it

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from ..model.formats import did_you_mean
 from ..model.imports import RESERVED_PROJECT_NAMES
+from ..model.items import split_qualified
 from .context import Context
 from .findings import Finding
 from .registry import Rule
@@ -40,8 +41,8 @@ def ids_taken_by_imports(context: Context) -> Iterator[Finding]:
     """An ID of this project that reads as an imported project's (``payments:X``) would
     take every reference meant for that project's item."""
     for item in context.unique_items:
-        project, sep, _ = str(item.id).partition(":")
-        if sep and project in context.config.imports:
+        project = split_qualified(str(item.id), context.config.imports).project
+        if project is not None:
             yield Finding(
                 Rule.SCHEMA,
                 item,
