@@ -266,7 +266,7 @@ def _search_tier(title: str, areas: list[str]) -> Callable[[dict[str, Any]], Non
 
 
 @pytest.mark.parametrize(
-    ("page_text", "edit"),
+    ("page_text", "change_search"),
     [
         # A chain of this project runs through payments into search: a title in search.
         (".. ml-fallback-chains::\n", _search_tier("Declined (search)", ["ranking"])),
@@ -275,7 +275,7 @@ def _search_tier(title: str, areas: list[str]) -> Callable[[dict[str, Any]], Non
     ],
 )
 def test_an_import_reached_through_another_rewrites_the_pages_showing_it(
-    build: Build, copy_root: Copy, page_text: str, edit: Callable[[dict[str, Any]], None]
+    build: Build, copy_root: Copy, page_text: str, change_search: Callable[[dict[str, Any]], None]
 ) -> None:
     def prepare(src: Path) -> None:
         _json_edit(src / "exports" / "payments.json", _chain_into_search)
@@ -289,11 +289,11 @@ def test_an_import_reached_through_another_rewrites_the_pages_showing_it(
     src = copy_root("portfolio")
     prepare(src)
     build(src)
-    _json_edit(src / "exports" / "search.json", edit)
+    _json_edit(src / "exports" / "search.json", change_search)
     incremental = build(src)
     clean_src = copy_root("portfolio", "clean")
     prepare(clean_src)
-    _json_edit(clean_src / "exports" / "search.json", edit)
+    _json_edit(clean_src / "exports" / "search.json", change_search)
     clean = build(clean_src)
     assert page(incremental, "plain") == page(clean, "plain")
 
@@ -356,11 +356,11 @@ def test_a_chain_going_wrong_in_another_project_is_reported_here(
 ) -> None:
     src = copy_root("portfolio")
 
-    def edit(data: dict[str, Any]) -> None:
+    def change_payments(data: dict[str, Any]) -> None:
         for item_id, values in change.items():
             data["items"][item_id].update(values)
 
-    _json_edit(src / "exports" / "payments.json", edit)
+    _json_edit(src / "exports" / "payments.json", change_payments)
     edit(src / "design.rst", "   :trigger: payments:MET-QUIET\n",
           "   :trigger: payments:MET-QUIET\n   :next: payments:FB-CACHE\n")  # fmt: skip
     app = build(src)
