@@ -1,8 +1,8 @@
 """sphinxcontrib-mldesign: ML system design docs as checked, cross-referenced Sphinx items.
 
 Each Sphinx-facing module registers itself. Each layer imports only those before it
-(``tests/test_layers.py``): :mod:`.model` (no Sphinx) → :mod:`.nodes` and the rule
-registry → :mod:`.config` → :mod:`.domain` → :mod:`.directives` → :mod:`.rules`
+(``tests/test_layers.py``): :mod:`.model` (no Sphinx; the rule registry too) →
+:mod:`.nodes` → :mod:`.config` → :mod:`.domain` → :mod:`.directives` → :mod:`.rules`
 (findings) → :mod:`.state` → :mod:`.rollups`, :mod:`.export`, :mod:`.outputs`, :mod:`.html`,
 :mod:`.imported_refs` → the command line (:mod:`.cli`). See ``docs/explanation/architecture.rst``.
 """

@@ -24,7 +24,7 @@ from sphinx.errors import ConfigError
 from .model.extensions import ProjectSchemas, SchemaExtensionError
 from .model.formats import FormatError, duration_seconds
 from .model.imports import project_name_problem
-from .rules.registry import RULE_NAMES, SETTINGS, Setting
+from .model.rules import RULE_BY_NAME, RULE_NAMES, SETTINGS, Rule, Setting
 
 ENV_ATTRIBUTE = "mldesign_config"
 
@@ -39,7 +39,7 @@ def _boolean(name: str, value: Any) -> bool:
     return value
 
 
-def _rule_settings(name: str, value: Any) -> dict[str, Setting]:
+def _rule_settings(name: str, value: Any) -> dict[Rule, Setting]:
     if not isinstance(value, dict):
         raise ConfigError(f"{name} must be a dict of rule name to severity, got {value!r}")
     for rule, setting in value.items():
@@ -51,7 +51,7 @@ def _rule_settings(name: str, value: Any) -> dict[str, Setting]:
             raise ConfigError(
                 f"{name}[{rule!r}] must be 'error', 'warning' or 'off', got {setting!r}"
             )
-    return dict(value)
+    return {RULE_BY_NAME[rule]: setting for rule, setting in value.items()}
 
 
 def _schema_extensions(name: str, value: Any) -> dict[str, dict[str, Any]]:
@@ -148,7 +148,7 @@ class MLDesignConfig:
                   "``ml-metric``, ``ml-fallback`` and ``ml-owner``. Set to ``False`` when another "
                   "extension owns the short names."},
     )  # fmt: skip
-    rules: dict[str, Setting] = field(
+    rules: dict[Rule, Setting] = field(
         default_factory=dict,
         metadata={"validator": _rule_settings,
                   "doc": "Per-rule severity, ``\"error\"``, ``\"warning\"`` or ``\"off\"``, keyed "
@@ -250,8 +250,11 @@ class MLDesignConfig:
         return dt.datetime.now(dt.timezone.utc).date()
 
     def as_dict(self) -> dict[str, Any]:
-        """Every value, JSON-ready (for fingerprints of what the roll-ups show)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        """Every value, JSON-ready (for fingerprints of what the roll-ups show); rules by
+        name, as ``conf.py`` writes them."""
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values["rules"] = {rule.subtype: setting for rule, setting in self.rules.items()}
+        return values
 
 
 def conf_values() -> list[tuple[str, Any, Literal["env", ""], str]]:

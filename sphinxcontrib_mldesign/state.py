@@ -22,9 +22,9 @@ from sphinx.util import logging
 from .config import get_config
 from .domain import get_ml_domain
 from .model.formats import counted
+from .model.rules import WARNING_TYPE
 from .rules.context import Context
 from .rules.findings import Findings, Violation
-from .rules.registry import WARNING_TYPE
 from .rules.run import run_checks
 
 logger = logging.getLogger(__name__)

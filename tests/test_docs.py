@@ -13,9 +13,9 @@ from sphinx.testing.util import SphinxTestApp
 from helpers import ROLLUP_TITLES, rollup_rows
 from sphinxcontrib_mldesign.config import conf_values
 from sphinxcontrib_mldesign.model.items import ITEM_TYPES
+from sphinxcontrib_mldesign.model.rules import Rule
 from sphinxcontrib_mldesign.model.schema import base_schema
 from sphinxcontrib_mldesign.rollups import ROLLUPS
-from sphinxcontrib_mldesign.rules.registry import Rule
 
 DOCS = Path(__file__).parent.parent / "docs"
 

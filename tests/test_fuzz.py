@@ -24,8 +24,8 @@ from sphinx.errors import ConfigError
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import warnings_of
+from sphinxcontrib_mldesign.model.rules import Rule
 from sphinxcontrib_mldesign.model.schema import compiled_schema
-from sphinxcontrib_mldesign.rules.registry import Rule
 
 Build = Callable[..., SphinxTestApp]
 SEED = int(os.environ.get("MLDESIGN_FUZZ_SEED", "20261201"))

@@ -13,7 +13,7 @@ NAME = "sphinxcontrib_mldesign"
 #: Module prefix -> layer; a module may import its own layer and the ones before it.
 LAYERS = {
     "model": 0, "version": 0,
-    "nodes": 1, "rules.registry": 1,
+    "nodes": 1,
     "config": 2,
     "domain": 3,
     "directives": 4,

@@ -11,7 +11,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_text, page, tables_of
-from sphinxcontrib_mldesign.rules.registry import Rule
+from sphinxcontrib_mldesign.model.rules import Rule
 from sphinxcontrib_mldesign.state import build_state
 
 Build = Callable[..., SphinxTestApp]

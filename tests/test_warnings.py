@@ -12,7 +12,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import export_of, warnings_of
-from sphinxcontrib_mldesign.rules.registry import Rule
+from sphinxcontrib_mldesign.model.rules import Rule
 
 # (file, line, severity label, subtype, message fragment): every problem in test-broken,
 # each option problem at its option's own line.
@@ -107,6 +107,13 @@ EXPECTED = [
         "WARNING",
         "feedback-loop",
         "feedback loop through model 'COMP-MODEL': COMP-MODEL -> COMP-LOGS -> COMP-MODEL",
+    ),
+    (  # at its :metrics: line, naming only the metric with neither :warn: nor :crit:
+        "rules.rst",
+        121,
+        "WARNING",
+        "requirement-unmonitored",
+        "'REQ-UNWATCHED' is measured by metric 'MET-QUIET', which has neither :warn: nor",
     ),
     # At the deployed rule file's own line.
     (

@@ -1,6 +1,6 @@
 """Docs-only directives that render reference tables from the package's own sources.
 
-The rule registry (:mod:`sphinxcontrib_mldesign.rules.registry`) and the shipped JSON Schemas
+The rule registry (:mod:`sphinxcontrib_mldesign.model.rules`) and the shipped JSON Schemas
 are the single source of truth; these tables are generated from them on every build, so
 the documentation cannot drift from the code.
 """
@@ -21,10 +21,10 @@ from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib_mldesign.cli import _parser as cli_parser
 from sphinxcontrib_mldesign.config import MLDesignConfig, conf_values
 from sphinxcontrib_mldesign.model.items import ITEM_TYPES
+from sphinxcontrib_mldesign.model.rules import Rule
 from sphinxcontrib_mldesign.model.schema import base_schema
 from sphinxcontrib_mldesign.rollups import ROLLUPS
 from sphinxcontrib_mldesign.rollups.directive import COMMON_OPTIONS
-from sphinxcontrib_mldesign.rules.registry import Rule
 
 FORMAT_LABELS = {
     "text": "text",

@@ -18,7 +18,7 @@ import yaml
 
 from ..model.alerts import alerting_rule, thresholds
 from ..model.formats import counted
-from ..rules.registry import Rule
+from ..model.rules import Rule
 from .errors import UsageError
 from .report import relative_paths, violation_table
 

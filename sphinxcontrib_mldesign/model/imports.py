@@ -18,6 +18,7 @@ from typing import Any, TypeGuard
 from .imported_values import clean_values
 from .items import ITEM_TYPES, OWNER, Item, as_list, qualify, split_qualified
 from .ownership import area_key
+from .rules import Rule, rule_named
 from .schema import ref_options
 
 _PROJECT_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
@@ -41,7 +42,8 @@ class ExportError(ValueError):
 class ImportedViolation:
     """A violation as the imported project's own build reported it."""
 
-    rule: str
+    rule: Rule | str
+    """Ours, or the name of a rule this version does not know (added by a newer one)."""
     severity: str
     item: str | None
     """The qualified ID of the item it is about, if any."""
@@ -241,7 +243,7 @@ def _violation(project: str, entry: Any) -> ImportedViolation | None:
     item = entry.get("item")
     lineno = entry.get("lineno")
     return ImportedViolation(
-        rule=entry["rule"],
+        rule=rule_named(entry["rule"]),
         severity=str(entry.get("severity") or "warning"),
         item=qualify(project, item) if isinstance(item, str) and item else None,
         docname=str(entry.get("docname") or ""),

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 from .items import ITEM_TYPES, Item
 from .ownership import Area
+from .rules import Rule, name_of
 
 
 @dataclass(frozen=True)
 class Reported:
     """A violation as the portfolio counts it."""
 
-    rule: str
+    rule: Rule | str
+    """Ours, or the name of a rule an imported project's newer version reported."""
     severity: str
     item: str | None
 
@@ -31,7 +33,7 @@ class ProjectFigures:
     items_by_type: dict[str, int]
     errors: int
     warnings: int
-    by_rule: list[tuple[str, int]]
+    by_rule: list[tuple[Rule | str, int]]
     """Violations per rule, most first (then by name)."""
     stale_items: int
     lowest_bus_factor: tuple[int, str] | None
@@ -60,8 +62,8 @@ def figures(
 ) -> ProjectFigures:
     found = list(reported)
 
-    def items_of(rule: str) -> int:
-        return len({v.item for v in found if v.rule == rule and v.item is not None})
+    def items_of(rule: Rule) -> int:
+        return len({v.item for v in found if v.rule is rule and v.item is not None})
 
     by_rule = Counter(v.rule for v in found)
     lowest = min(areas, key=lambda area: area.bus_factor, default=None)
@@ -71,10 +73,10 @@ def figures(
         items_by_type={t: len(items_by_type.get(t, ())) for t in ITEM_TYPES},
         errors=sum(v.severity == "error" for v in found),
         warnings=sum(v.severity != "error" for v in found),
-        by_rule=sorted(by_rule.items(), key=lambda pair: (-pair[1], pair[0])),
-        stale_items=items_of("stale"),
+        by_rule=sorted(by_rule.items(), key=lambda pair: (-pair[1], name_of(pair[0]))),
+        stale_items=items_of(Rule.STALE),
         lowest_bus_factor=None if lowest is None else (lowest.bus_factor, lowest.name),
-        serving_without_fallback=items_of("serving-needs-fallback"),
-        unmonitored_triggers=items_of("trigger-not-monitored"),
+        serving_without_fallback=items_of(Rule.SERVING_NEEDS_FALLBACK),
+        unmonitored_triggers=items_of(Rule.TRIGGER_NOT_MONITORED),
         last_change=last_change,
     )

@@ -11,7 +11,7 @@ from docutils import nodes
 from ..model.dataflow import inputs_of
 from ..model.dot import Graph
 from ..model.items import COMPONENT, OWNER, Item, as_list
-from ..rules.registry import Rule
+from ..model.rules import Rule
 from .diagrams import EDGE_STYLE, GAP_COLOUR, KIND_COLOURS, NODE_STYLE, diagram, item_url
 from .directive import RollupDirective, matches
 from .markup import Markup
@@ -22,12 +22,8 @@ FILTERS = {
     "tags": (COMPONENT.name, "tags"),
     "owner": (COMPONENT.name, "owner"),
 }
-#: The gaps a component's node and row are marked with: rule -> what the mark says.
-GAPS = (
-    (Rule.MISSING_OWNER, "no owner"),
-    (Rule.COMPONENT_UNMONITORED, "unmonitored"),
-    (Rule.SERVING_COMPONENT_NEEDS_FALLBACK, "no fallback"),
-)
+#: The gaps a component's node and row are marked with (each says its rule's gap label).
+GAPS = (Rule.MISSING_OWNER, Rule.COMPONENT_UNMONITORED, Rule.SERVING_COMPONENT_NEEDS_FALLBACK)
 
 
 class ArchitectureDiagram(RollupDirective):
@@ -70,7 +66,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     graph = Graph("architecture", {"rankdir": "LR"}, dict(NODE_STYLE), dict(EDGE_STYLE))
     rows: list[list[CellContent]] = []
     for component in components:
-        gaps = [text for rule, text in GAPS if renderer.about(rule, component.id)]
+        gaps = [rule.gap for rule in GAPS if renderer.about(rule, component.id)]
         _node(renderer, graph, component, gaps)
         for source in inputs_of(component, index):
             if source in shown:

@@ -13,7 +13,7 @@ from docutils import nodes
 
 from ..model.chains import SAFE_TERMINAL_KINDS, Chain
 from ..model.items import FALLBACK, REQUIREMENT, Item
-from ..rules.registry import Rule
+from ..model.rules import Rule
 from .directive import RollupDirective, matches
 from .markup import Element, Markup, el
 from .renderer import Renderer
@@ -100,20 +100,21 @@ def _status(renderer: Renderer, chain: Chain) -> tuple[list[Markup], str]:
         looped = str(chain.loops_to.id)
         found = any(looped in f.concerns for f in renderer.of_rule(Rule.FALLBACK_CYCLE))
         return [
-            renderer.mark("loops", found),
+            renderer.mark(Rule.FALLBACK_CYCLE.gap, found),
             " back to ",
             renderer.link(looped),
         ], "ml-chain-broken"
     if chain.dangling is not None:
+        found = renderer.about(Rule.UNKNOWN_REF, terminal.id) is not None
         return [
-            renderer.mark("broken link", bool(renderer.about(Rule.UNKNOWN_REF, terminal.id))),
+            renderer.mark(Rule.UNKNOWN_REF.gap, found),
             f" :next: names {chain.dangling!r}, which is no fallback",
         ], "ml-chain-broken"
     kind = terminal.values.get("kind", "?")
     if chain.safe:
         return [f"{renderer.marks[1]} ends safely in a {kind} tier"], "ml-chain-safe"
     return [
-        renderer.mark("unsafe end", _unsafe_end_found(renderer, str(terminal.id))),
+        renderer.mark(Rule.FALLBACK_TERMINAL.gap, _unsafe_end_found(renderer, str(terminal.id))),
         f" the last tier is a {kind}, which can fail too",
     ], "ml-chain-unsafe"
 

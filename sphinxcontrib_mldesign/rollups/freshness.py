@@ -8,7 +8,7 @@ from typing import ClassVar
 from docutils import nodes
 
 from ..model.items import OWNER, Item
-from ..rules.registry import Rule
+from ..model.rules import Rule
 from .directive import RollupDirective
 from .markup import Element, Markup
 from .renderer import CellContent, Renderer
@@ -72,7 +72,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 git_date.isoformat() if git_date else "—",
                 oldest,
                 renderer.links(owners, OWNER.name) or "—",
-                [renderer.gap("stale"), ": ", *renderer.links(str(i.id) for i in stale)]
+                [renderer.gap(Rule.STALE.gap), ": ", *renderer.links(str(i.id) for i in stale)]
                 if stale
                 else ("fresh" if renderer.findings.checked(Rule.STALE) else "not checked"),
             ]

@@ -1,5 +1,6 @@
 """``.. ml-monitoring-index::`` — what watches the system: every monitored metric, then
-the gaps (requirements measured by unmonitored metrics, fallbacks nobody can trigger)."""
+the gaps the checks found (requirements measured by unmonitored metrics, fallbacks
+nobody can trigger)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,8 @@ from typing import ClassVar
 
 from docutils import nodes
 
-from ..model.items import FALLBACK, METRIC, OWNER, REQUIREMENT, Item, as_list, is_monitored
-from ..rules.coverage import unmonitored_metrics
-from ..rules.registry import Rule
+from ..model.items import FALLBACK, METRIC, OWNER, Item, as_list, is_monitored
+from ..model.rules import Rule
 from .directive import RollupDirective, matches
 from .markup import Element, Markup, el
 from .renderer import CellContent, Renderer
@@ -78,7 +78,7 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
                 renderer.text(values.get("for")),
                 renderer.text(values.get("severity")),
                 renderer.links(values.get("owner") or [], OWNER.name)
-                or renderer.flagged(Rule.MISSING_OWNER, metric.id, "no owner"),
+                or renderer.flagged(Rule.MISSING_OWNER, metric.id),
                 renderer.links(triggers.get(str(metric.id), []), FALLBACK.name) or "—",
             ]
         )
@@ -131,22 +131,22 @@ def _deployed_cell(
 
 
 def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
-    context = renderer.context
+    """What ``requirement-unmonitored`` and ``trigger-not-monitored`` found (nothing for a
+    rule turned "off")."""
     entries: list[Element] = []
-    for requirement in renderer.of_type(REQUIREMENT.name):
-        if requirement.project is not None:
-            continue  # no rule of its project's says this; not ours to judge
-        unmonitored = unmonitored_metrics(context, requirement)
-        if unmonitored:
-            entries.append(
-                _entry(
-                    renderer.gap("unmonitored"),
-                    " requirement ",
-                    renderer.link(str(requirement.id)),
-                    " is measured by metrics with no :warn: or :crit:: ",
-                    *renderer.links(unmonitored),
-                )
+    for finding in renderer.of_rule(Rule.REQUIREMENT_UNMONITORED):
+        if not renderer.in_documents(finding.where.docname):
+            continue
+        requirement_id, *metric_ids = finding.concerns
+        entries.append(
+            _entry(
+                renderer.gap(Rule.REQUIREMENT_UNMONITORED.gap),
+                " requirement ",
+                renderer.link(requirement_id),
+                " is measured by metrics with no :warn: or :crit:: ",
+                *renderer.links(metric_ids),
             )
+        )
     for finding in renderer.of_rule(Rule.TRIGGER_NOT_MONITORED):
         if not renderer.in_documents(finding.where.docname):
             continue
@@ -154,7 +154,7 @@ def _gaps(renderer: Renderer) -> list[nodes.Node] | None:
         for fallback_id in fallback_ids:
             entries.append(
                 _entry(
-                    renderer.gap("cannot fire"),
+                    renderer.gap(Rule.TRIGGER_NOT_MONITORED.gap),
                     " fallback ",
                     renderer.link(fallback_id),
                     " is triggered by ",

@@ -8,7 +8,7 @@ from typing import ClassVar
 from docutils import nodes
 
 from ..model.items import OWNER
-from ..rules.registry import Rule
+from ..model.rules import Rule
 from .directive import RollupDirective, matches
 from .renderer import CellContent, Renderer
 

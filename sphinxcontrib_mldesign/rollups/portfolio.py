@@ -4,16 +4,16 @@ each figure links to the project's own roll-up that explains it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from docutils import nodes
 
 from ..model.formats import counted
-from ..model.imports import ImportedProject, ImportedViolation
+from ..model.imports import ImportedProject
 from ..model.items import ITEM_TYPES, OWNER
 from ..model.ownership import Area, collect_areas
 from ..model.portfolio import ProjectFigures, Reported, figures
-from ..rules.findings import Violation
+from ..model.rules import Rule, name_of
 from .directive import RollupDirective
 from .markup import Element, Markup, el
 from .renderer import CellContent, Renderer
@@ -63,37 +63,42 @@ def render(renderer: Renderer) -> list[nodes.Node]:
 
 def _local(renderer: Renderer) -> ProjectFigures:
     context = renderer.context
-    violations = renderer.findings.violations
+    found = renderer.findings
+    reported = [
+        Reported(finding.rule, found.severity(finding.rule), finding.item)
+        for finding in found.reported
+        if renderer.in_documents(finding.where.docname)
+    ]
     title = str(context.env.config.project)
-    return _figures(renderer, None, title, violations, context.areas, context.last_change)
+    return _figures(renderer, None, title, reported, context.areas, context.last_change)
 
 
 def _imported(renderer: Renderer, project: ImportedProject) -> ProjectFigures:
     # Its areas as its own build counted them: its own people.
     areas = collect_areas(project.of_type(OWNER.name), renderer.context.lookup)
-    return _figures(
-        renderer, project.name, project.title, project.violations, areas, project.last_change
-    )
+    reported = [
+        Reported(violation.rule, violation.severity, violation.item)
+        for violation in project.violations
+        if renderer.in_documents(violation.docname)
+    ]
+    return _figures(renderer, project.name, project.title, reported, areas, project.last_change)
 
 
 def _figures(
     renderer: Renderer,
     name: str | None,
     title: str,
-    violations: Iterable[Violation | ImportedViolation],
+    reported: list[Reported],
     areas: Sequence[Area],
     last_change: str | None,
 ) -> ProjectFigures:
-    """A project's figures, counting what the roll-up's ``:documents:`` hold."""
+    """A project's figures: what it reported in the roll-up's ``:documents:``, and its
+    items there."""
     return figures(
         name,
         title,
         {type_name: renderer.of_type_in(name, type_name) for type_name in ITEM_TYPES},
-        (
-            Reported(v.rule, v.severity, v.item)
-            for v in violations
-            if renderer.in_documents(v.docname)
-        ),
+        reported,
         areas,
         last_change,
     )
@@ -119,14 +124,14 @@ def _row(renderer: Renderer, found: ProjectFigures, pages: dict[str, str]) -> li
         for type_name, count in found.items_by_type.items()
         if count
     )
-    by_rule = [f"{rule} {count}" for rule, count in found.by_rule]
+    by_rule = [f"{name_of(rule)} {count}" for rule, count in found.by_rule]
     share = found.stale_share
     lowest = found.lowest_bus_factor
     bus_factor: Markup = "—"
     if lowest is not None:
         text = f"{lowest[0]} ({lowest[1]})"
         bus_factor = linked("bus-factor", text)
-        if any(rule == "bus-factor" for rule, _ in found.by_rule):  # by its own minimum
+        if any(rule is Rule.BUS_FACTOR for rule, _ in found.by_rule):  # by its own minimum
             bus_factor = el("inline", renderer.marks[0], " ", bus_factor, classes=["ml-gap"])
     project: list[Markup] = [el("strong", found.title)]
     project.append(" (this project)" if found.name is None else f" — {found.name}")

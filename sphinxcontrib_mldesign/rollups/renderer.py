@@ -18,9 +18,9 @@ from sphinx.builders import Builder
 
 from ..domain import single_anchor
 from ..model.items import Item
+from ..model.rules import Rule
 from ..rules.context import Context
 from ..rules.findings import Finding, Findings
-from ..rules.registry import Rule
 from ..state import BuildState
 from .expand import NATURAL_WIDTHS
 from .markup import Cell, Element, Markup, Row, block_node, el, entry
@@ -154,10 +154,10 @@ class Renderer:
         """``text`` as a gap mark where a check found the gap, else as plain text."""
         return self.gap(text) if found else text
 
-    def flagged(self, rule: Rule, subject: str | None, text: str) -> Markup:
-        """The gap mark ``text`` where the rule found something about the item (by ID) or
-        area, else a dash."""
-        return self.gap(text) if self.about(rule, subject) else "—"
+    def flagged(self, rule: Rule, subject: str | None) -> Markup:
+        """The rule's gap mark where it found something about the item (by ID) or area,
+        else a dash."""
+        return self.gap(rule.gap) if self.about(rule, subject) else "—"
 
     @staticmethod
     def ranked(value: Any, order: Sequence[Any]) -> Markup:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 
 from ..model.items import REQUIREMENT, Item
-from ..rules.registry import Rule
+from ..model.rules import Rule
 from .directive import RollupDirective, matches
 from .markup import Markup
 from .renderer import Renderer
@@ -117,18 +117,17 @@ def _cell(
         return renderer.doc_link(item.docname)
     if column in _REF_TYPES:
         shown = renderer.links(values.get(column) or [], _REF_TYPES[column])
-        if column in _GAPS:  # empty where the check found the gap
-            rule, gap = _GAPS[column]
-            return shown or renderer.flagged(rule, item.id, gap)
+        if column in GAPS:  # empty where the check found the gap
+            return shown or renderer.flagged(GAPS[column], item.id)
         return shown or "—"
     if column in ("priority", "status", "kind", "scope"):
         return renderer.ranked(values.get(column), orders.get(column, ()))
     return renderer.text(values.get(column))
 
 
-#: Column -> (the rule whose finding is the gap, what the cell says).
-_GAPS: dict[str, tuple[Rule, str]] = {
-    "metrics": (Rule.MUST_NEEDS_METRIC, "no metric"),
-    "fallbacks": (Rule.SERVING_NEEDS_FALLBACK, "no fallback"),
-    "owner": (Rule.MISSING_OWNER, "no owner"),
+#: Column -> the rule whose finding is the gap an empty cell shows.
+GAPS: dict[str, Rule] = {
+    "metrics": Rule.MUST_NEEDS_METRIC,
+    "fallbacks": Rule.SERVING_NEEDS_FALLBACK,
+    "owner": Rule.MISSING_OWNER,
 }

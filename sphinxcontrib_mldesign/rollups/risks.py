@@ -8,9 +8,9 @@ from typing import ClassVar
 from docutils import nodes
 
 from ..model.items import OWNER, RISK, Item
+from ..model.rules import Rule
 from ..model.scoring import LEVEL_SCORES, LEVELS, score_band
 from ..rules.findings import Finding
-from ..rules.registry import Rule
 from .directive import RollupDirective, matches
 from .markup import Cell, Markup, el
 from .renderer import CellContent, Renderer
@@ -33,22 +33,17 @@ class RiskIndex(RollupDirective):
     filters: ClassVar[dict[str, tuple[str, str]]] = FILTERS
 
 
-#: The findings shown as derived risks, and what each is called there.
-DERIVED: tuple[tuple[Rule, str], ...] = (
-    (Rule.BUS_FACTOR, "bus factor"),
-    (Rule.SERVING_NEEDS_FALLBACK, "no fallback"),
-    (Rule.STALE, "stale"),
-    (Rule.FEEDBACK_LOOP, "feedback loop"),
-)
+#: The findings shown as derived risks (each of the kind its rule's gap label says).
+DERIVED = (Rule.BUS_FACTOR, Rule.SERVING_NEEDS_FALLBACK, Rule.STALE, Rule.FEEDBACK_LOOP)
 
 
-def derived_risks(renderer: Renderer) -> list[tuple[str, Finding]]:
+def derived_risks(renderer: Renderer) -> list[Finding]:
     """What the bus-factor, serving-needs-fallback, stale and feedback-loop checks found,
-    as risks (a
-    rule turned "off" finds none), where the finding is reported in the ``:documents:``."""
+    as risks (a rule turned "off" finds none), where the finding is reported in the
+    ``:documents:``."""
     return [
-        (kind, finding)
-        for rule, kind in DERIVED
+        finding
+        for rule in DERIVED
         for finding in renderer.of_rule(rule)
         if renderer.in_documents(finding.where.docname)
     ]
@@ -73,11 +68,11 @@ def render(renderer: Renderer) -> list[nodes.Node]:
                 [
                     [
                         el("inline", "derived", classes=["ml-derived-badge"]),
-                        kind,
+                        finding.rule.gap,
                         _concerns(renderer, finding),
                         finding.summary,
                     ]
-                    for kind, finding in derived
+                    for finding in derived
                 ],
                 classes=["ml-derived-risks"],
                 row_classes=[["ml-derived"]] * len(derived),
@@ -117,9 +112,9 @@ def _register(renderer: Renderer, risks: list[Item]) -> nodes.table:
                 else "—",
                 renderer.text(values.get("status")),
                 renderer.links(values.get("mitigations") or [])
-                or renderer.flagged(Rule.HIGH_RISK_NEEDS_MITIGATION, risk.id, "none"),
+                or renderer.flagged(Rule.HIGH_RISK_NEEDS_MITIGATION, risk.id),
                 renderer.links(values.get("owner") or [], OWNER.name)
-                or renderer.flagged(Rule.MISSING_OWNER, risk.id, "no owner"),
+                or renderer.flagged(Rule.MISSING_OWNER, risk.id),
             ]
         )
         row_classes.append([f"ml-score-{score_band(score)}"] if isinstance(score, int) else [])

@@ -11,19 +11,16 @@ from docutils import nodes
 from ..model.chains import Chain, build_chains
 from ..model.dot import Graph
 from ..model.items import FALLBACK, METRIC, REQUIREMENT, Item, as_list
-from ..rules.registry import Rule
+from ..model.rules import Rule
 from .diagrams import EDGE_STYLE, GAP_COLOUR, KIND_COLOURS, NODE_STYLE, diagram, item_url
 from .directive import RollupDirective, matches
 from .markup import Markup
 from .renderer import CellContent, Renderer
 from .requirements import FILTERS as REQUIREMENT_FILTERS
 
-#: A requirement's gaps: rule -> the node that stands for what is missing.
-GAPS = (
-    (Rule.MUST_NEEDS_METRIC, "no metric"),
-    (Rule.SERVING_NEEDS_FALLBACK, "no fallback"),
-    (Rule.MISSING_OWNER, "no owner"),
-)
+#: A requirement's gaps, in the order of their nodes and columns (metrics, chain, owners);
+#: each node and cell says its rule's gap label.
+GAPS = (Rule.MUST_NEEDS_METRIC, Rule.SERVING_NEEDS_FALLBACK, Rule.MISSING_OWNER)
 
 
 class Trace(RollupDirective):
@@ -102,19 +99,16 @@ def _trace(renderer: Renderer, graph: Graph, requirement: Item) -> list[CellCont
         owner = index.get(owner_id)
         if owner is not None:
             graph.edge(head, _add(renderer, graph, owner, "owner", [owner.title]), label="owned by")
-    gaps = [text for rule, text in GAPS if renderer.about(rule, requirement.id)]
-    for text in gaps:
-        _gap(graph, head, text, mark)
+    for rule in GAPS:
+        if renderer.about(rule, requirement.id):
+            _gap(graph, head, rule.gap, mark)
+    no_metric, no_fallback, no_owner = (renderer.flagged(rule, requirement.id) for rule in GAPS)
     return [
         [renderer.link(head), " ", requirement.title],
-        metric_cells or _gaps(renderer, gaps, "no metric"),
-        chain_cells[:-1] or _gaps(renderer, gaps, "no fallback"),
-        renderer.links(owners) or _gaps(renderer, gaps, "no owner"),
+        metric_cells or no_metric,
+        chain_cells[:-1] or no_fallback,
+        renderer.links(owners) or no_owner,
     ]
-
-
-def _gaps(renderer: Renderer, gaps: list[str], text: str) -> Markup:
-    return renderer.gap(text) if text in gaps else "—"
 
 
 def _chains_of(renderer: Renderer, requirement: Item) -> list[Chain]:

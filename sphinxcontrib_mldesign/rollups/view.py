@@ -13,11 +13,12 @@ from functools import cached_property
 
 from ..model.chains import Chain, build_chains, triggers_of
 from ..model.imports import ImportedProject
-from ..model.items import FALLBACK, OWNER, Item, split_qualified
+from ..model.items import FALLBACK, OWNER, Item, as_list, split_qualified
 from ..model.ownership import Area, area_key, collect_areas
+from ..model.rules import Rule
 from ..rules.context import Context
+from ..rules.coverage import unmonitored_metrics
 from ..rules.findings import Finding, Findings
-from ..rules.registry import RULE_BY_NAME, Rule
 from ..state import BuildState
 
 #: A project as a roll-up names it: None for this one, else the import's name.
@@ -141,12 +142,17 @@ class ImportedFindings:
         triggers = triggers_of(project.of_type(FALLBACK.name))
         for violation in project.violations:
             item = project.items.get(violation.item) if violation.item else None
-            if item is None or violation.rule not in RULE_BY_NAME:
+            rule = violation.rule
+            if item is None or not isinstance(rule, Rule):
                 continue
-            rule = RULE_BY_NAME[violation.rule]
             concerns: tuple[str, ...] = (str(item.id),)
             if rule is Rule.TRIGGER_NOT_MONITORED:  # the metric, then its fallbacks
                 concerns += tuple(triggers.get(str(item.id), ()))
+            elif rule is Rule.REQUIREMENT_UNMONITORED:
+                # The requirement, then which of its metrics lack thresholds: the project's
+                # own (the export does not say which of a third project's did).
+                metrics = as_list(item.values.get("metrics"))
+                concerns += tuple(unmonitored_metrics(project.items, metrics))
             finding = Finding(
                 rule, item, violation.message, violation.message, concerns, violation.area
             )

@@ -2,7 +2,7 @@
 
 Each module of this package holds the checks of one concern; a check is a function from
 a :class:`~.context.Context` to :class:`~.findings.Finding`\\ s, listed in
-:data:`.run.CHECKS`. The rule registry (:mod:`.registry`) names every rule, and
+:data:`.run.CHECKS`. The rule registry (:mod:`..model.rules`) names every rule, and
 :class:`~.findings.Findings` is what every later layer reads: no other package decides
 whether something is a gap.
 """

@@ -8,9 +8,9 @@ from itertools import groupby
 
 from ..model.alerts import AlertOutcome, Drift
 from ..model.rulefiles import DeployedRule
+from ..model.rules import Rule
 from .context import Context
 from .findings import Finding
-from .registry import Rule
 
 
 def deployed_alerts(context: Context) -> Iterator[Finding]:

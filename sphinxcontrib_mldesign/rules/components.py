@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model.items import COMPONENT, RISK, as_list
+from ..model.rules import Rule
 from .context import Context
 from .coverage import lacks
 from .findings import Finding
-from .registry import Rule
 
 WATCHED_KINDS = ("model", "serving", "pipeline")
 REPLACEABLE_KINDS = ("serving", "model")
@@ -23,7 +23,6 @@ def component_gaps(context: Context) -> Iterator[Finding]:
                 Rule.COMPONENT_UNMONITORED,
                 item,
                 f"{kind} component {item.id!r} lists no :metrics: — nothing watches it",
-                summary="unmonitored",
                 concerns=(str(item.id),),
             )
         if kind in REPLACEABLE_KINDS and lacks(item, "fallbacks"):
@@ -32,7 +31,6 @@ def component_gaps(context: Context) -> Iterator[Finding]:
                 item,
                 f"{kind} component {item.id!r} lists no :fallbacks: — nothing takes over "
                 "when it fails",
-                summary="no fallback",
                 concerns=(str(item.id),),
             )
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from ..domain import ANY_ROLE
 from ..model.formats import did_you_mean
 from ..model.items import ITEM_TYPES, TYPE_BY_ROLE, qualify, split_qualified
+from ..model.rules import Rule
 from .context import Context
 from .findings import Finding
-from .registry import Rule
 
 
 def schema_problems(context: Context) -> Iterator[Finding]:

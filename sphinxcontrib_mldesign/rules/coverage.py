@@ -6,12 +6,12 @@ they are linear in the number of items.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..model.items import METRIC, OWNER, REQUIREMENT, RISK, Item, as_list, is_monitored
+from ..model.rules import HIGH_RISK_SCORE, Rule
 from .context import Context
 from .findings import Finding
-from .registry import HIGH_RISK_SCORE, Rule
 
 _INACTIVE_STATUSES = {"rejected", "deprecated"}
 
@@ -87,13 +87,18 @@ def requirement_gaps(context: Context) -> Iterator[Finding]:
             )
 
 
-def unmonitored_metric(context: Context, metric_id: str) -> Item | None:
+def unmonitored_metric(lookup: Mapping[str, Item], metric_id: str) -> Item | None:
     """The metric, when it exists and has neither warn nor crit (a missing or wrong-type
     ID is an unknown-ref, not this)."""
-    metric = context.lookup.get(metric_id)
+    metric = lookup.get(metric_id)
     if metric is None or metric.type != METRIC.name or is_monitored(metric):
         return None
     return metric
+
+
+def unmonitored_metrics(lookup: Mapping[str, Item], metric_ids: Iterable[str]) -> list[str]:
+    """Those of the IDs that name a metric with neither warn nor crit, in order."""
+    return [m for m in metric_ids if unmonitored_metric(lookup, m) is not None]
 
 
 def unmonitored_triggers(context: Context) -> Iterator[Finding]:
@@ -101,7 +106,7 @@ def unmonitored_triggers(context: Context) -> Iterator[Finding]:
     fallback of this one naming it in ``:trigger:``. ``concerns``: the metric, then the
     fallbacks."""
     for metric_id, fallbacks in context.triggers.items():
-        metric = unmonitored_metric(context, metric_id)
+        metric = unmonitored_metric(context.lookup, metric_id)
         if metric is None:
             continue
         if metric.project is None:
@@ -126,17 +131,29 @@ def unmonitored_triggers(context: Context) -> Iterator[Finding]:
             )
 
 
-def unmonitored_metrics(context: Context, requirement: Item) -> list[str]:
-    """The metrics an active requirement is measured by that have no alert thresholds:
-    a coverage gap of the monitoring roll-up (no rule of its own; ``trigger-not-monitored``
-    covers the metrics that fallbacks depend on)."""
-    if not is_active_requirement(requirement):
-        return []
-    return [
-        metric_id
-        for metric_id in as_list(requirement.values.get("metrics"))
-        if unmonitored_metric(context, metric_id) is not None
-    ]
+def unmonitored_requirements(context: Context) -> Iterator[Finding]:
+    """Active requirements measured by metrics with no alert thresholds, reported at their
+    ``:metrics:`` line (the option naming those metrics). ``concerns``: the requirement,
+    then those metrics. The metrics fallbacks depend on are ``trigger-not-monitored``'s."""
+    for requirement in context.of_type(REQUIREMENT.name):
+        if not is_active_requirement(requirement):
+            continue
+        unmonitored = unmonitored_metrics(
+            context.lookup, as_list(requirement.values.get("metrics"))
+        )
+        if not unmonitored:
+            continue
+        names = ", ".join(map(repr, unmonitored))
+        several = len(unmonitored) > 1
+        which = f"metric{'s' * several} {names}, which {'have' if several else 'has'}"
+        yield Finding(
+            Rule.REQUIREMENT_UNMONITORED,
+            requirement,
+            f"requirement {requirement.id!r} is measured by {which} neither :warn: nor :crit:, "
+            "so no alert says when it is not met",
+            concerns=(str(requirement.id), *unmonitored),
+            lineno=requirement.line_of("metrics"),
+        )
 
 
 def drift_without_method(context: Context) -> Iterator[Finding]:
@@ -171,6 +188,7 @@ def unmitigated_high_risks(context: Context) -> Iterator[Finding]:
 CHECKS = (
     missing_owner,
     requirement_gaps,
+    unmonitored_requirements,
     unmonitored_triggers,
     drift_without_method,
     unmitigated_high_risks,

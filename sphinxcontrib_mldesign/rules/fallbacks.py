@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from ..model.chains import SAFE_TERMINAL_KINDS, Chain, find_cycles
 from ..model.items import FALLBACK
+from ..model.rules import Rule
 from .context import Context
 from .findings import Finding
-from .registry import Rule
 
 
 def fallback_cycles(context: Context) -> Iterator[Finding]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..model.items import Item, RoleRef, RollupUse
 from ..model.rulefiles import DeployedRule, RuleFileProblem
-from .registry import Rule, Setting, Severity, setting
+from ..model.rules import Rule, Setting, Severity, setting
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,16 @@ class Finding:
     """The line of the option at fault, when it is not the item's own line."""
 
     @property
+    def item(self) -> str | None:
+        """The ID of the item that must change (None for prose, roll-ups, rule files)."""
+        return self.where.id if isinstance(self.where, Item) else None
+
+    @property
     def subject(self) -> str | None:
         """What the finding is about: the area, else the item's ID."""
         if self.area is not None:
             return self.area
-        return self.where.id if isinstance(self.where, Item) else None
+        return self.item
 
     def violation(self, severity: Severity) -> Violation:
         return Violation(
@@ -95,7 +100,7 @@ class Finding:
             lineno=self.lineno or self.where.lineno,
             rule=self.rule.subtype,
             message=self.message,
-            item=self.where.id if isinstance(self.where, Item) else None,
+            item=self.item,
             severity=severity,
             source=self.where.source,
             area=self.area,
@@ -105,7 +110,7 @@ class Finding:
 class Findings:
     """Every finding of one build, and the views the rest of the extension reads."""
 
-    def __init__(self, found: Iterable[Finding], settings: Mapping[str, Setting]) -> None:
+    def __init__(self, found: Iterable[Finding], settings: Mapping[Rule, Setting]) -> None:
         self.found = tuple(found)
         """Everything the checks found, rules turned off included."""
         self._settings = dict(settings)
@@ -126,6 +131,10 @@ class Findings:
         """The rule's finding about an item (by ID) or an area, if the project checks it."""
         return self._by_subject.get((rule, subject))
 
+    def severity(self, rule: Rule) -> Severity:
+        """The severity the project reports a checked rule's findings at."""
+        return setting(rule, self._settings)  # type: ignore[return-value]  # not "off"
+
     def of_rule(self, rule: Rule) -> list[Finding]:
         """The rule's findings, in the order the check made them (none when it is off)."""
         return [finding for finding in self.reported if finding.rule is rule]
@@ -133,8 +142,5 @@ class Findings:
     @cached_property
     def violations(self) -> tuple[Violation, ...]:
         """What the build reports, at each rule's severity, in document order."""
-        made = [
-            finding.violation(setting(finding.rule, self._settings))  # type: ignore[arg-type]
-            for finding in self.reported
-        ]
+        made = [finding.violation(self.severity(finding.rule)) for finding in self.reported]
         return tuple(sorted(made, key=Violation.sort_key))

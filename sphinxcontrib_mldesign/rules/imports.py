@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from ..model.formats import did_you_mean
 from ..model.imports import RESERVED_PROJECT_NAMES
 from ..model.items import split_qualified
+from ..model.rules import Rule
 from .context import Context
 from .findings import Finding
-from .registry import Rule
 
 
 def unreadable_imports(context: Context) -> Iterator[Finding]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..model.rules import Rule
 from .context import Context
 from .findings import Finding
-from .registry import Rule
 
 
 def low_bus_factor(context: Context) -> Iterator[Finding]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..model.rules import Rule, setting
 from .context import Context
 from .findings import Finding
-from .registry import Rule, setting
 
 
 def stale_items(context: Context) -> Iterator[Finding]:

@@ -1,8 +1,10 @@
 """The registry of rules: every warning subtype this extension can emit.
 
-This enum is the single source of truth for rule names, default severities and the
-documentation's table of rules, so the docs cannot drift from the code; :func:`setting`
-is the one place a project's ``mldesign_rules`` is applied to a rule.
+This enum is the single source of truth for rule names, default severities, the short
+label a roll-up marks a gap with and the documentation's table of rules, so the docs and
+roll-ups cannot drift from the code; :func:`setting` is the one place a project's
+``mldesign_rules`` is applied to a rule. Plain data, no Sphinx: the config, the checks,
+the roll-ups and the portfolio all name rules by these members.
 """
 
 from __future__ import annotations
@@ -25,13 +27,17 @@ class Rule(Enum):
     """One warning subtype: ``type="mldesign", subtype=<value>``."""
 
     severity: Severity
+    gap: str
+    """What a roll-up cell or node says where the rule found a gap ("no owner"), after
+    the gap mark; in a column that names the option, as little as "none"."""
     fires_when: str
     fix: str
 
-    def __new__(cls, name: str, severity: Severity, fires_when: str, fix: str) -> Rule:
+    def __new__(cls, name: str, severity: Severity, gap: str, fires_when: str, fix: str) -> Rule:
         member = object.__new__(cls)
         member._value_ = name
         member.severity = severity
+        member.gap = gap
         member.fires_when = fires_when
         member.fix = fix
         return member
@@ -39,6 +45,7 @@ class Rule(Enum):
     SCHEMA = (
         "schema",
         "error",
+        "invalid option",
         "An option fails its schema: unknown option, wrong type or format, a value outside "
         "its enum, a missing required option or title.",
         "Correct the option as the message says; the option is ignored until then. "
@@ -47,6 +54,7 @@ class Rule(Enum):
     DUPLICATE_ID = (
         "duplicate-id",
         "error",
+        "duplicate ID",
         "Two items share an ID. The item read first (by document name, then line) keeps "
         "the ID; the later one is reported.",
         "Give one of the items a new ID. IDs are case-sensitive and shared by all item types.",
@@ -54,6 +62,7 @@ class Rule(Enum):
     UNKNOWN_REF = (
         "unknown-ref",
         "error",
+        "broken link",
         "A reference (a role such as ``:ml:req:`` or an option such as ``:metrics:``) names "
         "no item, or an item of the wrong type.",
         "Fix the ID, or point the reference at an item of the type it expects.",
@@ -62,12 +71,14 @@ class Rule(Enum):
     MISSING_OWNER = (
         "missing-owner",
         "warning",
+        "no owner",
         "A requirement, metric, fallback or risk has no ``:owner:``.",
         "Name the person or team who answers for it: ``:owner: <owner ID>``.",
     )
     MUST_NEEDS_METRIC = (
         "must-needs-metric",
         "warning",
+        "no metric",
         "A ``must`` requirement that is in scope and not rejected or deprecated lists no "
         "``:metrics:``.",
         "Say how you will know it is met: add a metric and list it in ``:metrics:``.",
@@ -75,12 +86,14 @@ class Rule(Enum):
     NONFUNCTIONAL_NEEDS_TARGET = (
         "nonfunctional-needs-target",
         "warning",
+        "no target",
         "A ``must`` non-functional requirement has no ``:target:``.",
         "State the bar as a condition, e.g. ``:target: p99 <= 200 ms``.",
     )
     SERVING_NEEDS_FALLBACK = (
         "serving-needs-fallback",
         "warning",
+        "no fallback",
         "A requirement with ``:inference:`` (it serves predictions) lists no ``:fallbacks:``.",
         "Decide what happens when the model misbehaves: add a fallback chain and list its "
         "head in ``:fallbacks:``.",
@@ -88,6 +101,7 @@ class Rule(Enum):
     FALLBACK_CYCLE = (
         "fallback-cycle",
         "error",
+        "loops",
         "Following ``:next:`` from a fallback comes back to it. Reported once per cycle, at "
         "its first fallback in document order.",
         "Break the loop: the last tier of a chain names no ``:next:``.",
@@ -95,6 +109,7 @@ class Rule(Enum):
     FALLBACK_TERMINAL = (
         "fallback-terminal",
         "warning",
+        "unsafe end",
         "A chain ends (a fallback with no ``:next:``) in a kind that can itself fail: not "
         "``constant``, ``rule``, ``human`` or ``reject``.",
         "Add a last tier that cannot fail (a constant answer, a rule, a human, or rejecting "
@@ -103,14 +118,26 @@ class Rule(Enum):
     TRIGGER_NOT_MONITORED = (
         "trigger-not-monitored",
         "warning",
+        "cannot fire",
         "A metric that some fallback names in ``:trigger:`` has neither ``:warn:`` nor "
         "``:crit:``, so nothing will ever switch to the fallback. Reported at the metric.",
         "Give the metric alert thresholds (``:crit:`` at least), or trigger the fallback on a "
         "metric that has them.",
     )
+    REQUIREMENT_UNMONITORED = (
+        "requirement-unmonitored",
+        "warning",
+        "unmonitored",
+        "A requirement that is in scope and not rejected or deprecated lists in ``:metrics:`` "
+        "a metric with neither ``:warn:`` nor ``:crit:``, so no alert says when it stops "
+        "being met. Reported at the requirement's ``:metrics:`` line.",
+        "Give those metrics alert thresholds, or measure the requirement by a metric that "
+        "has them.",
+    )
     DRIFT_NEEDS_METHOD = (
         "drift-needs-method",
         "warning",
+        "no drift method",
         "A metric of kind ``drift`` lacks ``:drift-method:`` or ``:reference:``.",
         "Say how drift is measured (``:drift-method: psi``) and against what "
         "(``:reference: training``).",
@@ -118,6 +145,7 @@ class Rule(Enum):
     HIGH_RISK_NEEDS_MITIGATION = (
         "high-risk-needs-mitigation",
         "warning",
+        "none",
         f"An ``open`` risk scoring {HIGH_RISK_SCORE} or more (likelihood x impact) lists no "
         "``:mitigations:``.",
         "List the fallbacks, requirements or metrics that reduce it, or lower its likelihood "
@@ -126,6 +154,7 @@ class Rule(Enum):
     BUS_FACTOR = (
         "bus-factor",
         "warning",
+        "bus factor",
         "An area has fewer people than ``mldesign_min_bus_factor`` (default 2): the distinct "
         "owners listing it in ``:areas:`` plus their ``:backups:``. Reported at the first "
         "owner listing the area.",
@@ -134,6 +163,7 @@ class Rule(Enum):
     STALE = (
         "stale",
         "warning",
+        "stale",
         "An item's ``:reviewed:`` date — or, without one, the last git commit of its file — "
         "is older than ``mldesign_review_every`` (default ``180d``) before today "
         "(``mldesign_today``, else ``SOURCE_DATE_EPOCH``, else the clock).",
@@ -143,18 +173,21 @@ class Rule(Enum):
     COMPONENT_UNMONITORED = (
         "component-unmonitored",
         "warning",
+        "unmonitored",
         "A ``model``, ``serving`` or ``pipeline`` component lists no ``:metrics:``.",
         "Name the metrics that watch it, or add them.",
     )
     SERVING_COMPONENT_NEEDS_FALLBACK = (
         "serving-component-needs-fallback",
         "warning",
+        "no fallback",
         "A ``serving`` or ``model`` component lists no ``:fallbacks:``.",
         "Name the head of the fallback chain that takes over when it fails.",
     )
     FEEDBACK_LOOP = (
         "feedback-loop",
         "warning",
+        "feedback loop",
         "The components' ``:inputs:`` form a loop through a ``model`` (its outputs come back "
         "into its inputs), and no ``ml-risk`` lists a component of the loop in "
         "``:affects:``. Reported once per loop, at its first model.",
@@ -164,6 +197,7 @@ class Rule(Enum):
     ALERT_MISSING = (
         "alert-missing",
         "warning",
+        "not deployed",
         "A monitored metric with a ``:query:`` or ``:alert:`` has no deployed rule for one of "
         "its thresholds (only with ``mldesign_alert_rules``). Reported at the metric.",
         "Deploy the rule ``mldesign alerts`` generates, or name the hand-written one in "
@@ -172,6 +206,7 @@ class Rule(Enum):
     ALERT_DRIFT = (
         "alert-drift",
         "error",
+        "drift",
         "A deployed rule's operator, threshold, ``for`` or ``severity`` differs from the "
         "metric's ``:warn:``/``:crit:``, ``:for:`` or ``:severity:``. Reported at that "
         "option's line (the metric's when it is not written); the message shows both values, "
@@ -181,6 +216,7 @@ class Rule(Enum):
     ALERT_UNKNOWN = (
         "alert-unknown",
         "warning",
+        "unknown alert",
         "A deployed rule is labelled with an ``mldesign_id`` that no metric of the doc has, or "
         "a rule file cannot be read. Reported at the rule file's line.",
         "Fix the label (or the ID in the doc), delete the rule, or fix the file.",
@@ -188,6 +224,7 @@ class Rule(Enum):
     IMPORT = (
         "import",
         "warning",
+        "not read",
         "An export named in ``mldesign_imports`` cannot be read: a missing file, a URL that "
         "does not answer in ``mldesign_imports_timeout``, or data that is not an "
         "``mldesign.json``. Reported at the project's line in ``conf.py``; the build goes on "
@@ -205,6 +242,17 @@ RULE_NAMES = frozenset(rule.subtype for rule in Rule)
 RULE_BY_NAME: dict[str, Rule] = {rule.subtype: rule for rule in Rule}
 
 
-def setting(rule: Rule, settings: Mapping[str, Setting]) -> Setting:
+def setting(rule: Rule, settings: Mapping[Rule, Setting]) -> Setting:
     """The rule's severity in a project whose ``mldesign_rules`` is ``settings``, or "off"."""
-    return settings.get(rule.subtype, rule.severity)
+    return settings.get(rule, rule.severity)
+
+
+def rule_named(name: str) -> Rule | str:
+    """The rule another project's export names; the name itself when this version does
+    not know it (a rule a newer version added): counted, never judged again."""
+    return RULE_BY_NAME.get(name, name)
+
+
+def name_of(rule: Rule | str) -> str:
+    """The rule's name as the warnings and exports write it."""
+    return rule.subtype if isinstance(rule, Rule) else rule
