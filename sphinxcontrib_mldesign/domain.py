@@ -23,6 +23,7 @@ from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .model.items import ITEM_TYPES, TYPE_BY_ROLE, Item, RoleRef, RollupUse
+from .model.project import index_of
 
 DOMAIN = "ml"
 ANY_ROLE = "ref"
@@ -150,14 +151,9 @@ class MLDomain(Domain):
 
     @property
     def index(self) -> dict[str, Item]:
-        """ID -> item. Of duplicates, the first in document order wins, so the result does
-        not depend on the order documents were read in (serial, parallel, incremental)."""
+        """ID -> item; of duplicates, the first in document order (as the checks see it)."""
         if self._index is None:
-            index: dict[str, Item] = {}
-            for item in self.all_items():
-                if item.id is not None:
-                    index.setdefault(item.id, item)
-            self._index = index
+            self._index = index_of(self.all_items())
         return self._index
 
     def lookup(self, target: str, role: str) -> Item | None:

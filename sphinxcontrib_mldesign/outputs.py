@@ -24,6 +24,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .domain import get_ml_domain
+from .model.items import RollupUse
 from .rollups.view import selected_projects
 from .state import BuildState, Rewrites, build_state
 from .version import shipped_fingerprint
@@ -54,9 +55,9 @@ def rollup_digest(state: BuildState) -> str:
         "items": [
             {**item.export(), "lineno": None, "anchor": item.anchor} for item in context.items
         ],
-        "git": {file: date.isoformat() for file, date in sorted(context.git_dates.items())},
+        **context.inputs.fingerprints(),  # "git": the files' dates
         "titles": {
-            docname: context.env.titles[docname].astext() if docname in context.env.titles else ""
+            docname: context.titles.get(docname, "")
             for docname in sorted({item.docname for item in context.items})
         },
         "today": context.today.isoformat(),
@@ -83,8 +84,11 @@ def page_digests(state: BuildState, local: str) -> dict[str, str]:
     the content of every import they select, so a changed import re-writes the pages that
     show it and no other."""
     context = state.context
+    by_page: dict[str, list[RollupUse]] = {}
+    for use in context.rollups:
+        by_page.setdefault(use.docname, []).append(use)
     pages = {}
-    for docname, uses in get_ml_domain(context.env).rollups_by_doc.items():
+    for docname, uses in by_page.items():
         selected = {
             name for use in uses for name in selected_projects(use.projects, context.imports)
         }

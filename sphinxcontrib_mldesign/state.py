@@ -12,6 +12,7 @@ when asked before the checks ran.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -22,8 +23,9 @@ from sphinx.util import logging
 from .config import get_config
 from .domain import get_ml_domain
 from .model.formats import counted
+from .model.inputs.base import Where
+from .model.project import Project
 from .model.rules import WARNING_TYPE
-from .rules.context import Context
 from .rules.findings import Findings, Violation
 from .rules.run import run_checks
 
@@ -42,7 +44,8 @@ class Rewrites:
 
 @dataclass
 class BuildState:
-    context: Context
+    context: Project
+    """The project as the checks saw it (and the roll-ups show it)."""
     findings: Findings
     builder: Builder
     """What this build writes with (for post-transforms: ``SphinxTransform.app`` is
@@ -80,9 +83,29 @@ def build_state(env: BuildEnvironment) -> BuildState:
     return holder.state
 
 
+def project_of(app: Sphinx, env: BuildEnvironment) -> Project:
+    """The project Sphinx read, as plain data; its outside is read when first asked for
+    (imports are cached under the doctree directory, as intersphinx caches)."""
+    domain = get_ml_domain(env)
+    config = get_config(env)
+    return Project(
+        domain.all_items(),
+        config,
+        config.today_date(),
+        role_refs=domain.all_refs(),
+        any_refs=set().union(*domain.any_refs_by_doc.values()),
+        rollups=domain.all_rollups(),
+        paths={doc: str(Path(env.doc2path(doc)).resolve()) for doc in domain.items_by_doc},
+        titles={doc: title.astext() for doc, title in env.titles.items()},
+        title=str(env.config.project),
+        inventories=getattr(env.config, "intersphinx_mapping", None) or (),
+        where=Where(Path(app.confdir or env.srcdir), Path(env.srcdir), Path(env.doctreedir)),
+    )
+
+
 def _check_project(app: Sphinx, env: BuildEnvironment) -> None:
-    context = Context(env, get_ml_domain(env), get_config(env), str(app.confdir))
-    state = BuildState(context, run_checks(context), app.builder)
+    project = project_of(app, env)
+    state = BuildState(project, run_checks(project), app.builder)
     setattr(env, _ATTRIBUTE, _Holder(state))
     for violation in state.findings.violations:
         log = logger.error if violation.severity == "error" else logger.warning

@@ -214,7 +214,7 @@ def test_sources_no_one_can_read_are_warnings(
 
 
 def test_a_fetch_larger_than_its_limit_is_refused(tmp_path: Path) -> None:
-    from sphinxcontrib_mldesign.model.sources import fetch
+    from sphinxcontrib_mldesign.model.inputs.exports import fetch
 
     (tmp_path / "big.json").write_bytes(b" " * 300_000)
     with serving(tmp_path) as (base, _):

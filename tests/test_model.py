@@ -14,7 +14,7 @@ from helpers import git as _git
 from sphinxcontrib_mldesign import model as model_package
 from sphinxcontrib_mldesign.model.chains import build_chains, find_cycles
 from sphinxcontrib_mldesign.model.extensions import ProjectSchemas, SchemaExtensionError
-from sphinxcontrib_mldesign.model.gitdates import last_changes
+from sphinxcontrib_mldesign.model.inputs.git import last_changes
 from sphinxcontrib_mldesign.model.items import Item, is_monitored
 from sphinxcontrib_mldesign.model.ownership import collect_areas
 from sphinxcontrib_mldesign.model.scoring import risk_score, score_band

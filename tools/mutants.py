@@ -78,7 +78,7 @@ MUTANTS: tuple[Mutant, ...] = (
        "if acknowledged & set(loop.members):", "if False:",
        "tests/test_components.py",
        "a feedback loop a risk acknowledges is still reported"),
-    _m("import-wins-over-local", "rules/context.py",
+    _m("import-wins-over-local", "model/project.py",
        "            found.update(project.items)\n        found.update(self.index)",
        "            pass\n        found.update(self.index)\n"
        "        for project in self.imports.values():\n            found.update(project.items)",
@@ -170,7 +170,7 @@ MUTANTS: tuple[Mutant, ...] = (
        "the risk register in document order, not by score"),
     # -- the roll-up fingerprint (outputs.py) ---------------------------------------------
     _m("fingerprint-no-titles", "outputs.py",
-       "context.env.titles[docname].astext() if docname in context.env.titles else \"\"", '""',
+       'context.titles.get(docname, "")', '""',
        "tests/test_pinned_fingerprint.py::test_a_new_page_title_rewrites_the_rollups",
        "a page's new title does not re-write the roll-ups showing it"),
     _m("fingerprint-no-today", "outputs.py",
@@ -178,8 +178,7 @@ MUTANTS: tuple[Mutant, ...] = (
        "tests/test_pinned_fingerprint.py::test_a_new_day_rewrites_the_rollups",
        "a new day does not re-write the freshness index's 'As of'"),
     _m("fingerprint-no-git", "outputs.py",
-       '"git": {file: date.isoformat() for file, date in sorted(context.git_dates.items())},',
-       "",
+       "**context.inputs.fingerprints(),", "",
        "tests/test_pinned_fingerprint.py::test_a_new_git_commit_rewrites_the_rollups",
        "a new git commit does not re-write the roll-ups' git dates"),
     _m("fingerprint-line-numbers", "outputs.py",

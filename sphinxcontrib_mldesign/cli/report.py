@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..model.gitdates import work_tree_top
+from ..model.inputs.git import work_tree_top
 from ..model.paths import relative_path
 
 

@@ -1,30 +1,19 @@
 """Deployed alerting rules, read from Prometheus rule files and ``PrometheusRule``
 manifests (YAML, several documents per file allowed), each with the line it starts on.
 
-A file that cannot be read, or a rule without a name or an expression, is a
-:class:`RuleFileProblem` at its line, never an exception. Recording rules are skipped.
+Text that is not YAML, or a rule without a name or an expression, is a problem
+(:class:`.InputProblem`) at its line, never an exception. Recording rules are skipped.
+The files are found and read by :mod:`.inputs.alert_rules`.
 """
 
 from __future__ import annotations
 
-import glob
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-
-def alert_rule_paths(base: Path, patterns: Iterable[str]) -> list[Path]:
-    """The files the globs name (relative to ``base``), each once, sorted."""
-    found = {
-        Path(match).resolve()
-        for pattern in patterns
-        for match in glob.glob(str(base / pattern), recursive=True)  # absolute ones too
-        if Path(match).is_file()
-    }
-    return sorted(found)
+from .inputs.base import InputProblem
 
 
 @dataclass(frozen=True)
@@ -42,20 +31,12 @@ class DeployedRule:
     lineno: int
 
 
-@dataclass(frozen=True)
-class RuleFileProblem:
-    docname: str
-    source: str
-    lineno: int
-    message: str
-
-
 @dataclass
 class RuleFiles:
     """Every alerting rule of a set of files, and what could not be read."""
 
     rules: list[DeployedRule] = field(default_factory=list)
-    problems: list[RuleFileProblem] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
 
     def read(self, text: str, docname: str, source: str) -> None:
         """Add the rules of one file's text (``docname``: its name in the project,
@@ -65,9 +46,7 @@ class RuleFiles:
         except yaml.YAMLError as err:
             reason = getattr(err, "problem", None) or str(err)
             self.problems.append(
-                RuleFileProblem(
-                    docname, source, _error_line(err, text), f"not valid YAML: {reason}"
-                )
+                InputProblem(docname, source, _error_line(err, text), f"not valid YAML: {reason}")
             )
             return
         found_groups = False
@@ -82,7 +61,7 @@ class RuleFiles:
                     self._add(rule, docname, source)
         if not found_groups and documents:
             self.problems.append(
-                RuleFileProblem(
+                InputProblem(
                     docname,
                     source,
                     1,
@@ -97,9 +76,7 @@ class RuleFiles:
         name, expr = _scalar(_get(node, "alert")), _scalar(_get(node, "expr"))
         if not name or not expr:
             missing = "'alert'" if not name else "'expr'"
-            self.problems.append(
-                RuleFileProblem(docname, source, line, f"a rule without {missing}")
-            )
+            self.problems.append(InputProblem(docname, source, line, f"a rule without {missing}"))
             return
         labels = _get(node, "labels")
         self.rules.append(

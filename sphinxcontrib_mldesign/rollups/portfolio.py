@@ -69,8 +69,7 @@ def _local(renderer: Renderer) -> ProjectFigures:
         for finding in found.reported
         if renderer.in_documents(finding.where.docname)
     ]
-    title = str(context.env.config.project)
-    return _figures(renderer, None, title, reported, context.areas, context.last_change)
+    return _figures(renderer, None, context.title, reported, context.areas, context.last_change)
 
 
 def _imported(renderer: Renderer, project: ImportedProject) -> ProjectFigures:

@@ -19,7 +19,6 @@ from sphinx.builders import Builder
 from ..domain import single_anchor
 from ..model.items import Item
 from ..model.rules import Rule
-from ..rules.context import Context
 from ..rules.findings import Finding, Findings
 from ..state import BuildState
 from .expand import NATURAL_WIDTHS
@@ -49,7 +48,7 @@ class Renderer:
     def __init__(
         self, state: BuildState, docname: str, options: dict[str, Any], page: PageLinks
     ) -> None:
-        self.context: Context = state.context
+        self.context = state.context
         self.findings: Findings = state.findings
         self.builder: Builder = state.builder
         self.told: set[str] = state.told  # what the build says once (Graphviz missing)
@@ -137,8 +136,7 @@ class Renderer:
         return out
 
     def doc_link(self, docname: str) -> Element:
-        title = self.context.env.titles.get(docname)
-        text = title.astext() if title is not None else docname
+        text = self.context.titles.get(docname, docname)
         return Element("reference", (text,), uri=self._uri(docname))
 
     @property

@@ -1,9 +1,9 @@
 """What one roll-up shows: the items of the projects its ``:projects:`` selects, and what
 the roll-ups derive from them (chains, areas, triggers, findings).
 
-For this project alone (the default) a view is the checks' own project (:class:`.Context`)
-and findings. An imported project brings its own findings: the violations its build
-exported, read, never decided again here.
+For this project alone (the default) a view is the checks' own project
+(:class:`.model.project.Project`) and findings. An imported project brings its own
+findings: the violations its build exported, read, never decided again here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from ..model.imports import ImportedProject
 from ..model.items import FALLBACK, OWNER, Item, as_list, split_qualified
 from ..model.ownership import Area, area_key, collect_areas
 from ..model.rules import Rule
-from ..rules.context import Context
 from ..rules.coverage import unmonitored_metrics
 from ..rules.findings import Finding, Findings
 from ..state import BuildState
@@ -43,7 +42,7 @@ class View:
     """The items of some projects, and what is derived from them once per build."""
 
     def __init__(self, state: BuildState, projects: tuple[Project, ...]) -> None:
-        self.context: Context = state.context
+        self.context = state.context
         self.findings: Findings = state.findings
         self._imported_cache = state.imported_findings
         self.projects = projects

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from itertools import groupby
 
 from ..model.alerts import AlertOutcome, Drift
+from ..model.project import Project
 from ..model.rulefiles import DeployedRule
 from ..model.rules import Rule
-from .context import Context
 from .findings import Finding
 
 
-def deployed_alerts(context: Context) -> Iterator[Finding]:
+def deployed_alerts(context: Project) -> Iterator[Finding]:
     if not context.config.alert_rules:
         return
     for problem in context.deployed_alerts.problems:

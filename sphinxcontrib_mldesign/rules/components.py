@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..model.items import COMPONENT, RISK, as_list
+from ..model.project import Project
 from ..model.rules import Rule
-from .context import Context
 from .coverage import lacks
 from .findings import Finding
 
@@ -15,7 +15,7 @@ WATCHED_KINDS = ("model", "serving", "pipeline")
 REPLACEABLE_KINDS = ("serving", "model")
 
 
-def component_gaps(context: Context) -> Iterator[Finding]:
+def component_gaps(context: Project) -> Iterator[Finding]:
     for item in context.of_type(COMPONENT.name):
         kind = item.values.get("kind")
         if kind in WATCHED_KINDS and lacks(item, "metrics"):
@@ -35,7 +35,7 @@ def component_gaps(context: Context) -> Iterator[Finding]:
             )
 
 
-def feedback_loops(context: Context) -> Iterator[Finding]:
+def feedback_loops(context: Project) -> Iterator[Finding]:
     acknowledged = {
         component
         for risk in context.of_type(RISK.name)

@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from ..domain import ANY_ROLE
 from ..model.formats import did_you_mean
 from ..model.items import ITEM_TYPES, TYPE_BY_ROLE, qualify, split_qualified
+from ..model.project import Project
 from ..model.rules import Rule
-from .context import Context
 from .findings import Finding
 
 
-def schema_problems(context: Context) -> Iterator[Finding]:
+def schema_problems(context: Project) -> Iterator[Finding]:
     for item in context.items:
         for problem in item.problems:
             yield Finding(Rule.SCHEMA, item, problem.message, lineno=problem.lineno)
@@ -21,7 +21,7 @@ def schema_problems(context: Context) -> Iterator[Finding]:
             yield Finding(Rule.SCHEMA, use, problem.message, lineno=problem.lineno)
 
 
-def duplicates(context: Context) -> Iterator[Finding]:
+def duplicates(context: Project) -> Iterator[Finding]:
     for item in context.items:
         if item.id is None:
             continue
@@ -36,7 +36,7 @@ def duplicates(context: Context) -> Iterator[Finding]:
             )
 
 
-def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) -> str | None:
+def _describe_target(context: Project, target: str, allowed: tuple[str, ...]) -> str | None:
     """None when the target is fine (or in an import that could not be read, which is
     reported once, as ``import``), else why it is not."""
     found = context.lookup.get(target)
@@ -72,7 +72,7 @@ def _describe_target(context: Context, target: str, allowed: tuple[str, ...]) ->
     return None
 
 
-def unknown_refs(context: Context) -> Iterator[Finding]:
+def unknown_refs(context: Project) -> Iterator[Finding]:
     for item in context.items:
         for ref in item.refs:
             problem = _describe_target(context, ref.target, ref.allowed)
@@ -86,7 +86,7 @@ def unknown_refs(context: Context) -> Iterator[Finding]:
                 message = f"ml-{use.kind} :{ref.option}: {problem}"
                 yield Finding(Rule.UNKNOWN_REF, use, message, lineno=use.line_of(ref.option))
     every_type = tuple(ITEM_TYPES)
-    inventories = set(getattr(context.env.config, "intersphinx_mapping", None) or ())
+    inventories = context.inventories
     for role_ref in context.role_refs:
         inventory = split_qualified(role_ref.target, inventories).project
         if (

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from ..model.items import METRIC, OWNER, REQUIREMENT, RISK, Item, as_list, is_monitored
+from ..model.project import Project
 from ..model.rules import HIGH_RISK_SCORE, Rule
-from .context import Context
 from .findings import Finding
 
 _INACTIVE_STATUSES = {"rejected", "deprecated"}
@@ -50,14 +50,14 @@ def lacks_fallback(item: Item) -> bool:
     return bool(item.values.get("inference")) and lacks(item, "fallbacks")
 
 
-def missing_owner(context: Context) -> Iterator[Finding]:
+def missing_owner(context: Project) -> Iterator[Finding]:
     for item in context.unique_items:
         if lacks_owner(item):
             label = item.item_type.label.lower()
             yield Finding(Rule.MISSING_OWNER, item, f"{label} {item.id!r} has no :owner:")
 
 
-def requirement_gaps(context: Context) -> Iterator[Finding]:
+def requirement_gaps(context: Project) -> Iterator[Finding]:
     # As the spec's table says: only must-needs-metric spares requirements that are out of
     # scope, rejected or deprecated; the other two hold for every requirement.
     for item in context.of_type(REQUIREMENT.name):
@@ -101,7 +101,7 @@ def unmonitored_metrics(lookup: Mapping[str, Item], metric_ids: Iterable[str]) -
     return [m for m in metric_ids if unmonitored_metric(lookup, m) is not None]
 
 
-def unmonitored_triggers(context: Context) -> Iterator[Finding]:
+def unmonitored_triggers(context: Project) -> Iterator[Finding]:
     """Reported at the metric; a metric of another project (read-only) is reported at each
     fallback of this one naming it in ``:trigger:``. ``concerns``: the metric, then the
     fallbacks."""
@@ -131,7 +131,7 @@ def unmonitored_triggers(context: Context) -> Iterator[Finding]:
             )
 
 
-def unmonitored_requirements(context: Context) -> Iterator[Finding]:
+def unmonitored_requirements(context: Project) -> Iterator[Finding]:
     """Active requirements measured by metrics with no alert thresholds, reported at their
     ``:metrics:`` line (the option naming those metrics). ``concerns``: the requirement,
     then those metrics. The metrics fallbacks depend on are ``trigger-not-monitored``'s."""
@@ -156,7 +156,7 @@ def unmonitored_requirements(context: Context) -> Iterator[Finding]:
         )
 
 
-def drift_without_method(context: Context) -> Iterator[Finding]:
+def drift_without_method(context: Project) -> Iterator[Finding]:
     for metric in context.of_type(METRIC.name):
         if metric.values.get("kind") != "drift":
             continue
@@ -168,7 +168,7 @@ def drift_without_method(context: Context) -> Iterator[Finding]:
             )
 
 
-def unmitigated_high_risks(context: Context) -> Iterator[Finding]:
+def unmitigated_high_risks(context: Project) -> Iterator[Finding]:
     for risk in context.of_type(RISK.name):
         score = risk.values.get("score")
         if (

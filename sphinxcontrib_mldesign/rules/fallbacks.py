@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 from ..model.chains import SAFE_TERMINAL_KINDS, Chain, find_cycles
 from ..model.items import FALLBACK
+from ..model.project import Project
 from ..model.rules import Rule
-from .context import Context
 from .findings import Finding
 
 
-def fallback_cycles(context: Context) -> Iterator[Finding]:
+def fallback_cycles(context: Project) -> Iterator[Finding]:
     for cycle in find_cycles(context.of_type(FALLBACK.name), context.index):
         path = " -> ".join(str(tier.id) for tier in [*cycle, cycle[0]])
         yield Finding(
@@ -22,7 +22,7 @@ def fallback_cycles(context: Context) -> Iterator[Finding]:
         )
 
 
-def unsafe_terminals(context: Context) -> Iterator[Finding]:
+def unsafe_terminals(context: Project) -> Iterator[Finding]:
     reported = set()
     for chain in context.chains:
         terminal = chain.terminal

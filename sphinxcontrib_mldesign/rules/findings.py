@@ -13,19 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..model.inputs.base import InputProblem
 from ..model.items import Item, RoleRef, RollupUse
-from ..model.rulefiles import DeployedRule, RuleFileProblem
+from ..model.rulefiles import DeployedRule
 from ..model.rules import Rule, Setting, Severity, setting
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """An import that cannot be read, located at its line in ``conf.py``."""
-
-    docname: str
-    source: str
-    lineno: int
-    message: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +59,7 @@ class Finding:
     """What a check found, before the project's severity settings apply."""
 
     rule: Rule
-    where: Item | RoleRef | RollupUse | DeployedRule | RuleFileProblem | ImportProblem
+    where: Item | RoleRef | RollupUse | DeployedRule | InputProblem
     """The item that must change, the prose reference, the roll-up directive, or a
     deployed rule (file)."""
     message: str

@@ -13,17 +13,17 @@ from collections.abc import Iterator
 from ..model.formats import did_you_mean
 from ..model.imports import RESERVED_PROJECT_NAMES
 from ..model.items import split_qualified
+from ..model.project import Project
 from ..model.rules import Rule
-from .context import Context
 from .findings import Finding
 
 
-def unreadable_imports(context: Context) -> Iterator[Finding]:
+def unreadable_imports(context: Project) -> Iterator[Finding]:
     for problem in context.import_problems:
         yield Finding(Rule.IMPORT, problem, f"mldesign_imports: {problem.message}")
 
 
-def unknown_projects(context: Context) -> Iterator[Finding]:
+def unknown_projects(context: Project) -> Iterator[Finding]:
     known = (*RESERVED_PROJECT_NAMES, *context.config.imports)
     for use in context.rollups:
         for name in use.projects:
@@ -37,7 +37,7 @@ def unknown_projects(context: Context) -> Iterator[Finding]:
                 )
 
 
-def ids_taken_by_imports(context: Context) -> Iterator[Finding]:
+def ids_taken_by_imports(context: Project) -> Iterator[Finding]:
     """An ID of this project that reads as an imported project's (``payments:X``) would
     take every reference meant for that project's item."""
     for item in context.unique_items:

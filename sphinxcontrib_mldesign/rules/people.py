@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..model.project import Project
 from ..model.rules import Rule
-from .context import Context
 from .findings import Finding
 
 
-def low_bus_factor(context: Context) -> Iterator[Finding]:
+def low_bus_factor(context: Project) -> Iterator[Finding]:
     minimum = context.config.min_bus_factor
     for area in context.areas:
         if area.bus_factor >= minimum:

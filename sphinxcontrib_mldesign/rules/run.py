@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+from ..model.project import Project
 from . import alerts, components, core, coverage, fallbacks, imports, people, stale
-from .context import Check, Context
-from .findings import Findings
+from .findings import Finding, Findings
+
+#: A check: what it finds in the project.
+Check = Callable[[Project], Iterable[Finding]]
 
 CHECKS: tuple[Check, ...] = (
     *core.CHECKS,
@@ -18,7 +23,7 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def run_checks(context: Context) -> Findings:
+def run_checks(context: Project) -> Findings:
     """What every check finds in the project, with the project's rule settings."""
     return Findings(
         (finding for check in CHECKS for finding in check(context)), context.config.rules

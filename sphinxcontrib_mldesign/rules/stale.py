@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..model.project import Project
 from ..model.rules import Rule, setting
-from .context import Context
 from .findings import Finding
 
 
-def stale_items(context: Context) -> Iterator[Finding]:
+def stale_items(context: Project) -> Iterator[Finding]:
     if setting(Rule.STALE, context.config.rules) == "off":
         return  # spare the git call
     today = context.today.isoformat()

@@ -1,8 +1,10 @@
-"""Where imported exports come from: a file, or an http(s) URL fetched with a timeout and
-kept in a cache directory for a number of days (as intersphinx keeps inventories).
+"""The ``mldesign_imports`` source: other projects' exports, each from a file or an
+http(s) URL fetched with a timeout and kept in a cache directory for a number of days (as
+intersphinx keeps inventories).
 
-A source that cannot be read is a problem to report, never an exception: the build goes
-on with what it has — an expired cached copy when there is one, else nothing.
+A source that cannot be read is a problem to report at its line in ``conf.py``, never an
+exception: the build goes on with what it has — an expired cached copy when there is one,
+else nothing.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import gc
 import hashlib
 import http.client
 import os
+import re
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .imports import ExportError, ImportedProject, is_web_url, read_export
+from ..imports import ExportError, ImportedProject, is_web_url, read_export
+from .base import InputProblem, Request, Source
 
 #: Sent with every request, so a server's logs say who asks.
 USER_AGENT = "sphinxcontrib-mldesign (mldesign_imports)"
@@ -148,3 +152,77 @@ def _store(path: Path, data: bytes, now: float) -> None:
         os.replace(fresh, path)
     except OSError:
         pass  # an unwritable cache only costs a fetch next time
+
+
+#: Where fetched exports are kept, in the cache directory.
+CACHE = "mldesign-imports"
+
+
+@dataclass
+class Exports:
+    """The projects of ``mldesign_imports`` that could be read, and what could not."""
+
+    projects: dict[str, ImportedProject] = field(default_factory=dict)
+    """By name, in the settings' order."""
+    problems: list[InputProblem] = field(default_factory=list)
+    """Each at the line of ``conf.py`` naming the import."""
+
+
+class ExportsSource(Source[Exports]):
+    """Every import, read once per build (URLs through the cache)."""
+
+    name = "imports"
+    # Not fingerprinted with every roll-up page: each page holds the digests of the
+    # imports its roll-ups can show (``outputs.page_digests``, ``ImportedProject.digest``).
+
+    def load(self, request: Request) -> Exports:
+        config, where = request.config, request.where
+        found = Exports()
+        conf = where.confdir / "conf.py"
+        loaded = load_all(
+            config.imports, where.confdir, where.cache_dir / CACHE, config.imports_cache_limit,
+            config.imports_timeout,
+        )  # fmt: skip
+        for name, read in loaded.items():
+            said = [read.problem] if read.problem else []
+            if read.project is not None:
+                found.projects[name] = read.project
+                if read.project.skipped:
+                    said.append(
+                        f"{config.imports[name]!r} holds {read.project.skipped} entries under "
+                        "'items' that are not items (no valid ID or type); they are left out"
+                    )
+                if read.project.dropped:
+                    said.append(
+                        f"{config.imports[name]!r} holds {read.project.dropped} option values "
+                        "of the wrong type (a number where a list of IDs belongs, ...); they "
+                        "are left out"
+                    )
+            for problem in said:
+                found.problems.append(
+                    InputProblem(where.name_of(conf), str(conf), conf_line(conf, name), problem)
+                )
+        return found
+
+    def empty(self) -> Exports:
+        return Exports()
+
+    def problems(self, value: Exports) -> list[InputProblem]:
+        return value.problems
+
+
+EXPORTS = ExportsSource()
+
+
+def conf_line(conf: Path, project: str) -> int:
+    """The line of ``conf.py`` naming an import (its quoted name), else 1."""
+    try:
+        lines = conf.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    # The first line quoting the name from where mldesign_imports is set (not, say, an
+    # intersphinx_mapping entry of the same name before it).
+    start = next((n for n, line in enumerate(lines) if "mldesign_imports" in line), 0)
+    quoted = re.compile(rf"""(["']){re.escape(project)}\1""")
+    found = (n for n, line in enumerate(lines[start:], start + 1) if quoted.search(line))
+    return next(found, start + 1)

@@ -1,25 +1,31 @@
-"""What the checks see: the whole project, with the lookups they share computed once per
-build (and read by the roll-ups too, so both see the same project)."""
+"""The whole project as the checks and the roll-ups see it. Sphinx-free.
+
+A :class:`Project` is made of plain data: the items read, the references and roll-ups
+written, the settings and today's date, and where its outside is (:class:`.Where`). What
+comes from outside (imports, git dates, deployed rules) is read through the loader
+(:mod:`.inputs`) when first asked for. Lookups and derived structures are computed on
+first use, once per project; the checks and the roll-ups read the same project, so they
+always see the same one. A test makes one in a line and runs real checks on it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cached_property
-from pathlib import Path
+from typing import Any
 
-from sphinx.environment import BuildEnvironment
-
-from ..config import MLDesignConfig
-from ..domain import MLDomain
-from ..model.alerts import AlertOutcome, match_alerts
-from ..model.chains import Chain, build_chains, triggers_of
-from ..model.dataflow import Loop, feedback_loops
-from ..model.formats import duration_seconds
-from ..model.gitdates import last_changes
-from ..model.imports import ImportedProject
-from ..model.items import (
+from .alerts import AlertOutcome, match_alerts
+from .chains import Chain, build_chains, triggers_of
+from .dataflow import Loop, feedback_loops
+from .formats import duration_seconds
+from .imports import ImportedProject
+from .inputs.alert_rules import ALERT_RULES
+from .inputs.base import InputProblem, Request, Source, Where
+from .inputs.exports import EXPORTS
+from .inputs.git import GIT
+from .inputs.loader import Inputs
+from .items import (
     COMPONENT,
     FALLBACK,
     METRIC,
@@ -30,60 +36,105 @@ from ..model.items import (
     as_list,
     split_qualified,
 )
-from ..model.ownership import Area, area_key, collect_areas
-from ..model.paths import relative_path
-from ..model.rulefiles import DeployedRule, RuleFileProblem, RuleFiles, alert_rule_paths
-from ..model.sources import load_all
-from ..model.staleness import Staleness, staleness
-from .findings import Finding, ImportProblem
-
-#: Where fetched imports are cached, under the doctree directory (as intersphinx does).
-IMPORT_CACHE = "mldesign-imports"
+from .ownership import Area, area_key, collect_areas
+from .rulefiles import DeployedRule, RuleFiles
+from .settings import Settings
+from .staleness import Staleness, staleness
 
 
-class Context:
-    """The whole project as the checks see it, with lookups computed once per build."""
+def index_of(items: Iterable[Item]) -> dict[str, Item]:
+    """ID -> item. Of duplicates, the first in ``items`` wins: in document order, so the
+    index does not depend on the order documents were read in (serial, parallel,
+    incremental)."""
+    index: dict[str, Item] = {}
+    for item in items:
+        if item.id is not None:
+            index.setdefault(item.id, item)
+    return index
+
+
+class Project:
+    """This project's items and what is derived from them, computed once.
+
+    ``items``: every item, in document order, duplicates included. ``role_refs``: the
+    references written with roles; ``any_refs``: the targets of ``:any:`` references;
+    ``rollups``: the roll-up directives written. ``paths``: docname -> the absolute path
+    of its file (a document not listed is named by its docname). ``titles``: docname ->
+    its title as text; ``title``: the project's name. ``inventories``: the names of the
+    intersphinx inventories (their qualified IDs are theirs to resolve). ``where``: where
+    the outside is read; None reads nothing, and each source not ``given`` is empty.
+    """
 
     def __init__(
-        self, env: BuildEnvironment, domain: MLDomain, config: MLDesignConfig, confdir: str = ""
+        self,
+        items: Iterable[Item],
+        config: Settings,
+        today: dt.date,
+        *,
+        role_refs: Iterable[RoleRef] = (),
+        any_refs: Iterable[str] = (),
+        rollups: Iterable[RollupUse] = (),
+        paths: Mapping[str, str] | None = None,
+        titles: Mapping[str, str] | None = None,
+        title: str = "",
+        inventories: Collection[str] = (),
+        where: Where | None = None,
+        given: Mapping[Source[Any], object] | None = None,
     ) -> None:
-        self.env = env
-        self.domain = domain
+        self.items = list(items)
         self.config = config
-        self.confdir = Path(confdir or env.srcdir)
-        self._doc_paths: dict[str, str] = {}
+        self.today = today
+        self.role_refs = list(role_refs)
+        self.any_refs = frozenset(any_refs)
+        self.rollups = list(rollups)
+        self.paths: Mapping[str, str] = paths or {}
+        self.titles: Mapping[str, str] = titles or {}
+        self.title = title
+        self.inventories = frozenset(inventories)
+        self.where = where
+        self.inputs = Inputs(None if where is None else self._request, given)
+
+    def _request(self) -> Request:
+        assert self.where is not None
+        files = tuple(sorted({self.source_of(item) for item in self.items}))
+        return Request(self.config, self.where, files)
 
     def source_of(self, item: Item) -> str:
         """The absolute path of the file the item is written in."""
-        return item.source or self._doc_path(item.docname)
+        return item.source or self.paths.get(item.docname, item.docname)
 
-    def _doc_path(self, docname: str) -> str:
-        # Cached on the instance: a functools.cache on the method would keep every
-        # build's Context (and its environment) alive in a long-running sphinx-autobuild.
-        path = self._doc_paths.get(docname)
-        if path is None:
-            path = self._doc_paths[docname] = str(Path(self.env.doc2path(docname)).resolve())
-        return path
+    # -- what comes from outside ------------------------------------------------------------
 
-    @cached_property
+    @property
     def git_dates(self) -> dict[str, dt.date]:
         """Last git commit date of every file holding items (one ``git log`` per build)."""
-        files = sorted({self.source_of(item) for item in self.items})
-        return last_changes(self.env.srcdir, files)
+        return self.inputs.get(GIT)
 
     @property
     def last_change(self) -> str | None:
         """The date of the last git commit of the files holding items, if known."""
         return max(self.git_dates.values()).isoformat() if self.git_dates else None
 
-    @cached_property
-    def items(self) -> list[Item]:
-        """Every item, in document order, duplicates included."""
-        return self.domain.all_items()
+    @property
+    def imports(self) -> dict[str, ImportedProject]:
+        """The projects of ``mldesign_imports`` that could be read, by name."""
+        return self.inputs.get(EXPORTS).projects
 
     @property
+    def import_problems(self) -> list[InputProblem]:
+        """The imports that could not be read (or only from an old cached copy)."""
+        return self.inputs.problems(EXPORTS)
+
+    @property
+    def deployed_alerts(self) -> RuleFiles:
+        """The rules in the files ``mldesign_alert_rules`` names."""
+        return self.inputs.get(ALERT_RULES)
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    @cached_property
     def index(self) -> dict[str, Item]:
-        return self.domain.index
+        return index_of(self.items)
 
     @cached_property
     def lookup(self) -> dict[str, Item]:
@@ -101,8 +152,7 @@ class Context:
         each with the imported item it names (None: none)."""
         targets = {target for item in self.items for target in item.ref_targets()}
         targets.update(ref.target for ref in self.role_refs)
-        for any_targets in self.domain.any_refs_by_doc.values():
-            targets.update(any_targets)
+        targets.update(self.any_refs)
         return {
             target: self.lookup.get(target)
             for target in sorted(targets)
@@ -138,52 +188,6 @@ class Context:
             } & self.imports.keys() - reached
         return reached
 
-    @property
-    def imports(self) -> dict[str, ImportedProject]:
-        """The projects of ``mldesign_imports`` that could be read, by name."""
-        return self._loaded_imports[0]
-
-    @property
-    def import_problems(self) -> list[ImportProblem]:
-        """The imports that could not be read (or only from an old cached copy)."""
-        return self._loaded_imports[1]
-
-    @cached_property
-    def _loaded_imports(self) -> tuple[dict[str, ImportedProject], list[ImportProblem]]:
-        """Every import, read once per build (URLs through the cache)."""
-        imports: dict[str, ImportedProject] = {}
-        problems: list[ImportProblem] = []
-        cache_dir = Path(self.env.doctreedir) / IMPORT_CACHE
-        conf = self.confdir / "conf.py"
-        config = self.config
-        loaded = load_all(
-            config.imports, self.confdir, cache_dir, config.imports_cache_limit,
-            config.imports_timeout,
-        )  # fmt: skip
-        for name, found in loaded.items():
-            said = [found.problem] if found.problem else []
-            if found.project is not None:
-                imports[name] = found.project
-                if found.project.skipped:
-                    said.append(
-                        f"{config.imports[name]!r} holds {found.project.skipped} entries under "
-                        "'items' that are not items (no valid ID or type); they are left out"
-                    )
-                if found.project.dropped:
-                    said.append(
-                        f"{config.imports[name]!r} holds {found.project.dropped} option values "
-                        "of the wrong type (a number where a list of IDs belongs, ...); they "
-                        "are left out"
-                    )
-            for problem in said:
-                line = conf_line(conf, name)
-                problems.append(ImportProblem(self._name(conf), str(conf), line, problem))
-        return imports, problems
-
-    @cached_property
-    def rollups(self) -> list[RollupUse]:
-        return self.domain.all_rollups()
-
     @cached_property
     def rollup_pages(self) -> dict[str, str]:
         """Roll-up directive (``ml-requirement-index``) -> the page showing it best: the
@@ -192,10 +196,6 @@ class Context:
         for use in sorted(self.rollups, key=lambda use: not use.whole):  # stable: by name
             pages.setdefault(f"ml-{use.kind}", use.docname)
         return pages
-
-    @cached_property
-    def role_refs(self) -> list[RoleRef]:
-        return self.domain.all_refs()
 
     @cached_property
     def unique_items(self) -> list[Item]:
@@ -218,7 +218,7 @@ class Context:
             by_type.setdefault(item.type, []).append(item)
         return by_type
 
-    # -- derived structures, shared by the rules and the roll-ups ---------------------------
+    # -- derived structures, shared by the checks and the roll-ups --------------------------
 
     @cached_property
     def stale(self) -> dict[str, Staleness]:
@@ -251,50 +251,11 @@ class Context:
         return feedback_loops(self.of_type(COMPONENT.name), self.lookup)
 
     @cached_property
-    def deployed_alerts(self) -> RuleFiles:
-        """The rules in the files ``mldesign_alert_rules`` names, read once per build."""
-        found = RuleFiles()
-        for path in alert_rule_paths(self.confdir, self.config.alert_rules):
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                found.problems.append(RuleFileProblem(self._name(path), str(path), 1, str(err)))
-                continue
-            found.read(text, self._name(path), str(path))
-        return found
-
-    @cached_property
     def alerts(self) -> tuple[list[AlertOutcome], list[DeployedRule]]:
         """Each threshold of the metrics matched to a deployed rule, and the rules naming
         no metric: what the drift check reports and the monitoring roll-up shows."""
         return match_alerts(self.of_type(METRIC.name), self.deployed_alerts.rules)
 
-    def _name(self, path: Path) -> str:
-        """A file's name in the project: relative to the conf directory, as
-        ``mldesign_alert_rules`` names it (never the runner's absolute path)."""
-        return relative_path(path.resolve(), self.confdir.resolve())
-
-    @cached_property
-    def today(self) -> dt.date:
-        return self.config.today_date()
-
     @cached_property
     def review_seconds(self) -> int:
         return duration_seconds(self.config.review_every)
-
-
-def conf_line(conf: Path, project: str) -> int:
-    """The line of ``conf.py`` naming an import (its quoted name), else 1."""
-    try:
-        lines = conf.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 1
-    # The first line quoting the name from where mldesign_imports is set (not, say, an
-    # intersphinx_mapping entry of the same name before it).
-    start = next((n for n, line in enumerate(lines) if "mldesign_imports" in line), 0)
-    quoted = re.compile(rf"""(["']){re.escape(project)}\1""")
-    found = (n for n, line in enumerate(lines[start:], start + 1) if quoted.search(line))
-    return next(found, start + 1)
-
-
-Check = Callable[[Context], Iterable[Finding]]

@@ -1,4 +1,4 @@
-"""When was each source file last changed, according to git?
+"""The git source: when each file holding items was last changed, according to git.
 
 One ``git log`` per build for all the files asked about, read as a stream and stopped as
 soon as every file has been seen (the newest commit touching a file comes first). No git,
@@ -15,6 +15,8 @@ import os
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
+
+from .base import Request, Source
 
 logger = logging.getLogger(__name__)
 
@@ -103,3 +105,22 @@ def _read_log(
         if len(found) == len(wanted):
             break
     return found
+
+
+class GitSource(Source[dict[str, dt.date]]):
+    """Absolute path -> the date of the last commit of each file holding items."""
+
+    name = "git"
+    fingerprinted = True  # the freshness roll-up shows them; staleness follows them
+
+    def load(self, request: Request) -> dict[str, dt.date]:
+        return last_changes(request.where.srcdir, request.files)
+
+    def empty(self) -> dict[str, dt.date]:
+        return {}
+
+    def fingerprint(self, value: dict[str, dt.date]) -> dict[str, str]:
+        return {file: date.isoformat() for file, date in sorted(value.items())}
+
+
+GIT = GitSource()
