@@ -1,7 +1,8 @@
 """Pinned: the edges of the checks — every component kind that must be watched or
 replaceable, a risk scoring exactly the high score, an item reviewed exactly one review
-period ago. Each test kills a mutant of tools/mutants.py that the rest of the suite let
-through."""
+period ago, a drift metric's two options, every safe last tier. Each test is the targeted
+killer of a mutant of tools/mutants.py: before them, one of these (a pipeline needing no
+metrics) was caught by nothing, the others only by tests of every warning at once."""
 
 from __future__ import annotations
 

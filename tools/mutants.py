@@ -187,7 +187,7 @@ MUTANTS: tuple[Mutant, ...] = (
        "moving items down a page re-writes every roll-up"),
     _m("fingerprint-no-findings", "outputs.py",
        "for finding in state.findings.reported\n        ],", "for finding in ()\n        ],",
-       "tests/test_rollups_incremental.py tests/test_pinned_fingerprint.py",
+       "tests/test_alerts.py::test_an_edited_rule_file_changes_an_incremental_build_like_a_clean_one",
        "a finding that changes with no item changing does not re-write the roll-ups"),
     _m("state-moves-on-unwritten", "outputs.py",
        "if rewrites is None or not rewrites.must_write <= rewrites.written:",
