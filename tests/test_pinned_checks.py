@@ -1,19 +1,16 @@
 """Pinned: the edges of the checks — every component kind that must be watched or
-replaceable, a risk scoring exactly the high score, an item reviewed exactly one review
-period ago, a drift metric's two options, every safe last tier. Each test is the targeted
-killer of a mutant of tools/mutants.py: before them, one of these (a pipeline needing no
-metrics) was caught by nothing, the others only by tests of every warning at once."""
+replaceable, a drift metric's two options, every safe last tier. Each test is the
+targeted killer of a mutant of tools/mutants.py: before them, one of these (a pipeline
+needing no metrics) was caught by nothing, the others only by the tests of every warning
+at once (tests/test_warnings.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from helpers import Build, located
-from sphinxcontrib_mldesign.model.formats import duration_seconds
-from sphinxcontrib_mldesign.model.staleness import REVIEWED, Staleness, staleness
 
 CONF = 'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
 KINDS = ("data-source", "pipeline", "feature-store", "training", "model", "registry",
@@ -44,36 +41,6 @@ def test_every_watched_component_kind_needs_metrics(build: Build, tmp_path: Path
         ("serving-component-needs-fallback", "model"),
         ("serving-component-needs-fallback", "serving"),
     ]
-
-
-def test_a_risk_scoring_exactly_high_needs_mitigation(build: Build, tmp_path: Path) -> None:
-    """12 (high x moderate) is high: an open risk scoring it needs :mitigations:; 10 does not."""
-    risks = [("R-12", "high", "moderate"), ("R-10", "low", "very-high"), ("R-16", "high", "high")]
-    body = "".join(
-        f".. ml-risk:: {rid}\n   :id: {rid}\n   :likelihood: {likelihood}\n   :impact: {impact}\n"
-        "   :owner: ann\n\n"
-        for rid, likelihood, impact in risks
-    )
-    app = build(_project(tmp_path, body))
-    flagged = [
-        m.split()[2] for _, _, rule, m in located(app) if rule == "high-risk-needs-mitigation"
-    ]
-    assert flagged == ["'R-12'", "'R-16'"]
-
-
-def test_an_item_reviewed_exactly_one_period_ago_is_fresh() -> None:
-    """Stale means reviewed *more* than ``mldesign_review_every`` ago."""
-    today = dt.date(2026, 11, 1)
-    period = duration_seconds("180d")
-    on_the_day = (today - dt.timedelta(days=180)).isoformat()
-    a_day_later = (today - dt.timedelta(days=181)).isoformat()
-    assert staleness(on_the_day, None, today, period) is None
-    assert staleness(a_day_later, None, today, period) == Staleness(
-        dt.date.fromisoformat(a_day_later), REVIEWED, 181
-    )
-    # The same edge for a week, and for a file dated by git.
-    assert staleness(None, today - dt.timedelta(days=7), today, duration_seconds("1w")) is None
-    assert staleness(None, today - dt.timedelta(days=8), today, duration_seconds("1w"))
 
 
 def test_a_drift_metric_needs_both_method_and_reference(build: Build, tmp_path: Path) -> None:
