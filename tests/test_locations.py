@@ -16,7 +16,7 @@ from helpers import MLDESIGN, Build, export_of, warnings_of
 CONF = (
     'extensions = ["myst_parser", "sphinxcontrib_mldesign"]\n'
     'myst_enable_extensions = ["colon_fence"]\nshow_warning_types = True\n'
-    'mldesign_rules = {"missing-owner": "off"}\n'
+    'mldesign_rules = {"missing-owner": "off", "requirement-unmonitored": "off"}\n'
 )
 
 RST = """\
