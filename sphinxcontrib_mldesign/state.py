@@ -28,6 +28,7 @@ from .model.project import Project
 from .model.rules import WARNING_TYPE
 from .rules.findings import Findings, Violation
 from .rules.run import run_checks
+from .rules.views import ImportedFindings, ProjectName, View
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,9 @@ class BuildState:
     """What this build writes with (for post-transforms: ``SphinxTransform.app`` is
     deprecated from Sphinx 9)."""
     rewrites: Rewrites | None = None
-    imported_findings: dict[str, Any] = field(default_factory=dict)
+    imported_findings: dict[str, ImportedFindings] = field(default_factory=dict)
     """Import name -> its violations as the roll-ups read them (made when first shown)."""
-    views: dict[Any, Any] = field(default_factory=dict)
+    views: dict[tuple[ProjectName, ...], View] = field(default_factory=dict)
     """The roll-ups' views of selections of projects, made when first shown."""
     told: set[str] = field(default_factory=set)
     """What this build has said once and will not say again (that Graphviz is missing)."""

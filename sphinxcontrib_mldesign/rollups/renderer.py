@@ -20,11 +20,12 @@ from ..domain import single_anchor
 from ..model.items import Item
 from ..model.rules import Rule
 from ..rules.findings import Finding, Findings
+from ..rules.views import View
 from ..state import BuildState
 from .expand import NATURAL_WIDTHS
 from .markup import Cell, Element, Markup, Row, block_node, el, entry
 from .rollup_nodes import ml_blocks, ml_rows
-from .view import View, selected_projects
+from .view import selected_projects
 
 #: Between the IDs of a list: ", " in text; in HTML the stylesheet puts each ID on a line.
 SEPARATOR = el("inline", ", ", classes=["ml-sep"])
@@ -59,7 +60,8 @@ class Renderer:
         projects = selected_projects(options.get("projects", ()), state.context.imports)
         view = state.views.get(projects)
         if view is None:
-            view = state.views[projects] = View(state, projects)
+            view = View(state.context, state.findings, state.imported_findings, projects)
+            state.views[projects] = view
         self.view: View = view
 
     # -- what it shows ---------------------------------------------------------------------
