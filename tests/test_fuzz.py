@@ -21,13 +21,11 @@ from typing import Any
 
 import pytest
 from sphinx.errors import ConfigError
-from sphinx.testing.util import SphinxTestApp
 
-from helpers import warnings_of
+from helpers import Build, warnings_of
 from sphinxcontrib_mldesign.model.rules import Rule
 from sphinxcontrib_mldesign.model.schema import compiled_schema
 
-Build = Callable[..., SphinxTestApp]
 SEED = int(os.environ.get("MLDESIGN_FUZZ_SEED", "20261201"))
 ROUNDS = int(os.environ.get("MLDESIGN_FUZZ_ROUNDS", "2"))
 ITEMS = 40  # per project

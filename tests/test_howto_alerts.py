@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import MLDESIGN
+from helpers import mldesign
 
 HOWTO = Path(__file__).parent.parent / "docs" / "howto" / "alerts.rst"
 CONF = 'project = "Ranking"\nextensions = ["sphinxcontrib_mldesign"]\n'
@@ -50,9 +50,7 @@ def test_the_howtos_examples_build_clean_when_followed(tmp_path: Path) -> None:
         if line.startswith("$ mldesign alerts")
     ]
     (tmp_path / "deploy" / "alerts").mkdir(parents=True)
-    generated = subprocess.run(
-        [str(MLDESIGN), *commands[0][1:]], capture_output=True, text=True, cwd=tmp_path
-    )
+    generated = mldesign(*commands[0][1:], cwd=tmp_path)
     assert generated.returncode == 0, generated.stderr
     assert "mldesign alerts: 2 rules" in generated.stderr
     # The rule a team wrote by hand, where its first line says it is deployed.
@@ -64,9 +62,7 @@ def test_the_howtos_examples_build_clean_when_followed(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=tmp_path,
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
-    checked = subprocess.run(
-        [str(MLDESIGN), "check", "docs"], capture_output=True, text=True, cwd=tmp_path
-    )
+    checked = mldesign("check", "docs", cwd=tmp_path)
     assert checked.returncode == 0 and "3 items, 0 errors, 0 warnings" in checked.stdout, (
         checked.stdout + checked.stderr
     )

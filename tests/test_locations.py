@@ -5,13 +5,12 @@ no cascade."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 from docutils.nodes import literal_block
 
-from helpers import MLDESIGN, Build, export_of, warnings_of
+from helpers import Build, export_of, mldesign, warnings_of
 
 CONF = (
     'extensions = ["myst_parser", "sphinxcontrib_mldesign"]\n'
@@ -136,12 +135,7 @@ def test_every_option_problem_is_at_its_options_line(
     # The export and `mldesign check` say the same lines.
     exported = [(v["lineno"], v["message"]) for v in export_of(app)["violations"]]
     assert [line for line, _ in exported] == lines
-    check = subprocess.run(
-        [str(MLDESIGN), "check", str(src), "--format", "json"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    check = mldesign("check", src, "--format", "json")
     assert [(v["lineno"], v["message"]) for v in json.loads(check.stdout)] == exported
 
 

@@ -10,12 +10,9 @@ from pathlib import Path
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from helpers import export_text, page, tables_of
+from helpers import Build, Copy, export_text, page, tables_of
 from sphinxcontrib_mldesign.model.rules import Rule
 from sphinxcontrib_mldesign.state import build_state
-
-Build = Callable[..., SphinxTestApp]
-Copy = Callable[..., Path]
 
 
 def _rows(html: str, css_class: str) -> dict[str, list[str]]:
