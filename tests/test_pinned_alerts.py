@@ -28,7 +28,9 @@ def drift(threshold: Threshold, expr: str, for_: str | None = "5m") -> list[str]
 
 
 @pytest.mark.parametrize(
-    ("expr", "deployed"), [("(q) < 150", "< 150"), ("(q) >= 150", ">= 150"), ("q == 150", "== 150")]
+    ("expr", "deployed"),
+    [("(q) < 150", "< 150"), ("(q) >= 150", ">= 150"), ("q == 150", "== 150")],
+    ids=["lt", "ge", "eq"],
 )
 def test_operator_drift_is_drift(expr: str, deployed: str) -> None:
     """The doc's number with another operator fires on other values: drift at :crit:."""

@@ -168,7 +168,7 @@ MUTANTS: tuple[Mutant, ...] = (
        '(r.docname, r.lineno)',
        "tests/test_rollups_cells.py tests/test_rollups_content.py",
        "the risk register in document order, not by score"),
-    # -- the roll-up fingerprint (outputs.py) ---------------------------------------------
+    # -- the roll-up fingerprint (outputs.py, inputs) ------------------------------------------
     _m("fingerprint-no-titles", "outputs.py",
        'context.titles.get(docname, "")', '""',
        "tests/test_pinned_fingerprint.py::test_a_new_page_title_rewrites_the_rollups",
@@ -177,8 +177,8 @@ MUTANTS: tuple[Mutant, ...] = (
        '"today": context.today.isoformat(),', "",
        "tests/test_pinned_fingerprint.py::test_a_new_day_rewrites_the_rollups",
        "a new day does not re-write the freshness index's 'As of'"),
-    _m("fingerprint-no-git", "outputs.py",
-       "**context.inputs.fingerprints(),", "",
+    _m("fingerprint-no-git", "model/inputs/git.py",
+       "fingerprinted = True  # the freshness roll-up shows them", "fingerprinted = False  #",
        "tests/test_pinned_fingerprint.py::test_a_new_git_commit_rewrites_the_rollups",
        "a new git commit does not re-write the roll-ups' git dates"),
     _m("fingerprint-line-numbers", "outputs.py",
