@@ -224,7 +224,8 @@ See :ml:req:`ns:REQ-1` and :ml:req:`ns:REQ-2`.
 def test_a_local_id_holding_a_colon_is_this_projects(build: Build, tmp_path: Path) -> None:
     """No import is named ``ns``: ``ns:REQ-1`` is this project's item, linked; ``ns:REQ-2``
     names none, and the did-you-mean offers the local one (not 'no import is named')."""
-    (tmp_path / "conf.py").write_text('extensions = ["sphinxcontrib_mldesign"]\n')
+    conf = 'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
+    (tmp_path / "conf.py").write_text(conf)  # (Sphinx 7.4 hides the type by default)
     (tmp_path / "index.rst").write_text(LOCAL_COLON, encoding="utf-8")
     app = build(tmp_path)
     html = page(app, "index")

@@ -8,6 +8,7 @@ import html
 import re
 from pathlib import Path
 
+import myst_parser
 import pytest
 
 from helpers import Build, export_of, page, warnings_of
@@ -61,7 +62,9 @@ def test_a_repeated_option_is_an_error_and_the_first_is_read(
     would keep the last, silently)."""
     src = tmp_path / "p"
     src.mkdir()
-    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinxcontrib_mldesign"]\n')
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
+    )  # (Sphinx 7.4 does not show the warning's type by default)
     owner = "```{ml-owner} Ann\n:id: ann\n```\n\n"
     (src / "index.md").write_text(f"# Index\n\n{owner}{REPEATED[syntax]}", encoding="utf-8")
     app = build(src)
@@ -73,6 +76,10 @@ def test_a_repeated_option_is_an_error_and_the_first_is_read(
     assert export_of(app)["items"]["MET-TWICE"]["kind"] == "system"
 
 
+@pytest.mark.skipif(
+    int(myst_parser.__version__.split(".")[0]) < 5,
+    reason="MyST-Parser before 5 reads the fence as an option line itself (not fixed here)",
+)
 def test_a_fence_right_after_the_options_opens_the_content(build: Build, tmp_path: Path) -> None:
     """A ``:::`` line right under the options is a nested directive, not an option line."""
     src = tmp_path / "p"
