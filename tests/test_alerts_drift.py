@@ -89,6 +89,18 @@ def test_a_broken_rule_file_is_reported_at_a_line_it_has(build: Build, tmp_path:
     )
 
 
+def test_a_rule_file_nested_too_deeply_is_a_warning_not_a_crash(
+    build: Build, tmp_path: Path
+) -> None:
+    src = _drift_project(tmp_path)
+    (src / "deploy" / "rules.yaml").write_text("groups: " + "[" * 5000 + "]" * 5000 + "\n")
+    [broken] = [w for w in _alert_warnings(build(src, warningiserror=False)) if "cannot" in w]
+    assert broken == (
+        f"{src / 'deploy' / 'rules.yaml'}:1: WARNING: cannot read the deployed alerting rules: "
+        "not YAML this build reads: nested too deeply [mldesign.alert-unknown]"
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new", "cell"),
     [

@@ -49,6 +49,12 @@ class RuleFiles:
                 InputProblem(docname, source, _error_line(err, text), f"not valid YAML: {reason}")
             )
             return
+        except RecursionError:  # composed recursively: nested deeper than Python's stack
+            problem = InputProblem(
+                docname, source, 1, "not YAML this build reads: nested too deeply"
+            )
+            self.problems.append(problem)
+            return
         found_groups = False
         for document in documents:
             groups = _groups(document)
