@@ -276,6 +276,23 @@ def test_diff_bad_input(command: str, content: str | None, message: str, tmp_pat
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_diff_of_hand_edited_exports_is_no_traceback(tmp_path: Path) -> None:
+    """The export schema lets any value stand under an option's name: a number or a
+    nested list where refs belong is shown as it is, not a traceback."""
+    item = {"id": "REQ-A", "type": "ml-requirement", "title": "A", "docname": "d", "lineno": 1}
+    item["invalid"] = []  # so that no option is required
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    for path, values in ((old, {}), (new, {"owner": 7, "metrics": [["x:MET-A"]]})):
+        items = {"REQ-A": {**item, **values}}
+        path.write_text(
+            json.dumps({"version": 1, "project": "x", "items": items, "violations": []})
+        )
+    for fmt in ("text", "json", "md"):
+        result = run("diff", old, new, "--format", fmt)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "    owner: (unset) -> 7\n" in run("diff", old, new).stdout
+
+
 def test_check_respects_suppress_warnings_like_sphinx_build(copy_root: Copy) -> None:
     """An error silenced with suppress_warnings fails neither sphinx-build nor check."""
     src = copy_root("broken")

@@ -87,7 +87,7 @@ def _foreign_refs(items: dict[str, Any]) -> set[tuple[str, str, str]]:
             continue
         for option in ref_options(item["type"]) & item.keys():
             value = item[option]
-            for target in [value] if isinstance(value, str) else value or ():
+            for target in value if isinstance(value, list) else [value]:
                 if (
                     isinstance(target, str)
                     and split_qualified(target).project is not None
