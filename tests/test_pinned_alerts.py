@@ -74,6 +74,8 @@ def test_a_threshold_off_by_a_little_is_drift() -> None:
     assert drift(small, "(q) > 0.0101") == [
         "crit: threshold error_rate > 0.01 in the doc, > 0.0101 deployed"
     ]
+    # A comparison with NaN is never true: a rule that never fires is no match.
+    assert drift(crit(), "(q) > NaN") == ["crit: threshold p99 > 150 ms in the doc, > nan deployed"]
 
 
 def test_a_bool_comparison_is_not_a_threshold() -> None:

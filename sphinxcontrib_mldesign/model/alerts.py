@@ -186,7 +186,8 @@ def differences(
         found.append(Drift(threshold.level, text))
     else:
         op, value = compared
-        if op != threshold.op or abs(value - threshold.value) > 1e-9 * max(1.0, abs(value)):
+        # Not "> tolerance": NaN (a rule that never fires) is within no tolerance.
+        if op != threshold.op or not abs(value - threshold.value) <= 1e-9 * max(1.0, abs(value)):
             text = f"threshold {threshold.condition} in the doc, {op} {_number(value)} deployed"
             found.append(Drift(threshold.level, text))
     if "for" not in threshold.not_compared and seconds(threshold.for_) != seconds(for_):
