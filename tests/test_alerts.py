@@ -358,10 +358,22 @@ def test_a_deployed_expression_nested_too_deep_is_drift_not_a_crash(
     assert len(warning) < 500  # the expression cut short, not 200,000 characters
 
 
-def test_alerts_skip_a_hand_edited_condition_in_an_export(build: Build, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "warn",
+    [
+        {"text": "p99 > 60 ms"},  # no op, no value
+        {"op": ">", "value": "sixty", "text": "p99 > sixty ms"},
+        {"op": ">", "value": True, "text": "p99 > true"},
+        {"op": "DROP", "value": 60, "text": "p99 DROP 60"},
+    ],
+    ids=["no-op", "value-text", "value-bool", "op-unknown"],
+)
+def test_alerts_skip_a_hand_edited_condition_in_an_export(
+    warn: dict[str, Any], build: Build, tmp_path: Path
+) -> None:
     app = build(_project(tmp_path), "mldesign", warningiserror=False)
     export = json.loads((Path(app.outdir) / "mldesign.json").read_text())
-    export["items"]["MET-P99"]["warn"] = {"text": "p99 > 60 ms"}  # no op, no value
+    export["items"]["MET-P99"]["warn"] = warn
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(export))
     result = _alerts(edited)

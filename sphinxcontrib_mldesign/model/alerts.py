@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from .formats import FormatError, duration_seconds, prometheus_seconds, promql_tree
 from .imports import is_web_url
@@ -70,7 +70,7 @@ def thresholds(metric: Mapping[str, Any]) -> list[Threshold]:
     severity = metric.get("severity")
     for level in LEVELS:
         condition = metric.get(level)
-        if not isinstance(condition, Mapping) or not {"op", "value", "text"} <= condition.keys():
+        if not _is_condition(condition):
             continue  # none, or not a parsed condition (an export edited by hand)
         found.append(
             Threshold(
@@ -86,6 +86,14 @@ def thresholds(metric: Mapping[str, Any]) -> list[Threshold]:
             )
         )
     return found
+
+
+def _is_condition(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """A condition as parsed: a comparison operator, a number and its text."""
+    if not isinstance(value, Mapping) or not {"op", "value", "text"} <= value.keys():
+        return False
+    number = value["value"]
+    return value["op"] in _COMPARISONS and type(number) in (int, float)  # not a bool
 
 
 def _text_or_none(value: object) -> str | None:
