@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 from test_alerts import _alert_warnings, _drift_project
-from test_alerts_safety import _edit
 
-from helpers import Build, export_of, row_of, tables_of
+from helpers import Build, edit, export_of, row_of, tables_of
 
 #: What follows the location of MET-P99's drift, warn and crit rules both: its deployed
 #: rules (tests/test_alerts.py DEPLOYED) wait 5m.
@@ -30,20 +29,20 @@ def test_rules_deployed_with_the_window_as_for_are_told_how_to_keep_it(
     MET-P99 (window 5m, no :for:) differs from its rules (for 5m): one error, saying how
     to keep the for."""
     src = _drift_project(tmp_path)
-    _edit(src, "   :window: 5m\n   :for: 5m\n", "   :window: 5m\n")
+    edit(src / "index.rst", "   :window: 5m\n   :for: 5m\n", "   :window: 5m\n")
     found = _alert_warnings(build(src, warningiserror=False))
     assert found == [
         f"{src / 'index.rst'}:7: {BOTH_RULES}no :for: in the doc, 5m deployed; `:window:` no "
         "longer sets `for`; write `:for: 5m` to keep it [mldesign.alert-drift]"
     ]
     # Doing what it says ends it.
-    _edit(src, "   :window: 5m\n", "   :window: 5m\n   :for: 5m\n")
+    edit(src / "index.rst", "   :window: 5m\n", "   :window: 5m\n   :for: 5m\n")
     assert _alert_warnings(build(src, warningiserror=False)) == []
 
 
 def test_a_changed_for_is_one_warning_naming_both_rules(build: Build, tmp_path: Path) -> None:
     src = _drift_project(tmp_path)
-    _edit(src, "   :for: 5m\n", "   :for: 10m\n")
+    edit(src / "index.rst", "   :for: 5m\n", "   :for: 10m\n")
     found = _alert_warnings(build(src, warningiserror=False))
     assert found == [
         f"{src / 'index.rst'}:15: {BOTH_RULES}for 10m in the doc, 5m deployed "
@@ -58,7 +57,7 @@ def test_rule_files_outside_the_source_directory_are_named_from_the_conf_directo
     ``mldesign_alert_rules`` names it, from the conf directory."""
     src = _drift_project(tmp_path)
     shutil.move(src / "deploy", tmp_path / "deploy")
-    _edit(src, '["deploy/*.yaml"]', '["../deploy/*.yaml"]', "conf.py")
+    edit(src / "conf.py", '["deploy/*.yaml"]', '["../deploy/*.yaml"]')
     rules = tmp_path / "deploy" / "rules.yaml"
     rules.write_text(
         rules.read_text()
@@ -113,7 +112,7 @@ def test_the_rollup_claims_no_agreement_about_an_invalid_option(
     old: str, new: str, cell: str, build: Build, tmp_path: Path
 ) -> None:
     src = _drift_project(tmp_path)
-    _edit(src, old, new)
+    edit(src / "index.rst", old, new)
     app = build(src, warningiserror=False)
     assert _alert_warnings(app) == []  # nothing compared differs; the schema error says it
     [table] = tables_of((Path(app.outdir) / "index.html").read_text(), "ml-monitoring-index")

@@ -5,7 +5,6 @@ annotations name files from the repository's top."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from test_alerts import (
     needs_promtool,
 )
 
-from helpers import MLDESIGN, Build, Copy, export_of, row_of, tables_of, warnings_of
+from helpers import Build, Copy, edit, export_of, git, mldesign, row_of, tables_of, warnings_of
 
 #: Two more monitored metrics: one taking an ID MET-CTR already has, one with nothing wrong
 #: (and no :severity:, so its crit pages: the default, for an option not written).
@@ -42,15 +41,9 @@ MORE = """
 """
 
 
-def _edit(src: Path, old: str, new: str, name: str = "index.rst") -> None:
-    path = src / name
-    assert old in path.read_text()
-    path.write_text(path.read_text().replace(old, new, 1))
-
-
 def _mistyped_severity(src: Path) -> None:
     """MET-P99 (line 7) gets ``:severity: tiket`` at line 16."""
-    _edit(src, "   :for: 5m\n", "   :for: 5m\n   :severity: tiket\n")
+    edit(src / "index.rst", "   :for: 5m\n", "   :for: 5m\n   :severity: tiket\n")
 
 
 def _rules(text: str) -> list[dict[str, Any]]:
@@ -84,7 +77,7 @@ def test_the_broken_doc_gives_no_rules(copy_root: Copy) -> None:
 
 def test_drift_alone_does_not_stop_regenerating_the_rules(tmp_path: Path) -> None:
     src = _drift_project(tmp_path)
-    _edit(src, "> 60", "> 65", "deploy/rules.yaml")
+    edit(src / "deploy/rules.yaml", "> 60", "> 65")
     result = _alerts(src)
     assert result.returncode == 0, result.stderr
     assert len(_rules(result.stdout)) == 3
@@ -120,11 +113,11 @@ def test_allow_errors_writes_no_rule_for_a_metric_in_error(build: Build, tmp_pat
 
 def test_the_drift_check_does_not_compare_an_invalid_option(build: Build, tmp_path: Path) -> None:
     src = _drift_project(tmp_path)
-    _edit(src, "   :for: 5m\n", "   :for: soon\n   :severity: tiket\n")
+    edit(src / "index.rst", "   :for: 5m\n", "   :for: soon\n   :severity: tiket\n")
     # Deployed: for 5m and severity ticket on MET-P99's crit. The doc states neither validly,
     # so neither is drift (not "page in the doc", not "none in the doc").
-    _edit(src, "severity: page, mldesign_id: MET-P99", "severity: ticket, mldesign_id: MET-P99",
-          "deploy/rules.yaml")  # fmt: skip
+    edit(src / "deploy/rules.yaml", "severity: page, mldesign_id: MET-P99",
+         "severity: ticket, mldesign_id: MET-P99")  # fmt: skip
     app = build(src, warningiserror=False)
     assert _alert_warnings(app) == []
     schema = [w for w in warnings_of(app) if "[mldesign.schema]" in w]
@@ -207,7 +200,7 @@ def test_promtool_pages_on_a_drift_at_once_and_on_latency_after_its_for(tmp_path
 
 def test_a_deployed_for_the_doc_does_not_state_is_drift(build: Build, tmp_path: Path) -> None:
     src = _drift_project(tmp_path)
-    _edit(src, "   :for: 15m\n", "")  # MET-CTR keeps :window: 10m; CTRLow waits 15m
+    edit(src / "index.rst", "   :for: 15m\n", "")  # MET-CTR keeps :window: 10m; CTRLow waits 15m
     [warning] = _alert_warnings(build(src, warningiserror=False))
     # At the metric's line: there is no :for: line to point at.
     assert "index.rst:18: ERROR: metric 'MET-CTR'" in warning
@@ -220,9 +213,9 @@ def test_a_deployed_for_the_doc_does_not_state_is_drift(build: Build, tmp_path: 
 
 def test_each_drift_of_one_rule_is_at_its_own_options_line(build: Build, tmp_path: Path) -> None:
     src = _drift_project(tmp_path)
-    _edit(src, "   :crit: < 0.04\n", "   :crit: < 4.0 %\n")
-    _edit(src, "< 0.04\n", "< 0.05\n", "deploy/rules.yaml")
-    _edit(src, "   :severity: ticket\n", "   :severity: page\n")
+    edit(src / "index.rst", "   :crit: < 0.04\n", "   :crit: < 4.0 %\n")
+    edit(src / "deploy/rules.yaml", "< 0.04\n", "< 0.05\n")
+    edit(src / "index.rst", "   :severity: ticket\n", "   :severity: page\n")
     found = _alert_warnings(build(src, warningiserror=False))
     assert [warning.split(": ERROR: ")[0].rsplit("/", 1)[1] for warning in found] == [
         "index.rst:23",  # :crit:
@@ -232,30 +225,31 @@ def test_each_drift_of_one_rule_is_at_its_own_options_line(build: Build, tmp_pat
     assert "severity page in the doc, ticket deployed" in found[1]
 
 
-def _github(cwd: Path, sourcedir: Path, ceiling: Path) -> list[str]:
+def _github(
+    cwd: Path, sourcedir: Path, ceiling: Path, monkeypatch: pytest.MonkeyPatch
+) -> list[str]:
     """``mldesign check --format github``, run from ``cwd``; git looks no higher than
     ``ceiling`` (whatever holds the test's temporary directory)."""
-    env = {**os.environ, "GIT_CEILING_DIRECTORIES": str(ceiling)}
-    result = subprocess.run(
-        [str(MLDESIGN), "check", str(sourcedir), "--format", "github"],
-        capture_output=True, text=True, cwd=cwd, env=env, check=False,
-    )  # fmt: skip
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(ceiling))
+    result = mldesign("check", sourcedir, "--format", "github", cwd=cwd)
     assert result.returncode == 1, result.stderr
     return [line for line in result.stdout.splitlines() if line.startswith("::")]
 
 
 @pytest.mark.parametrize("where", ["docs", "repo", "outside"])
-def test_github_annotations_name_files_from_the_repositorys_top(where: str, tmp_path: Path) -> None:
+def test_github_annotations_name_files_from_the_repositorys_top(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    git(repo, "init", "-q")
     src = _drift_project(repo)  # repo/src, with its deployed rules in repo/src/deploy
-    _edit(src, "> 60", "> 65", "deploy/rules.yaml")
-    _edit(src, "severity: page, mldesign_id: MET-P99, mldesign_threshold: crit",
-          "severity: page, mldesign_id: MET-GONE", "deploy/rules.yaml")  # fmt: skip
+    edit(src / "deploy/rules.yaml", "> 60", "> 65")
+    edit(src / "deploy/rules.yaml", "severity: page, mldesign_id: MET-P99, mldesign_threshold: crit",
+         "severity: page, mldesign_id: MET-GONE")  # fmt: skip
     cwd = {"docs": src, "repo": repo, "outside": tmp_path / "elsewhere"}[where]
     cwd.mkdir(exist_ok=True)
-    annotations = _github(cwd, src, tmp_path)
+    annotations = _github(cwd, src, tmp_path, monkeypatch)
     assert annotations[0] == (
         "::warning file=src/deploy/rules.yaml,line=8,title=mldesign.alert-unknown::deployed "
         "rule 'MET_P99_crit' is labelled mldesign_id='MET-GONE', which names no metric of the doc"
@@ -267,14 +261,16 @@ def test_github_annotations_name_files_from_the_repositorys_top(where: str, tmp_
     )
 
 
-def test_github_annotations_outside_git_never_climb_out(tmp_path: Path) -> None:
+def test_github_annotations_outside_git_never_climb_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "project").mkdir()
     src = _drift_project(tmp_path / "project")
-    _edit(src, "> 60", "> 65", "deploy/rules.yaml")
+    edit(src / "deploy/rules.yaml", "> 60", "> 65")
     (tmp_path / "elsewhere").mkdir()
     # From a directory holding the doc: relative to it; from one that does not: relative to
     # the source directory (never ../project/src/index.rst, never an absolute path).
-    [inside] = _github(tmp_path / "project", src, tmp_path)
-    [outside] = _github(tmp_path / "elsewhere", src, tmp_path)
+    [inside] = _github(tmp_path / "project", src, tmp_path, monkeypatch)
+    [outside] = _github(tmp_path / "elsewhere", src, tmp_path, monkeypatch)
     assert inside.startswith("::error file=src/index.rst,line=12,")
     assert outside.startswith("::error file=index.rst,line=12,")
