@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import ROLLUP_TITLES, rollup_rows
+from sphinxcontrib_mldesign.cli import _parser
 from sphinxcontrib_mldesign.config import conf_values
 from sphinxcontrib_mldesign.model.items import ITEM_TYPES
 from sphinxcontrib_mldesign.model.rules import Rule
@@ -102,6 +104,13 @@ def test_worked_example_rollups_show_the_doc(built: Path) -> None:
     assert "REQ-LATENCY" in html.split("ml-requirement-index", 1)[1]
 
 
+def _subcommands() -> list[str]:
+    """The ``mldesign`` command's subcommands, as its parser has them."""
+    action = next(action for action in _parser()._actions if action.dest == "command")
+    assert action.choices is not None
+    return list(action.choices)
+
+
 _WORDS = "one two three four five six seven eight nine ten eleven twelve"
 NUMBER_WORDS = {word: number for number, word in enumerate(_WORDS.split(), start=1)}
 
@@ -109,10 +118,7 @@ NUMBER_WORDS = {word: number for number, word in enumerate(_WORDS.split(), start
 def test_the_pages_a_newcomer_reads_first_count_what_the_code_has() -> None:
     """ "Five item types" stayed in four pages long after the sixth arrived: every count
     of item types, roll-ups or subcommands the first pages state is the code's."""
-    from sphinxcontrib_mldesign.cli import _parser
-
-    subcommands = next(action for action in _parser()._actions if action.dest == "command").choices
-    assert subcommands is not None
+    subcommands = _subcommands()
     has = {"item types": len(ITEM_TYPES), "roll-ups": len(ROLLUPS),
            "subcommands": len(subcommands)}  # fmt: skip
     pages = [DOCS.parent / "README.rst"] + [
@@ -130,12 +136,7 @@ def test_the_pages_a_newcomer_reads_first_count_what_the_code_has() -> None:
 
 def test_the_cli_page_has_a_section_for_every_subcommand() -> None:
     """docs/cli.rst said "four subcommands" and showed three: each has its own section."""
-    from itertools import pairwise
-
-    from sphinxcontrib_mldesign.cli import _parser
-
-    subcommands = next(action for action in _parser()._actions if action.dest == "command").choices
-    assert subcommands is not None
+    subcommands = _subcommands()
     lines = (DOCS / "cli.rst").read_text(encoding="utf-8").splitlines()
     titles = [line for line, under in pairwise(lines) if re.fullmatch(r"-{3,}", under)]
     for command in subcommands:
