@@ -89,6 +89,9 @@ def project_of(app: Sphinx, env: BuildEnvironment) -> Project:
     (imports are cached under the doctree directory, as intersphinx caches)."""
     domain = get_ml_domain(env)
     config = get_config(env)
+    # Only the documents holding items are named by the checks and the roll-ups: a file
+    # path (git dates, staleness) and a title (a roll-up's document column) of each.
+    holding = domain.items_by_doc
     return Project(
         domain.all_items(),
         config,
@@ -96,8 +99,8 @@ def project_of(app: Sphinx, env: BuildEnvironment) -> Project:
         role_refs=domain.all_refs(),
         any_refs=set().union(*domain.any_refs_by_doc.values()),
         rollups=domain.all_rollups(),
-        paths={doc: str(Path(env.doc2path(doc)).resolve()) for doc in domain.items_by_doc},
-        titles={doc: title.astext() for doc, title in env.titles.items()},
+        paths={doc: str(Path(env.doc2path(doc)).resolve()) for doc in holding},
+        titles={doc: env.titles[doc].astext() for doc in holding if doc in env.titles},
         title=str(env.config.project),
         inventories=getattr(env.config, "intersphinx_mapping", None) or (),
         where=Where(Path(app.confdir or env.srcdir), Path(env.srcdir), Path(env.doctreedir)),

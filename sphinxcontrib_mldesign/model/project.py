@@ -59,10 +59,11 @@ class Project:
     ``items``: every item, in document order, duplicates included. ``role_refs``: the
     references written with roles; ``any_refs``: the targets of ``:any:`` references;
     ``rollups``: the roll-up directives written. ``paths``: docname -> the absolute path
-    of its file (a document not listed is named by its docname). ``titles``: docname ->
-    its title as text; ``title``: the project's name. ``inventories``: the names of the
-    intersphinx inventories (their qualified IDs are theirs to resolve). ``where``: where
-    the outside is read; None reads nothing, and each source not ``given`` is empty.
+    of its file (a document not listed is named by its docname); ``titles``: docname ->
+    its title as text (both needed only for the documents holding items); ``title``: the
+    project's name. ``inventories``: the names of the intersphinx inventories (their
+    qualified IDs are theirs to resolve). ``where``: where the outside is read; None
+    reads nothing, and each source not ``given`` is empty.
     """
 
     def __init__(
