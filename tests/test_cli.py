@@ -190,6 +190,13 @@ def test_check_usage_errors(setup: Callable[[Path], Path], message: str, tmp_pat
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
+def test_alerts_on_a_directory_without_conf_py_is_the_same_usage_error(tmp_path: Path) -> None:
+    result = run("alerts", tmp_path)
+    assert result.returncode == 2 and result.stderr == (
+        f"mldesign alerts: {tmp_path}: no conf.py here (give the directory holding conf.py)\n"
+    )
+
+
 def test_check_without_the_extension_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "conf.py").write_text("extensions = []\n")
     (tmp_path / "index.rst").write_text("Hi\n==\n")

@@ -24,10 +24,6 @@ from .report import annotation, relative_paths, repository_paths, violation_tabl
 
 
 def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
-    if not sourcedir.is_dir():
-        raise UsageError(f"{sourcedir}: no such directory")
-    if not (sourcedir / "conf.py").is_file():
-        raise UsageError(f"{sourcedir}: no conf.py here (give the directory holding conf.py)")
     overrides = {}
     for define in defines:
         name, sep, value = define.partition("=")
@@ -67,6 +63,10 @@ def build_export_of(
 ) -> tuple[dict[str, Any], dict[str, Path], list[str], int]:
     """The export, each document's file (and each deployed rule file's), warnings that are
     not ours, and how many errors fail the build."""
+    if not sourcedir.is_dir():
+        raise UsageError(f"{sourcedir}: no such directory")
+    if not (sourcedir / "conf.py").is_file():
+        raise UsageError(f"{sourcedir}: no conf.py here (give the directory holding conf.py)")
     warning_stream = io.StringIO()
     if not sys.stderr.isatty():
         nocolor()  # as sphinx-build: no escape codes in a log or a pipe
