@@ -698,3 +698,36 @@ def test_a_tab_after_an_option_name_is_told_as_written(build: Build, tmp_path: P
     # docutils reads a tab as blanks: in RST the line is read.
     rst, _ = _build(build, tmp_path / "rst", "index.rst", TABS_RST + OWNERS_RST)
     assert warnings_of(rst) == [] and _item(rst, "MET-1")["kind"] == "system"
+
+
+# docutils reads a vertical tab or form feed as a space, and ends a line at U+2028.
+SPACES_RST = """\
+Odd blanks
+==========
+
+.. metric:: Vertical tab
+   :id: MET-1
+   :\vkind: system
+   :owner: owner.ines
+
+.. metric:: Line separator
+   :id: MET-2
+   :kind: system\u2028   :kind: log
+   :owner: owner.ines
+"""
+
+
+def test_odd_blanks_in_an_rst_option_block_are_read_as_docutils_reads_them(
+    build: Build, tmp_path: Path
+) -> None:
+    app, path = _build(build, tmp_path, "index.rst", SPACES_RST + OWNERS_RST)
+    # Each item is kept (docutils refused both directives), the line told as written.
+    assert warnings_of(app) == [
+        f"{path}:4: ERROR: missing required option :kind: [mldesign.schema]",
+        f"{path}:6: ERROR: option line cannot be read from ':\\x0bkind: system': write it "
+        "as ':name: value' [mldesign.schema]",
+        f"{path}:12: ERROR: option :kind: is written twice; only the first is read "
+        "[mldesign.schema]",
+    ]
+    assert "kind" not in _item(app, "MET-1")
+    assert _item(app, "MET-2")["kind"] == "system"

@@ -30,6 +30,10 @@ from .unreadable import (
 
 _DIRECTIVE_RE = re.compile(r"^(?P<indent>[ ]*)\.\.[ ]+(?P<name>[\w:.+-]+)[ ]?::(?:[ ]|$)")
 _ROLE_RE = re.compile(r":[\w:.+-]+:`")
+# docutils reads a form feed or vertical tab as a space, then splits lines wherever
+# str.splitlines does (at U+2028 too): the page is read here as docutils reads it.
+_LINE_END_RE = re.compile("(\r\n|[\n\r\x1c-\x1e\x85\u2028\u2029])")
+_AS_SPACE_RE = re.compile("[\v\f]")
 #: Directives whose content is not RST: nothing inside them is ours to read.
 _VERBATIM = {"code-block", "code", "sourcecode", "literalinclude", "raw", "math",
              "parsed-literal", "highlight", "csv-table", "graphviz", "digraph", "graph",
@@ -44,7 +48,9 @@ def _indent(line: str) -> int:
 def repair_option_blocks(text: str, ours: Mapping[str, DirectiveOptions]) -> str:
     """The page with each unreadable line in the options of ``ours`` (our directives, by
     name) made a placeholder."""
-    lines = text.split("\n")
+    parts = _LINE_END_RE.split(text)
+    written, ends = parts[0::2], parts[1::2]
+    lines = [_AS_SPACE_RE.sub(" ", line) for line in written]
     literal_above: int | None = None  # the indent of an open literal block's opener
     for index, line in enumerate(lines):
         if literal_above is not None:
@@ -53,19 +59,20 @@ def repair_option_blocks(text: str, ours: Mapping[str, DirectiveOptions]) -> str
             literal_above = None
         directive = _DIRECTIVE_RE.match(line)
         if directive and directive["name"] in ours:
-            _repair_block(lines, index + 1, _indent(line), ours[directive["name"]].names)
+            _repair_block(lines, written, index + 1, _indent(line), ours[directive["name"]].names)
         elif (directive and directive["name"] in _VERBATIM) or (
             line.rstrip().endswith("::") and not directive
         ):
             literal_above = _indent(line)
-    return "\n".join(lines)
+    return "".join(line + end for line, end in zip(written, [*ends, ""], strict=True))
 
 
 def _repair_block(
-    lines: list[str], index: int, directive_indent: int, known: frozenset[str]
+    lines: list[str], written: list[str], index: int, directive_indent: int, known: frozenset[str]
 ) -> None:
-    """Check the options block of the directive whose second line is ``index`` (``known``:
-    its options' names)."""
+    """Check the options block of the directive whose second line is ``index`` (``lines``:
+    the page as docutils reads it; a placeholder replaces the line as ``written``, and
+    shows it; ``known``: the options' names)."""
     # The title may go on over more lines before the options.
     while index < len(lines) and lines[index].strip() and not _starts_option(lines[index]):
         index += 1
@@ -102,8 +109,8 @@ def _repair_block(
         if prefix is None and name is not None:
             seen.add(name)
         elif prefix is not None:
-            key, shown = placeholder(prefix, at + 1, line)
-            lines[at] = f"{' ' * field_indent}:{key}: {shown}"
+            key, shown = placeholder(prefix, at + 1, written[at])
+            written[at] = f"{' ' * field_indent}:{key}: {shown}"
 
 
 def _starts_option(line: str) -> bool:
