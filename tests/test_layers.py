@@ -107,3 +107,26 @@ def test_no_module_is_over_300_lines() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 300
     }
     assert not long
+
+
+def _third_party_imports(path: Path) -> set[str]:
+    """The top-level names of what a module imports from outside the package."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.partition(".")[0])
+        elif isinstance(node, ast.Import):
+            found |= {alias.name.partition(".")[0] for alias in node.names}
+    return found - {NAME}
+
+
+def test_the_model_is_sphinx_free() -> None:
+    """The model (items, project, checks' inputs) imports neither Sphinx nor docutils: a
+    project is made from plain data and checked without a build."""
+    wrong = {
+        module: sorted(names)
+        for module, path in sorted(_modules().items())
+        if module.partition(".")[0] == "model"
+        and (names := _third_party_imports(path) & {"sphinx", "docutils"})
+    }
+    assert not wrong
