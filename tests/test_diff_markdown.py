@@ -33,6 +33,13 @@ NAMES = [
     "mail ines.b+ml@example.co.uk",
 ]
 
+# An option a schema extension may name as it likes: the field column shows its name.
+OPTION = "<i>@octocat"
+CONF = f"""\
+extensions = ["sphinxcontrib_mldesign"]
+mldesign_schema_extensions = {{"ml-owner": {{"properties": {{{OPTION!r}: {{"type": "string"}}}}}}}}
+"""
+
 OLD = """\
 Doc
 ===
@@ -50,6 +57,7 @@ Doc
    :id: ines
    :email: ines.b+ml@example.co.uk
    :role: {", ".join(NAMES)}
+   :{OPTION}: set
 
 .. ml-requirement:: Ask {" and ".join(NAMES)}
    :id: REQ-X
@@ -88,7 +96,7 @@ def _export(src: Path, page: str, out: Path) -> Path:
 def test_no_name_or_address_becomes_a_mention_or_a_link(tmp_path: Path) -> None:
     src = tmp_path / "doc"
     src.mkdir()
-    (src / "conf.py").write_text('extensions = ["sphinxcontrib_mldesign"]\n')
+    (src / "conf.py").write_text(CONF)
     old = _export(src, OLD, tmp_path / "old")
     new = _export(src, NEW, tmp_path / "new")
     markdown = mldesign("diff", old, new, "--format", "md").stdout
@@ -105,3 +113,4 @@ def test_no_name_or_address_becomes_a_mention_or_a_link(tmp_path: Path) -> None:
     for name in NAMES:
         assert name in visible, name
     assert "ines@example.com" in visible and "ines.b+ml@example.co.uk" in visible
+    assert OPTION in visible  # the field's name, as written

@@ -189,7 +189,8 @@ def _markdown(changes: dict[str, Any]) -> str:
         for item_id, fields in changes["changed"].items():
             for key, values in fields.items():
                 out.append(
-                    f"| `{item_id}` | {key} | {_cell(values['old'])} | {_cell(values['new'])} |"
+                    f"| `{item_id}` | {_cell(key)} | {_cell(values['old'])} "
+                    f"| {_cell(values['new'])} |"
                 )
         out.append("")
     if changes["violations_introduced"] or changes["violations_resolved"]:
@@ -205,6 +206,8 @@ def _markdown(changes: dict[str, Any]) -> str:
         out += ["| | Item | Option | Other project's item |", "|---|---|---|---|"]
         for label, key in (("added", "foreign_refs_added"), ("removed", "foreign_refs_removed")):
             for ref in changes[key]:
-                out.append(f"| {label} | `{ref['item']}` | {ref['option']} | `{ref['target']}` |")
+                out.append(
+                    f"| {label} | `{ref['item']}` | {_cell(ref['option'])} | `{ref['target']}` |"
+                )
         out.append("")
     return "\n".join(out)
