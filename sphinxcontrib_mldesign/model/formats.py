@@ -95,7 +95,11 @@ def _tails(name: str) -> set[str]:
 
 def did_you_mean(wrong: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` when a choice is close to what was written, else ``""``."""
-    close = close_to(wrong, choices)
+    return meant_hint(close_to(wrong, choices))
+
+
+def meant_hint(close: list[str]) -> str:
+    """``"; did you mean 'x'?"`` for what :func:`close_to` found, else ``""``."""
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

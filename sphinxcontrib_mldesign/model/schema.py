@@ -18,7 +18,7 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
-from .formats import PARSERS, FormatError, close_to, did_you_mean, parse_scalar, printable
+from .formats import PARSERS, FormatError, close_to, meant_hint, parse_scalar, printable
 from .items import Problem
 
 _SCHEMA_PACKAGE = "sphinxcontrib_mldesign.schemas"
@@ -180,11 +180,13 @@ class ItemSchema:
         problems: list[Problem] = []
         unreadable = list(unreadable)
         meant: list[str] = [*unreadable]  # options written, but not validly
+        likely: dict[str, list[str]] = {}  # the option an unknown one most likely is
         for name, raw in raw_options.items():
             spec = self.options.get(name)
             if spec is None:
-                hint = did_you_mean(name, self.options)
-                meant += close_to(name, self.options)
+                likely[name] = close_to(name, self.options)
+                hint = meant_hint(likely[name])
+                meant += likely[name]
                 allowed = f" (allowed: {', '.join(sorted(self.options))})" if not hint else ""
                 message = f"unknown option :{printable(name)}: for {self.type_name}{hint}{allowed}"
                 problems.append(Problem(message, name))
@@ -211,7 +213,7 @@ class ItemSchema:
             dict.fromkeys(
                 name
                 for written in [*raw_options, *unreadable]
-                for name in [written, *close_to(written, self.options)]
+                for name in [written, *likely.get(written, ())]
                 if name in unset
             )
         )
@@ -234,7 +236,7 @@ class ItemSchema:
         shown = repr(error.instance) if error.absolute_path else repr(value)
         spec = self.options.get(option or "")
         if error.validator == "enum" and spec is not None:
-            hint = did_you_mean(str(error.instance), spec.enum)
+            hint = meant_hint(close_to(str(error.instance), spec.enum))
             return f":{option}: {shown} is not one of: {', '.join(map(str, spec.enum))}{hint}"
         if error.validator == "pattern" and spec is not None and _is_id_option(spec):
             words = str(error.instance).split()
