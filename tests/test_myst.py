@@ -158,3 +158,13 @@ def test_unquoted_myst_exports_what_its_rst_twin_does(build: Build, tmp_path: Pa
     assert exports["md"]["MET-2"]["crit"]["text"] == "> 1.0 %"
     assert exports["md"]["sam"]["contact"] == "#ranking-oncall"
     assert exports["md"]["REQ-1"]["rationale"] == "users leave # at once"
+
+
+def test_yaml_nested_too_deep_to_read_is_told_not_read_as_text() -> None:
+    # YAML's reader recurses once per level: past Python's limit, the value is still told
+    # as nested (it was read as the text "k0: k1: ...").
+    nested = "".join(f"{'  ' * depth}k{depth}:\n" for depth in range(1, 2000))
+    page = f":::{{metric}} M\n---\nid: M\ntags:\n{nested}---\n:::\n"
+    lines = quote_option_values(page, OURS).splitlines()
+    assert lines[3].startswith("mldesign-yaml-nested-line-4: ")
+    assert lines[4:-2] == [""] * 1999  # the lines under it go with it

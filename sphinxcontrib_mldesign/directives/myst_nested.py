@@ -137,8 +137,10 @@ def _node_of(lines: list[str], rows: list[int]) -> Node | None:
     text = textwrap.dedent("\n".join(lines[j] for j in rows))
     try:
         node = yaml.compose(text, Loader=yaml.BaseLoader)
-    except (yaml.YAMLError, RecursionError):
+    except yaml.YAMLError:
         return None
+    except RecursionError:  # nested deeper than YAML's reader recurses: nested, surely
+        return MappingNode("tag:yaml.org,2002:map", [])
     if isinstance(node, MappingNode) and len(node.value) == 1:
         value: Node = node.value[0][1]
         return value
