@@ -179,6 +179,8 @@ IMPORTS = {"payments", "search.v2"}
         ("payments:ns:REQ-1", ("payments", "ns:REQ-1")),  # the first ':' ends the name
         ("Payments:REQ-1", (None, "Payments:REQ-1")),  # names are compared as written
         ("payments", (None, "payments")),  # an import's name alone is no qualified ID
+        ("payments:", ("payments", "")),  # the import's, naming nothing there
+        (":payments", (None, ":payments")),  # no name before the ':'
         ("REQ-1", (None, "REQ-1")),
     ],
 )
@@ -190,7 +192,13 @@ def test_a_target_is_qualified_only_by_an_imports_name(
 
 @pytest.mark.parametrize(
     ("target", "expected"),
-    [("ns:REQ-1", ("ns", "REQ-1")), ("a:b:c", ("a", "b:c")), ("REQ-1", (None, "REQ-1"))],
+    [
+        ("ns:REQ-1", ("ns", "REQ-1")),
+        ("a:b:c", ("a", "b:c")),
+        ("REQ-1", (None, "REQ-1")),
+        (":REQ-1", (None, ":REQ-1")),  # an empty name is no project's
+        (":", (None, ":")),
+    ],
 )
 def test_without_the_imports_any_name_before_a_colon_is_taken(
     target: str, expected: tuple[str | None, str]

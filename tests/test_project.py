@@ -15,7 +15,7 @@ from sphinxcontrib_mldesign.model.inputs.base import Request, Source, Where
 from sphinxcontrib_mldesign.model.inputs.exports import EXPORTS, Exports
 from sphinxcontrib_mldesign.model.inputs.git import GIT
 from sphinxcontrib_mldesign.model.inputs.loader import Inputs
-from sphinxcontrib_mldesign.model.items import Item, OptionRef
+from sphinxcontrib_mldesign.model.items import Item, OptionRef, RoleRef
 from sphinxcontrib_mldesign.model.project import Project, index_of
 from sphinxcontrib_mldesign.rules import people
 from sphinxcontrib_mldesign.rules.run import run_checks
@@ -158,6 +158,26 @@ def test_references_resolve_through_imports_and_a_local_id_wins() -> None:
             "references to it would be read as that project's; choose another ID",
         ),
     ]
+
+
+def test_a_colon_at_either_end_of_a_reference_is_reported_as_written() -> None:
+    """``payments:`` is the import's, naming nothing there; ``:REQ-1`` names no project
+    (not one called '')."""
+    payments = exported("payments", {"REQ-1": {}})
+    roles = [RoleRef(target, "req", "index", 3) for target in ("payments:", ":REQ-1", ":")]
+    project = Project(
+        [item("ml-requirement", "REQ-1")],
+        MLDesignConfig(imports={"payments": "payments.json"}, rules={"missing-owner": "off"}),
+        TODAY,
+        role_refs=roles,
+        given={EXPORTS: Exports({"payments": payments})},
+    )
+    assert [f.message for f in run_checks(project).reported] == [
+        ":ml:req: 'payments:' names no item of the imported project 'payments'",
+        ":ml:req: ':REQ-1' names no item; did you mean 'REQ-1'?",
+        ":ml:req: ':' names no item",
+    ]
+    assert project.imported_refs == {"payments:": None}
 
 
 def test_the_imports_a_view_reaches_follow_refs_and_shared_areas() -> None:

@@ -77,9 +77,10 @@ def split_qualified(target: str, projects: Container[str] | None = None) -> Qual
     """``payments:REQ-1`` is ``("payments", "REQ-1")`` when ``payments`` is one of
     ``projects`` (the imports' names), else ``(None, target)``: an ID may hold ':' itself,
     and ``a:b`` is this project's unless ``a`` names an import. Without ``projects``, any
-    name before the first ':' is taken (where the names are not known: in an export)."""
+    name before the first ':' is taken (where the names are not known: in an export); a
+    leading ':' names no project (``:x`` is not qualified)."""
     prefix, colon, local_id = target.partition(":")
-    if colon and (projects is None or prefix in projects):
+    if colon and prefix and (projects is None or prefix in projects):
         return QualifiedId(prefix, local_id)
     return QualifiedId(None, target)
 
