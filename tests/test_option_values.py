@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from helpers import Build, export_of, warnings_of
+from sphinxcontrib_mldesign.model.schema import compiled_schema
 
 EXTENSIONS = {
     "ml-owner": {
@@ -128,3 +129,20 @@ def test_a_value_that_says_more_is_told_at_its_line_and_not_read(
     assert items["MET-1"]["window"] == {"text": "5m", "seconds": 300}
     assert items["MET-2"]["invalid"] == ["crit"] and "crit" not in items["MET-2"]
     assert items["owner.mei"]["invalid"] == ["email", "jira", "desk"]
+
+
+ID = "a valid ID (a letter, then letters, digits or _ . : -)"
+
+
+def test_words_that_are_not_ids_are_not_told_as_ids_separated_by_spaces() -> None:
+    schema = compiled_schema("ml-requirement", "{}")
+    _, problems, _ = schema.process(
+        {"id": "REQ-1", "metrics": "MET-A MET-B, {a: {b: c}}", "owner": "{a: b}"}
+    )
+    assert [problem.message for problem in problems] == [
+        ":metrics: 'MET-A MET-B' is 2 IDs separated by spaces; separate refs with commas: "
+        "'MET-A, MET-B'",
+        # Not "3 IDs separated by spaces; separate refs with commas: '{a:, {b:, c}}'".
+        f":metrics: '{{a: {{b: c}}}}' is not {ID}",
+        f":owner: '{{a: b}}' is not {ID}",
+    ]

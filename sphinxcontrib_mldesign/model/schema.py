@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -240,7 +241,8 @@ class ItemSchema:
             return f":{option}: {shown} is not one of: {', '.join(map(str, spec.enum))}{hint}"
         if error.validator == "pattern" and spec is not None and _is_id_option(spec):
             words = str(error.instance).split()
-            if spec.name != "id" and len(words) > 1:  # "MET-A MET-B": IDs, not one ID
+            ids = all(re.search(str(error.validator_value), word) for word in words)
+            if spec.name != "id" and len(words) > 1 and ids:  # "MET-A MET-B", not one ID
                 fix = (
                     f"separate refs with commas: {', '.join(words)!r}"
                     if spec.format == "refs"
