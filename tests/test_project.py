@@ -17,8 +17,10 @@ from sphinxcontrib_mldesign.model.inputs.git import GIT
 from sphinxcontrib_mldesign.model.inputs.loader import Inputs
 from sphinxcontrib_mldesign.model.items import Item, OptionRef, RoleRef
 from sphinxcontrib_mldesign.model.project import Project, index_of
+from sphinxcontrib_mldesign.model.rules import Rule
 from sphinxcontrib_mldesign.rules import people
 from sphinxcontrib_mldesign.rules.run import run_checks
+from sphinxcontrib_mldesign.rules.views import ImportedFindings, View
 
 TODAY = dt.date(2026, 6, 1)
 _SCHEMAS = ProjectSchemas()
@@ -178,6 +180,33 @@ def test_a_colon_at_either_end_of_a_reference_is_reported_as_written() -> None:
         ":ml:req: ':' names no item",
     ]
     assert project.imported_refs == {"payments:": None}
+
+
+def test_a_view_shows_the_findings_of_the_projects_it_selects_only() -> None:
+    """An import's findings are the violations its export holds (one whose rule is not a
+    name is dropped on reading; a rule this version does not know is no finding), shown by
+    the views selecting it, read once for all of them."""
+    entry = {"type": "ml-requirement", "title": "R", "docname": "index", "lineno": 1}
+    violations = [
+        {"rule": "missing-owner", "item": "REQ-1", "message": "no owner"},
+        {"rule": 5, "item": "REQ-1"},
+        {"rule": "rule-of-a-newer-version", "item": "REQ-1"},
+    ]
+    data = {"version": 1, "items": {"REQ-1": entry}, "violations": violations}
+    payments = read_export("payments", json.dumps(data).encode())
+    assert [v.rule for v in payments.violations] == [Rule.MISSING_OWNER, "rule-of-a-newer-version"]
+    config = MLDesignConfig(imports={"payments": "payments.json"})
+    project = Project([], config, TODAY, given={EXPORTS: Exports({"payments": payments})})
+    findings = run_checks(project)
+    cache: dict[str, ImportedFindings] = {}
+    local = View(project, findings, cache, (None,))
+    both = View(project, findings, cache, (None, "payments"))
+    assert local.of_rule(Rule.MISSING_OWNER) == []
+    assert local.about(Rule.MISSING_OWNER, "payments:REQ-1") is None
+    [finding] = both.of_rule(Rule.MISSING_OWNER)
+    assert both.about(Rule.MISSING_OWNER, "payments:REQ-1") is finding
+    assert finding.where is payments.items["payments:REQ-1"] and finding.message == "no owner"
+    assert list(cache) == ["payments"] and list(cache["payments"].by_rule) == [Rule.MISSING_OWNER]
 
 
 def test_the_imports_a_view_reaches_follow_refs_and_shared_areas() -> None:
