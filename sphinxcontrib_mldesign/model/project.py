@@ -225,9 +225,10 @@ class Project:
     def stale(self) -> dict[str, Staleness]:
         """Why each stale item is stale, by ID, in document order."""
         found = {}
+        review_seconds = duration_seconds(self.config.review_every)
         for item in self.unique_items:
             git_date = self.git_dates.get(self.source_of(item))
-            why = staleness(item.values.get("reviewed"), git_date, self.today, self.review_seconds)
+            why = staleness(item.values.get("reviewed"), git_date, self.today, review_seconds)
             if why is not None:
                 found[str(item.id)] = why
         return found
@@ -256,7 +257,3 @@ class Project:
         """Each threshold of the metrics matched to a deployed rule, and the rules naming
         no metric: what the drift check reports and the monitoring roll-up shows."""
         return match_alerts(self.of_type(METRIC.name), self.deployed_alerts.rules)
-
-    @cached_property
-    def review_seconds(self) -> int:
-        return duration_seconds(self.config.review_every)
