@@ -47,6 +47,13 @@ def field_name(line: str, rst: bool) -> str | None:
     return name if name is not None and len(name.split()) == 1 else None
 
 
+def is_option_line(line: str) -> bool:
+    """Whether the line is meant as a ``:name: value`` line (three colons open a MyST
+    fence), read or not."""
+    stripped = line.lstrip()
+    return stripped.startswith(":") and not stripped.startswith(":::")
+
+
 def is_rst(directive: Directive) -> bool:
     """Whether the directive is written in RST (its text starts with ``..``)."""
     return directive.block_text.lstrip().startswith("..")
@@ -124,7 +131,7 @@ def _options_in(text: list[str], first: int, is_rst: bool) -> list[tuple[int, st
         stripped = line.lstrip()
         if indent is None:
             indent = indent_of(line)
-        if stripped.startswith(":") and not stripped.startswith(":::"):
+        if is_option_line(line):
             if is_rst and indent_of(line) > indent:
                 continue  # an RST value going on over more lines
             name = field_name(line, is_rst)

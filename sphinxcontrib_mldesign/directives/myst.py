@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 from sphinx.application import Sphinx
 
-from .lines import MYST_FIELD_RE, YAML_KEY_RE, indent_of
+from .lines import MYST_FIELD_RE, YAML_KEY_RE, indent_of, is_option_line
 from .myst_nested import nested_values, opens_block_scalar
 from .unreadable import (
     REPEATED,
@@ -117,7 +117,7 @@ def _quote_options(lines: list[str], index: int, options: DirectiveOptions) -> N
             index += 1
             continue  # a comment, or a line under a key: read with it (below) or by MyST
         if match is None:
-            if not _is_option_line(line):
+            if not is_option_line(line):
                 break
         elif match["key"] in seen:
             # MyST would keep the last; RST refuses the directive. The first is read.
@@ -142,12 +142,6 @@ def _option_line(option: tuple[str, str], yaml_indent: int | None) -> str:
     if yaml_indent is None:
         return f":{name}: {quoted(value)}"
     return f"{' ' * yaml_indent}{name}: {quoted(value)}"
-
-
-def _is_option_line(line: str) -> bool:
-    """What MyST reads as a ``:key: value`` line (three colons open a nested fence)."""
-    stripped = line.lstrip()
-    return stripped.startswith(":") and not stripped.startswith(":::")
 
 
 def _block_text(lines: list[str], at: list[int], yaml: bool) -> str:
