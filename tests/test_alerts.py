@@ -78,6 +78,12 @@ def _alerts(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return mldesign("alerts", *args)
 
 
+def _rules(text: str) -> list[dict[str, Any]]:
+    """The rules of a rule file's text (its one group)."""
+    rules: list[dict[str, Any]] = yaml.safe_load(text)["groups"][0]["rules"]
+    return rules
+
+
 # -- generation ---------------------------------------------------------------------------
 
 
@@ -85,7 +91,7 @@ def test_generated_rules_say_what_the_doc_says(tmp_path: Path) -> None:
     src = _project(tmp_path, 'html_baseurl = "https://docs.example/ranking/"\n')
     result = _alerts(src)
     assert result.returncode == 0, result.stderr
-    rules = yaml.safe_load(result.stdout)["groups"][0]["rules"]
+    rules = _rules(result.stdout)
     assert [r["alert"] for r in rules] == ["MET_P99_warn", "MET_P99_crit", "MET_CTR_crit"]
     warn, crit, ctr = rules
     assert warn["expr"] == "(rank_p99_ms) > 60" and warn["for"] == "5m"
@@ -159,7 +165,7 @@ def test_promtool_accepts_the_rules_and_they_fire_exactly_at_the_thresholds(
     assert subprocess.run([str(PROMTOOL), "check", "rules", str(spec_file)]).returncode == 0
 
     tests = []
-    for rule in yaml.safe_load(rules_file.read_text())["groups"][0]["rules"]:
+    for rule in _rules(rules_file.read_text()):
         firing, quiet = _fires(*DOC_THRESHOLDS[rule["alert"]])  # as the doc states them
         for level, expected in ((firing, [_expected(rule)]), (quiet, [])):
             tests.append(
@@ -378,7 +384,7 @@ def test_alerts_skip_a_hand_edited_condition_in_an_export(
     edited.write_text(json.dumps(export))
     result = _alerts(edited)
     assert result.returncode == 0, result.stderr
-    names = [r["alert"] for r in yaml.safe_load(result.stdout)["groups"][0]["rules"]]
+    names = [r["alert"] for r in _rules(result.stdout)]
     assert names == ["MET_P99_crit", "MET_CTR_crit"]
 
 

@@ -6,11 +6,9 @@ any schema error (``:level: ticket``, meant as its severity, no default standing
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from test_alerts import _alert_warnings, _alerts
+from test_alerts import _alert_warnings, _alerts, _rules
 
 from helpers import Build
 
@@ -73,11 +71,6 @@ def _line(src: Path, written: str) -> int:
     """The line of the page holding ``written`` (once)."""
     [line] = [n for n, text in enumerate(_page(src).read_text().splitlines(), 1) if written in text]
     return line
-
-
-def _rules(text: str) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = yaml.safe_load(text)["groups"][0]["rules"]
-    return rules
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

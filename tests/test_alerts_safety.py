@@ -17,6 +17,7 @@ from test_alerts import (
     _alerts,
     _drift_project,
     _project,
+    _rules,
     needs_promtool,
 )
 
@@ -44,11 +45,6 @@ MORE = """
 def _mistyped_severity(src: Path) -> None:
     """MET-P99 (line 7) gets ``:severity: tiket`` at line 16."""
     edit(src / "index.rst", "   :for: 5m\n", "   :for: 5m\n   :severity: tiket\n")
-
-
-def _rules(text: str) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = yaml.safe_load(text)["groups"][0]["rules"]
-    return rules
 
 
 # -- item 1: no rules from a doc with errors; no default for an invalid value ------------------
