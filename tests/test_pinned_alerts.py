@@ -9,8 +9,16 @@ from typing import Any
 
 import pytest
 
-from sphinxcontrib_mldesign.model.alerts import Threshold, comparison, differences, thresholds
+from sphinxcontrib_mldesign.model.alerts import (
+    Threshold,
+    comparison,
+    differences,
+    match_alerts,
+    thresholds,
+)
 from sphinxcontrib_mldesign.model.formats import parse_condition, parse_duration
+from sphinxcontrib_mldesign.model.items import Item
+from sphinxcontrib_mldesign.model.rulefiles import DeployedRule
 
 
 def crit(condition: str = "p99 > 150 ms", for_: str | None = "5m") -> Threshold:
@@ -85,3 +93,35 @@ def test_a_bool_comparison_is_not_a_threshold() -> None:
     assert drift(crit(), "(q) > bool 150") == [
         "crit: expression is not a comparison with a number: '(q) > bool 150'"
     ]
+
+
+def test_a_warn_rules_severity_is_drift_at_the_warn_line() -> None:
+    """A warning always pages as ``ticket``, whatever the metric's :severity:: a warn rule
+    deployed otherwise is fixed at its :warn: line, not at :severity: (which is crit's)."""
+    metric = {"id": "MET-P99", "title": "p99", "query": "q", "severity": "page",
+              "warn": parse_condition("p99 > 100 ms")}  # fmt: skip
+    [warn] = thresholds(metric)
+    assert [(d.option, d.text) for d in differences(warn, "(q) > 100", None, "page")] == [
+        ("warn", "severity ticket in the doc, page deployed")
+    ]
+
+
+def test_hand_written_rules_are_matched_by_severity_before_order() -> None:
+    """Two rules named in :alert:, neither with the doc's threshold nor mldesign labels:
+    the page rule is the crit threshold's, the ticket rule the warn's, whatever their order
+    in the file, so each differs only in its threshold."""
+    values = {"query": "q", "alert": ["LatencyPage", "LatencyTicket"], "severity": "page",
+              "warn": parse_condition("p99 > 100 ms"), "crit": parse_condition("p99 > 150 ms")}  # fmt: skip
+    metric = Item("MET-P99", "ml-metric", "p99", "index", 1, values)
+
+    def rule(name: str, expr: str, severity: str) -> DeployedRule:
+        return DeployedRule(name, expr, None, {"severity": severity}, "rules.yaml", "/r", 1)
+
+    deployed = [rule("LatencyPage", "q > 200", "page"), rule("LatencyTicket", "q > 120", "ticket")]
+    outcomes, unknown = match_alerts([metric], deployed)
+    assert unknown == []
+    assert [(o.threshold.level, o.rule and o.rule.name, [d.text for d in o.differences])
+            for o in outcomes] == [
+        ("warn", "LatencyTicket", ["threshold p99 > 100 ms in the doc, > 120 deployed"]),
+        ("crit", "LatencyPage", ["threshold p99 > 150 ms in the doc, > 200 deployed"]),
+    ]  # fmt: skip
