@@ -731,3 +731,27 @@ def test_odd_blanks_in_an_rst_option_block_are_read_as_docutils_reads_them(
     ]
     assert "kind" not in _item(app, "MET-1")
     assert _item(app, "MET-2")["kind"] == "system"
+
+
+REPEATED_IN_BODY_MD = """\
+# An option again below the blank line
+
+```{metric} p99
+:id: MET-1
+:kind: system
+
+:kind: system
+:owner: owner.ines
+```
+"""
+
+
+def test_options_in_the_body_are_told_at_their_line_not_at_a_same_line_above(
+    build: Build, tmp_path: Path
+) -> None:
+    # The body's first line is found below the options, not at the option written alike.
+    app, path = _build(build, tmp_path, "index.md", REPEATED_IN_BODY_MD + OWNERS_MD)
+    assert warnings_of(app) == [
+        f"{path}:7: ERROR: ':kind:' and ':owner:' are read as body text, not as options: "
+        "the blank line at line 6 ends the options; remove it [mldesign.schema]",
+    ]
