@@ -59,6 +59,14 @@ class BuildState:
     told: set[str] = field(default_factory=set)
     """What this build has said once and will not say again (that Graphviz is missing)."""
 
+    def view(self, projects: tuple[ProjectName, ...]) -> View:
+        """The roll-ups' view of a selection of projects, made when first shown."""
+        view = self.views.get(projects)
+        if view is None:
+            view = View(self.context, self.findings, self.imported_findings, projects)
+            self.views[projects] = view
+        return view
+
 
 class _Holder:
     """Holds this build's state on the environment; pickled (with the environment), it

@@ -58,11 +58,7 @@ class Renderer:
         self._uris = page.uris
         self._links = page.links
         projects = selected_projects(options.get("projects", ()), state.context.imports)
-        view = state.views.get(projects)
-        if view is None:
-            view = View(state.context, state.findings, state.imported_findings, projects)
-            state.views[projects] = view
-        self.view: View = view
+        self.view: View = state.view(projects)
 
     # -- what it shows ---------------------------------------------------------------------
 
