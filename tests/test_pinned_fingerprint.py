@@ -79,3 +79,19 @@ def test_a_new_git_commit_rewrites_the_rollups(build: Build, tmp_path: Path) -> 
     app = build(src)
     assert _freshness(app, "Design")["Last change (git)"] == "2026-03-20"
     _same_as_clean(app, src, build, tmp_path)
+
+
+def test_an_import_no_longer_readable_rewrites_the_portfolio(build: Build, tmp_path: Path) -> None:
+    """With the ``import`` rule off no finding changes, yet the portfolio, which lists
+    every import, now says that one could not be read."""
+    conf = 'mldesign_imports = {"other": "other.json"}\nmldesign_rules = {"import": "off"}\n'
+    src = _project(tmp_path, conf, ".. ml-portfolio::")
+    export = '{"version": 1, "project": "Other", "items": {}, "violations": []}'
+    (src / "other.json").write_text(export, encoding="utf-8")
+    [table] = tables_of(page(build(src), "rollups"), "ml-portfolio")
+    assert table[2][:2] == ["Other — other", "0"]
+    (src / "other.json").unlink()
+    app = build(src)
+    [table] = tables_of(page(app, "rollups"), "ml-portfolio")
+    assert table[2][:2] == ["other", "✗ could not be read (see the build's import warning)"]
+    _same_as_clean(app, src, build, tmp_path)
