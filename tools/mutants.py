@@ -211,7 +211,7 @@ MUTANTS: tuple[Mutant, ...] = (
        'elif match["key"] in seen:', "elif False:",
        "tests/test_pinned_myst.py::test_a_repeated_option_is_an_error_and_the_first_is_read",
        "a repeated option: MyST keeps the last, silently"),
-    _m("myst-nested-fence-is-option", "directives/myst.py",
+    _m("myst-nested-fence-is-option", "directives/lines.py",
        'and not stripped.startswith(":::")', "",
        "tests/test_pinned_myst.py::test_a_fence_right_after_the_options_opens_the_content",
        "a ::: fence inside an ml directive read as an option line"),
