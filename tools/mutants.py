@@ -36,7 +36,7 @@ def _m(name: str, module: str, code: str, replacement: str, tests: str, breaks: 
 MUTANTS: tuple[Mutant, ...] = (
     # -- deployed alerts (model/alerts.py) ---------------------------------------------------
     _m("alert-op-drift", "model/alerts.py",
-       "if op != threshold.op or abs(", "if abs(",
+       "if op != threshold.op or not abs(", "if not abs(",
        "tests/test_pinned_alerts.py::test_operator_drift_is_drift",
        "a deployed rule with the doc's number but another operator is not drift"),
     _m("alert-lhs-not-flipped", "model/alerts.py",
@@ -48,7 +48,7 @@ MUTANTS: tuple[Mutant, ...] = (
        "tests/test_pinned_alerts.py::test_durations_are_compared_as_durations",
        "`for: 300s` deployed drifts from `:for: 5m`"),
     _m("alert-value-tolerance", "model/alerts.py",
-       "> 1e-9 * max(1.0, abs(value))", "> 1e-2 * max(1.0, abs(value))",
+       "<= 1e-9 * max(1.0, abs(value))", "<= 1e-2 * max(1.0, abs(value))",
        "tests/test_pinned_alerts.py::test_a_threshold_off_by_a_little_is_drift",
        "a threshold deployed 0.5 % off passes as the doc's"),
     _m("alert-bool-modifier", "model/alerts.py",
