@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..model.formats import printable
 from ..model.inputs.git import work_tree_top
 from ..model.paths import relative_path
 
@@ -44,7 +45,7 @@ def violation_table(violations: list[dict[str, Any]], paths: Mapping[str, str]) 
         )
     lines = []
     for path, found in by_file.items():
-        lines.append(path)
+        lines.append(printable(path))  # a rule file matched by a glob: a name of any text
         for v in found:
             lines.append(f"  {v['lineno']:>5}  {v['severity']:<7}  {v['rule']:<26}  {v['message']}")
         lines.append("")

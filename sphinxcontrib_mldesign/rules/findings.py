@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..model.formats import printable
 from ..model.inputs.base import InputProblem
 from ..model.items import Item, RoleRef, RollupUse
 from ..model.rulefiles import DeployedRule
@@ -27,6 +28,7 @@ class Violation:
     lineno: int
     rule: str
     message: str
+    """One line: control characters (of a rule file, an import, a server) shown as escapes."""
     item: str | None
     severity: Severity
     source: str | None = None
@@ -36,7 +38,9 @@ class Violation:
 
     @property
     def location(self) -> str | tuple[str, int]:
-        return f"{self.source}:{self.lineno}" if self.source else (self.docname, self.lineno)
+        if self.source:  # an outside file's name (matched by a glob) may hold a line break
+            return f"{printable(self.source)}:{self.lineno}"
+        return (self.docname, self.lineno)
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         # ``item`` is None for references written in prose; None does not compare with str.
@@ -86,11 +90,15 @@ class Finding:
         return self.item
 
     def violation(self, severity: Severity) -> Violation:
+        # The one place every message passes on its way to the log, the export and
+        # ``mldesign check``: text from outside (a rule file's name or labels, an import's
+        # status text, a parser's error) can put no second line or terminal escape there.
+        # A line break is shown as ``\n``, not a space: the name written is told as it is.
         return Violation(
             docname=self.where.docname,
             lineno=self.lineno or self.where.lineno,
             rule=self.rule.subtype,
-            message=self.message,
+            message=printable(self.message),
             item=self.item,
             severity=severity,
             source=self.where.source,
