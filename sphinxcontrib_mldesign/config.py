@@ -216,7 +216,7 @@ class MLDesignConfig:
     imports_timeout: float = field(
         default=10,  # an int, which sphinx-build -D can set (it cannot set a float)
         metadata={"validator": _seconds, "types": (int, float),
-                  "doc": "Seconds to wait for an import's URL to answer."},
+                  "doc": "Seconds a URL import may take in all, redirects (at most 5) included."},
     )  # fmt: skip
 
     def __post_init__(self) -> None:

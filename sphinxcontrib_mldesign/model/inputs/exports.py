@@ -12,24 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import http.client
 import os
 import re
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..imports import ExportError, ImportedProject, is_web_url, read_export
 from .base import InputProblem, Request, Source
+from .http import FetchError
+from .http import fetch as fetch_url
 
 #: Sent with every request, so a server's logs say who asks.
 USER_AGENT = "sphinxcontrib-mldesign (mldesign_imports)"
 #: An export of a hundred thousand items is about 60 MiB.
 MAX_EXPORT_BYTES = 256 * 2**20
-_CHUNK = 2**16
 
 
 @dataclass(frozen=True)
@@ -92,10 +90,8 @@ def load(
         project = read_export(name, data)
     except ExportError as err:
         problem = f"{source} is {err}"
-    except (OSError, ValueError, http.client.HTTPException) as err:
-        # OSError: URLError, HTTPError, timeouts; ValueError: a URL urllib cannot read;
-        # HTTPException: a server that does not speak HTTP as it should.
-        problem = f"cannot fetch {source}: {_reason(err)}"
+    except FetchError as err:  # its message is one line, the server's words escaped
+        problem = f"cannot fetch {source}: {err}"
     else:
         _store(cached, data, now)
         return Loaded(project)
@@ -106,30 +102,9 @@ def load(
 
 
 def fetch(url: str, timeout: float, max_bytes: int = MAX_EXPORT_BYTES) -> bytes:
-    """The body at ``url``, read within ``timeout`` seconds in all (the socket's timeout
-    bounds each wait; a server trickling bytes must not hold the build) and no larger
-    than ``max_bytes``."""
-    deadline = time.monotonic() + timeout
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    chunks: list[bytes] = []
-    size = 0
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        while chunk := response.read1(_CHUNK):
-            size += len(chunk)
-            if size > max_bytes:
-                raise ValueError(f"larger than {max_bytes:,} bytes")
-            if time.monotonic() > deadline:
-                raise TimeoutError("timed out")
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _reason(err: BaseException) -> str:
-    if isinstance(err, urllib.error.HTTPError):
-        return f"HTTP {err.code} {err.reason}"
-    if isinstance(err, urllib.error.URLError):
-        return " ".join(str(err.reason).split())
-    return " ".join(str(err).split()) or type(err).__name__
+    """The export at ``url``, read within ``timeout`` seconds in all, redirects included
+    (``http.fetch``); FetchError says why not."""
+    return fetch_url(url, timeout, max_bytes, agent=USER_AGENT)
 
 
 def _cached_project(name: str, path: Path) -> tuple[ImportedProject | None, float]:
