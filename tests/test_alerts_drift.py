@@ -96,7 +96,7 @@ def test_a_rule_file_nested_too_deeply_is_a_warning_not_a_crash(
     [broken] = [w for w in _alert_warnings(build(src, warningiserror=False)) if "cannot" in w]
     assert broken == (
         f"{src / 'deploy' / 'rules.yaml'}:1: WARNING: cannot read the deployed alerting rules: "
-        "not YAML this build reads: nested too deeply [mldesign.alert-unknown]"
+        "nested more than 64 levels deep [mldesign.alert-unknown]"
     )
 
 

@@ -1,26 +1,22 @@
 """The ``mldesign_alert_rules`` source: the deployed alerting rules, from the files the
 globs name (relative to the conf directory), each read with its lines
-(:mod:`..rulefiles`). A file that cannot be read is a problem at its first line."""
+(:mod:`..rulefiles`). A file that cannot be read is a problem at its first line (at the
+line of the byte that is not UTF-8); a glob that looks at too much, one at its line in
+``conf.py``."""
 
 from __future__ import annotations
 
-import glob
-from collections.abc import Iterable
 from pathlib import Path
 
+from ..boundedyaml import line_at
 from ..rulefiles import RuleFiles
-from .base import InputProblem, Request, Source
+from .base import InputProblem, Request, Source, conf_line
+from .files import GlobTooLarge, UnreadableFile, glob_files, read_outside
 
-
-def alert_rule_paths(base: Path, patterns: Iterable[str]) -> list[Path]:
-    """The files the globs name (relative to ``base``), each once, sorted."""
-    found = {
-        Path(match).resolve()
-        for pattern in patterns
-        for match in glob.glob(str(base / pattern), recursive=True)  # absolute ones too
-        if Path(match).is_file()
-    }
-    return sorted(found)
+#: A rule file no larger than this is read. Prometheus sets no size, but a PrometheusRule
+#: is a Kubernetes object, which etcd keeps under 1.5 MiB; a hand-kept file of thousands
+#: of rules is a few. Ten times that is no real file, and a bound on what one costs.
+MAX_RULE_FILE_BYTES = 16 * 2**20
 
 
 class AlertRulesSource(Source[RuleFiles]):
@@ -33,13 +29,28 @@ class AlertRulesSource(Source[RuleFiles]):
     def load(self, request: Request) -> RuleFiles:
         found = RuleFiles()
         where = request.where
-        for path in alert_rule_paths(where.confdir, request.config.alert_rules):
+        conf = where.confdir / "conf.py"
+        paths: set[Path] = set()
+        for pattern in request.config.alert_rules:
             try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                found.problems.append(InputProblem(where.name_of(path), str(path), 1, str(err)))
+                paths.update(path.resolve() for path in glob_files(where.confdir, pattern))
+            except GlobTooLarge as err:
+                line = conf_line(conf, "mldesign_alert_rules", pattern)
+                found.problems.append(InputProblem(where.name_of(conf), str(conf), line, str(err)))
+        for path in sorted(paths):
+            name = where.name_of(path)
+            try:
+                data = read_outside(path, MAX_RULE_FILE_BYTES)
+                text = data.decode("utf-8")
+            except UnreadableFile as err:
+                found.problems.append(InputProblem(name, str(path), 1, str(err)))
                 continue
-            found.read(text, where.name_of(path), str(path))
+            except UnicodeDecodeError as err:
+                before = data[: err.start].decode("utf-8")  # UTF-8 up to there
+                line = line_at(before, len(before))
+                found.problems.append(InputProblem(name, str(path), line, str(err)))
+                continue
+            found.read(text, name, str(path))
         return found
 
     def empty(self) -> RuleFiles:

@@ -3,6 +3,7 @@ problems it locates (:class:`InputProblem`) and its fingerprint (:class:`Source`
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,3 +85,17 @@ class Source(ABC, Generic[T]):
         """What of it the roll-ups show, JSON-ready: when it changes, the pages holding
         roll-ups are re-written (read only when :attr:`fingerprinted`)."""
         return None
+
+
+def conf_line(conf: Path, setting: str, quoted: str) -> int:
+    """The line of ``conf.py`` quoting ``quoted`` (an import's name, a glob) from where
+    ``setting`` is set (not, say, an intersphinx_mapping entry of the same name before
+    it), else the line setting it, else 1."""
+    try:
+        lines = conf.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    start = next((n for n, line in enumerate(lines) if setting in line), 0)
+    quotes = re.compile(rf"""(["']){re.escape(quoted)}\1""")
+    found = (n for n, line in enumerate(lines[start:], start + 1) if quotes.search(line))
+    return next(found, start + 1)

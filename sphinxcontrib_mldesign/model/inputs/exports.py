@@ -13,14 +13,14 @@ import datetime as dt
 import gc
 import hashlib
 import os
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..imports import ExportError, ImportedProject, is_web_url, read_export
-from .base import InputProblem, Request, Source
+from .base import InputProblem, Request, Source, conf_line
+from .files import UnreadableFile, read_outside
 from .http import FetchError
 from .http import fetch as fetch_url
 
@@ -72,14 +72,12 @@ def load(
 ) -> Loaded:
     """The project one ``mldesign_imports`` entry names."""
     if not is_web_url(source):
-        path = confdir / source
         try:
-            return Loaded(read_export(name, path.read_bytes()))
-        except (OSError, ValueError) as err:  # ValueError: a NUL in the path
-            if isinstance(err, ExportError):
-                return Loaded(None, f"{source!r} is {err}")
-            reason = err.strerror if isinstance(err, OSError) and err.strerror else err
-            return Loaded(None, f"cannot read {source!r}: {reason}")
+            return Loaded(read_export(name, read_outside(confdir / source, MAX_EXPORT_BYTES)))
+        except UnreadableFile as err:
+            return Loaded(None, f"cannot read {source!r}: {err}")
+        except ExportError as err:
+            return Loaded(None, f"{source!r} is {err}")
     cached = cache_path(cache_dir, source)
     old, fetched = _cached_project(name, cached)
     # Young enough to use without asking (a negative limit: always; 0: never).
@@ -112,8 +110,8 @@ def _cached_project(name: str, path: Path) -> tuple[ImportedProject | None, floa
     is no copy that reads as an export."""
     try:
         fetched = path.stat().st_mtime
-        return read_export(name, path.read_bytes()), fetched
-    except (OSError, ExportError):
+        return read_export(name, read_outside(path, MAX_EXPORT_BYTES)), fetched
+    except (OSError, UnreadableFile, ExportError):
         return None, 0.0
 
 
@@ -173,10 +171,9 @@ class ExportsSource(Source[Exports]):
                         "of the wrong type (a number where a list of IDs belongs, ...); they "
                         "are left out"
                     )
+            line = conf_line(conf, "mldesign_imports", name)
             for problem in said:
-                found.problems.append(
-                    InputProblem(where.name_of(conf), str(conf), conf_line(conf, name), problem)
-                )
+                found.problems.append(InputProblem(where.name_of(conf), str(conf), line, problem))
         return found
 
     def empty(self) -> Exports:
@@ -187,17 +184,3 @@ class ExportsSource(Source[Exports]):
 
 
 EXPORTS = ExportsSource()
-
-
-def conf_line(conf: Path, project: str) -> int:
-    """The line of ``conf.py`` naming an import (its quoted name), else 1."""
-    try:
-        lines = conf.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 1
-    # The first line quoting the name from where mldesign_imports is set (not, say, an
-    # intersphinx_mapping entry of the same name before it).
-    start = next((n for n, line in enumerate(lines) if "mldesign_imports" in line), 0)
-    quoted = re.compile(rf"""(["']){re.escape(project)}\1""")
-    found = (n for n, line in enumerate(lines[start:], start + 1) if quoted.search(line))
-    return next(found, start + 1)
