@@ -1,5 +1,5 @@
 """Deployed alerting rules, read from Prometheus rule files, ``PrometheusRule`` manifests
-and ``List`` s of them (``kubectl get prometheusrules -o yaml``), YAML, several documents
+and lists of them (``kubectl get prometheusrules -o yaml``), YAML, several documents
 per file allowed, each rule with the line it starts on.
 
 The YAML is read as Prometheus reads it, bounded (:mod:`.boundedyaml`): merge keys
