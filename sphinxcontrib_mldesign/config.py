@@ -194,21 +194,17 @@ class MLDesignConfig:
         default_factory=list,
         metadata={"validator": _globs,
                   "doc": "Globs, relative to the directory of ``conf.py``, of the deployed "
-                  "Prometheus rule files, ``PrometheusRule`` manifests or lists of them "
-                  "(``kind: List``) to check the metrics against (``alert-missing``, ``alert-drift``, "
-                  "``alert-unknown``). Only "
-                  "regular files up to 16 MiB are read; a glob may look at 100,000 "
-                  "directory entries."},
+                  "Prometheus rule files or ``PrometheusRule`` manifests to check the metrics "
+                  "against (``alert-missing``, ``alert-drift``, ``alert-unknown``)."},
     )  # fmt: skip
 
     imports: dict[str, str] = field(
         default_factory=dict,
         metadata={"validator": _imports,
                   "doc": "Other projects' items: ``{\"payments\": \"<path or http(s) URL of "
-                  "an mldesign.json>\"}``. Paths are relative to the directory of ``conf.py``; "
-                  "each names a regular file (not a FIFO or a device) of at most 256 MiB, as a "
-                  "URL's answer may be. Their items are referenced as ``payments:REQ-1`` and "
-                  "rolled up with ``:projects:``."},
+                  "an mldesign.json>\"}``. Paths are relative to the directory of ``conf.py``. "
+                  "Their items are referenced as ``payments:REQ-1`` and rolled up with "
+                  "``:projects:``."},
     )  # fmt: skip
     imports_cache_limit: int = field(
         default=1,
