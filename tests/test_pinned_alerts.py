@@ -1,7 +1,8 @@
-"""Pinned: how a deployed alerting rule is compared with the threshold the doc states
-(model/alerts.py), as plain Python. Each test kills a mutant of tools/mutants.py that the
-rest of the suite let through: operator drift, a number on the left, durations written
-two ways, a threshold a little off, a comparison that returns a value."""
+"""Pinned: how a deployed alerting rule is matched to and compared with the threshold the
+doc states (model/alert_matching.py, model/alerts.py), as plain Python. Each test kills a
+mutant of tools/mutants.py that the rest of the suite let through: operator drift, a
+number on the left, durations written two ways, a threshold a little off, a comparison
+that returns a value."""
 
 from __future__ import annotations
 
@@ -9,13 +10,8 @@ from typing import Any
 
 import pytest
 
-from sphinxcontrib_mldesign.model.alerts import (
-    Threshold,
-    comparison,
-    differences,
-    match_alerts,
-    thresholds,
-)
+from sphinxcontrib_mldesign.model.alert_matching import match_alerts
+from sphinxcontrib_mldesign.model.alerts import Threshold, comparison, differences, thresholds
 from sphinxcontrib_mldesign.model.formats import parse_condition, parse_duration
 from sphinxcontrib_mldesign.model.items import Item
 from sphinxcontrib_mldesign.model.rulefiles import DeployedRule

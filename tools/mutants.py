@@ -55,7 +55,7 @@ MUTANTS: tuple[Mutant, ...] = (
        "(parsed.modifier is not None and parsed.modifier.return_bool)", "False",
        "tests/test_pinned_alerts.py::test_a_bool_comparison_is_not_a_threshold",
        "`x > bool 1` (always a value, never fires) read as a threshold"),
-    _m("alert-pick-by-threshold-label", "model/alerts.py",
+    _m("alert-pick-by-threshold-label", "model/alert_matching.py",
        'rule.labels.get("mldesign_threshold") == threshold.level',
        'rule.labels.get("mldesign_threshold") != threshold.level',
        "tests/test_alerts.py",

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
-from .alerts import AlertOutcome, match_alerts
+from .alert_matching import AlertOutcome, match_alerts
 from .chains import Chain, build_chains, triggers_of
 from .dataflow import Loop, feedback_loops
 from .formats import duration_seconds

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
-from ..model.alerts import AlertOutcome, Drift
+from ..model.alert_matching import AlertOutcome
+from ..model.alerts import Drift
 from ..model.project import Project
 from ..model.rulefiles import DeployedRule
 from ..model.rules import Rule
