@@ -12,13 +12,14 @@ import pytest
 import sphinxcontrib_mldesign
 from helpers import Build, page, warnings_of
 from sphinxcontrib_mldesign.directives.unreadable import our_directives
-from sphinxcontrib_mldesign.model.alerts import alerting_rule, differences, seconds, thresholds
+from sphinxcontrib_mldesign.model.alerts import differences, seconds, thresholds
 from sphinxcontrib_mldesign.model.formats import (
     FormatError,
     duration_seconds,
     parse_duration,
     prometheus_seconds,
 )
+from sphinxcontrib_mldesign.model.generated_rules import alerting_rule
 from sphinxcontrib_mldesign.model.imports import is_web_url
 from sphinxcontrib_mldesign.model.items import QualifiedId, qualify, split_qualified
 

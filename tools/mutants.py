@@ -61,7 +61,7 @@ MUTANTS: tuple[Mutant, ...] = (
        "tests/test_alerts.py",
        "a deployed rule matched to the other threshold than its label says"),
     _m("alert-severity-ignored", "model/alerts.py",
-       "if threshold.severity is not None and severity != threshold.severity:",
+       "if threshold.severity is not None and severity != template_text(threshold.severity):",
        "if False:",
        "tests/test_alerts.py",
        "a deployed rule with another severity is not drift"),

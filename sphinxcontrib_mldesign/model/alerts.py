@@ -1,8 +1,8 @@
 """Alerting rules as the doc states them: one per threshold of a monitored metric.
 
 :func:`thresholds` reads a metric (as exported: its values with ``id`` and ``title``);
-:func:`alerting_rule` is the Prometheus rule ``mldesign alerts`` writes for one threshold,
-and :func:`differences` compares a deployed rule with the threshold it implements.
+:func:`differences` compares a deployed rule with the threshold it implements (the rule
+``mldesign alerts`` writes for one is :func:`.generated_rules.alerting_rule`).
 Sphinx-free; PromQL is read by ``promql-parser``.
 """
 
@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
-from .formats import FormatError, duration_seconds, prometheus_seconds, promql_tree
-from .imports import is_web_url
+from .formats import FormatError, promql_tree
 from .items import as_list
+from .numbers import duration_seconds, prometheus_seconds, shortened
 
 LEVELS = ("warn", "crit")
 #: The metric's options a deployed rule is compared with (its query is the team's to tune).
@@ -104,58 +104,43 @@ def _duration_text(value: object) -> str | None:
     return str(value["text"]) if isinstance(value, Mapping) and "text" in value else None
 
 
-def alerting_rule(
-    metric: Mapping[str, Any], threshold: Threshold, url: str | None = None
-) -> dict[str, Any]:
-    """The Prometheus alerting rule for one threshold of a metric with a ``query``."""
-    labels = {"mldesign_id": threshold.metric, "mldesign_threshold": threshold.level}
-    if threshold.severity is not None:  # none is made up (``mldesign alerts`` leaves out
-        labels = {"severity": threshold.severity, **labels}  # a threshold without one)
-    owners = as_list(metric.get("owner"))
-    if owners:
-        labels["owner"] = ", ".join(owners)
-    annotations = {"summary": f"{metric.get('title', threshold.metric)}: {threshold.condition}"}
-    runbook = str(metric.get("runbook") or "")
-    if is_web_url(runbook):
-        annotations["runbook_url"] = runbook
-    elif runbook:
-        annotations["runbook"] = runbook
-    if url:
-        annotations["mldesign_url"] = url
-    rule: dict[str, Any] = {
-        "alert": threshold.name,
-        "expr": f"({metric['query']}) {threshold.op} {_number(threshold.value)}",
-    }
-    if threshold.for_:
-        rule["for"] = threshold.for_
-    rule["labels"] = labels
-    rule["annotations"] = annotations
-    return rule
-
-
-def _number(value: int | float) -> str:
+def promql_number(value: int | float) -> str:
+    """A number as PromQL reads it: ``80``, ``0.04``, ``1e-05``."""
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def template_text(text: str) -> str:
+    """Text as Prometheus shows it literally in a rule's label or annotation, which it reads
+    as a Go template: each ``{{`` written as an action printing it."""
+    return text.replace("{{", '{{ "{{" }}')
 
 
 def comparison(expr: str) -> tuple[str, float] | None:
     """``(op, threshold)`` of an expression that compares something with a number, with
     the number on the right; None for any other expression."""
+    compared = _compared(expr)
+    return None if isinstance(compared, str) else compared
+
+
+def _compared(expr: str) -> tuple[str, float] | str:
+    """What :func:`comparison` reads, or why it reads nothing (one line)."""
     import promql_parser
 
     try:
         parsed = promql_tree(expr)
-    except FormatError:
-        return None
+    except FormatError as err:
+        return f"expression cannot be read: {err}"
+    not_one = f"expression is not a comparison with a number: {shortened(expr)!r}"
     if not isinstance(parsed, promql_parser.BinaryExpr):
-        return None
+        return not_one
     op = str(parsed.op).strip()
     if op not in _COMPARISONS or (parsed.modifier is not None and parsed.modifier.return_bool):
-        return None
+        return not_one
     if isinstance(parsed.rhs, promql_parser.NumberLiteral):
         return op, float(parsed.rhs.val)
     if isinstance(parsed.lhs, promql_parser.NumberLiteral):
         return _FLIPPED[op], float(parsed.lhs.val)
-    return None
+    return not_one
 
 
 def seconds(duration: str | None) -> float | None:
@@ -186,21 +171,21 @@ def differences(
     (the query itself is the team's to tune). An option the doc writes invalidly is not
     compared (:attr:`Threshold.not_compared`): the doc says nothing valid to compare with."""
     found = []
-    compared = comparison(expr)
-    if compared is None:
-        shown = expr if len(expr) <= 80 else f"{expr[:77]}..."  # one readable warning line
-        text = f"expression is not a comparison with a number: {shown!r}"
-        found.append(Drift(threshold.level, text))
+    compared = _compared(expr)
+    if isinstance(compared, str):
+        found.append(Drift(threshold.level, compared))
     else:
         op, value = compared
         # Not "> tolerance": NaN (a rule that never fires) is within no tolerance.
         if op != threshold.op or not abs(value - threshold.value) <= 1e-9 * max(1.0, abs(value)):
-            text = f"threshold {threshold.condition} in the doc, {op} {_number(value)} deployed"
+            deployed = f"{op} {promql_number(value)}"
+            text = f"threshold {threshold.condition} in the doc, {deployed} deployed"
             found.append(Drift(threshold.level, text))
     if "for" not in threshold.not_compared and seconds(threshold.for_) != seconds(for_):
         found.append(Drift("for", _for_text(threshold, for_)))
     # An invalid :severity: gives a crit threshold none (a warn rule's is ticket whatever it is).
-    if threshold.severity is not None and severity != threshold.severity:
+    # What the rule writes for the doc's severity: the same text, but for a "{{" escaped.
+    if threshold.severity is not None and severity != template_text(threshold.severity):
         text = f"severity {threshold.severity} in the doc, {severity or 'none'} deployed"
         # A warning's severity is no option of the doc's: its fix is at the :warn: line.
         found.append(Drift("severity" if threshold.level == "crit" else threshold.level, text))
@@ -209,7 +194,7 @@ def differences(
 
 def _for_text(threshold: Threshold, deployed: str | None) -> str:
     doc = f"for {threshold.for_} in the doc" if threshold.for_ else "no :for: in the doc"
-    text = f"{doc}, {deployed or 'none'} deployed"
+    text = f"{doc}, {shortened(deployed or 'none')} deployed"
     if threshold.for_ is None and deployed and seconds(deployed) == seconds(threshold.window):
         # A rule written by a version that made :window: the rule's for: how to keep it.
         text += f"; `:window:` no longer sets `for`; write `:for: {deployed}` to keep it"

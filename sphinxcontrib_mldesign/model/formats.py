@@ -8,26 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from .numbers import DURATION_UNIT, INTEGER_RE, shortened, to_number
+from .numbers import FormatError as FormatError  # what every parser raises
+from .numbers import duration_seconds as duration_seconds  # the duration format's reader
+from .numbers import prometheus_seconds as prometheus_seconds  # and Prometheus' durations
+from .promql import bounded_parse, value_kind
 from .synonyms import synonym_of
 
-#: The units of a duration option (one of them, after a whole number: ``5m``).
-_SECONDS_PER_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_UNIT = f"[{''.join(_SECONDS_PER_UNIT)}]"
-_DURATION_RE = re.compile(rf"^\s*([0-9]{{1,12}})(\s*)({_UNIT})\s*$")
-#: Prometheus' units, ours among them (``ms`` first: alternatives are tried in order).
-_PROMETHEUS_SECONDS_PER_UNIT = {"ms": 0.001, **_SECONDS_PER_UNIT, "y": 365 * 86400}
-_PROMETHEUS_PART = f"([0-9]+)({'|'.join(_PROMETHEUS_SECONDS_PER_UNIT)})"
-_PROMETHEUS_DURATION_RE = re.compile(f"^(?:{_PROMETHEUS_PART})+$")
-_INTEGER_RE = re.compile(r"[-+]?[0-9]+")
 _NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 _NUMBER_RE = re.compile(_NUMBER)
-#: Longer numbers are surely typos; Python refuses to convert > 4300 digits anyway.
-_MAX_DIGITS = 100
 
 # `[stat] <op> <number> [unit]`; the stat may hold spaces ("error rate") but no operator,
 # the unit is one word ("ms", "%", "USD/month"): what follows the number is checked apart.
@@ -42,7 +35,7 @@ _CONDITION_RE = re.compile(
 _OPERATOR_RE = re.compile(r"<=|>=|==|!=|<|>")
 # Words after a unit that say how long a breach lasts (a metric's :for:), or a duration.
 _HOW_LONG_RE = re.compile(r"^(?:for|during|lasting)\b", re.IGNORECASE)
-_A_DURATION_RE = re.compile(rf"\b[0-9]+\s*{_UNIT}\b")
+_A_DURATION_RE = re.compile(rf"\b[0-9]+\s*{DURATION_UNIT}\b")
 _CONDITION_FORM = "a condition is '[stat] <op> <number> [unit]'"
 
 
@@ -103,10 +96,6 @@ def meant_hint(close: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-class FormatError(ValueError):
-    """A raw option value that does not match its declared format."""
-
-
 def parse_list(text: str) -> list[str]:
     """Comma-separated values; surrounding blanks and empty entries are dropped.
 
@@ -119,18 +108,6 @@ def parse_list(text: str) -> list[str]:
     else:
         parts = [part.strip() for part in text.split(",")]
     return [part for part in parts if part]
-
-
-def _to_number(text: str) -> int | float:
-    """An int or a finite float; FormatError for absurdly long or overflowing numbers."""
-    if sum(char.isdigit() for char in text) > _MAX_DIGITS:
-        raise FormatError(f"{text[:20]}... has more than {_MAX_DIGITS} digits")
-    if _INTEGER_RE.fullmatch(text):
-        return int(text)
-    number = float(text)
-    if not math.isfinite(number):
-        raise FormatError(f"{text!r} is too large a number")
-    return number
 
 
 def parse_ref(text: str) -> str:
@@ -151,33 +128,8 @@ def parse_date(text: str) -> str:
     return value
 
 
-def duration_seconds(text: str) -> int:
-    match = _DURATION_RE.match(text)
-    if not match:
-        raise FormatError(
-            f"{text.strip()!r} is not a duration like 30s, 5m, 12h, 7d or 2w "
-            "(a whole number and one unit)"
-        )
-    number, space, unit = match.groups()
-    if space:  # what Prometheus and the rest of the spec read: "5m", never "5 m"
-        raise FormatError(
-            f"{text.strip()!r} has a space before its unit: write it without a space: "
-            f"'{number}{unit}'"
-        )
-    return int(number) * _SECONDS_PER_UNIT[unit]
-
-
 def parse_duration(text: str) -> dict[str, Any]:
     return {"text": text.strip(), "seconds": duration_seconds(text)}
-
-
-def prometheus_seconds(text: str) -> float | None:
-    """A duration as Prometheus writes it, units combined (``1h30m``, ``500ms``, ``1y``;
-    ours, ``5m``, are some), in seconds; None when it is not one."""
-    if not _PROMETHEUS_DURATION_RE.match(text):
-        return None
-    parts = _PROMETHEUS_SECONDS_PER_UNIT
-    return sum(int(number) * parts[unit] for number, unit in re.findall(_PROMETHEUS_PART, text))
 
 
 def parse_condition(text: str) -> dict[str, Any]:
@@ -187,7 +139,7 @@ def parse_condition(text: str) -> dict[str, Any]:
             f"{text.strip()!r} is not a condition like 'p99 <= 200 ms' or '>= 0.92' "
             "([stat] <op> <number> [unit], op one of < <= > >= == !=)"
         )
-    number = _to_number(match.group("value"))
+    number = to_number(match.group("value"))
     return {
         "text": " ".join(text.split()),
         "stat": match.group("stat") or None,
@@ -231,13 +183,13 @@ def parse_scalar(text: str, json_type: str, item_json_type: str = "") -> Any:
             return [parse_scalar(entry, item_json_type) for entry in entries]
         return entries
     if json_type == "integer":
-        if not _INTEGER_RE.fullmatch(value):
+        if not INTEGER_RE.fullmatch(value):
             raise FormatError(f"{value!r} is not a whole number")
-        return _to_number(value)
+        return to_number(value)
     if json_type == "number":
         if not _NUMBER_RE.fullmatch(value):
             raise FormatError(f"{value!r} is not a number")
-        return _to_number(value)
+        return to_number(value)
     if json_type == "boolean":
         lowered = value.lower()
         if lowered in {"true", "yes", "on", "1", ""}:
@@ -248,33 +200,45 @@ def parse_scalar(text: str, json_type: str, item_json_type: str = "") -> Any:
     return value
 
 
-#: Deeper bracket nesting than any real query: the compiled parser recurses and, some
-#: hundred thousand levels down, crashes the process instead of raising.
-_MAX_PROMQL_DEPTH = 256
-
-
 def promql_tree(text: str) -> Any:
     """The PromQL expression's syntax tree (``promql-parser``), or :class:`FormatError`."""
-    import promql_parser  # a compiled extension: loaded only where PromQL is read
-
     query = text.strip()
     if not query:
         raise FormatError("an empty PromQL expression")
-    depth = deepest = 0
-    for char in query:  # brackets in strings count too: only ever stricter
-        depth += (char in "([{") - (char in ")]}")
-        deepest = max(deepest, depth)
-    if deepest > _MAX_PROMQL_DEPTH:
-        raise FormatError(f"PromQL nested more than {_MAX_PROMQL_DEPTH} brackets deep")
     try:
-        return promql_parser.parse(query)
+        return bounded_parse(query)
+    except FormatError:
+        raise  # what the parser is not given says why itself
     except ValueError as err:
-        raise FormatError(f"{query!r} is not valid PromQL: {printable(str(err))}") from None
+        raise FormatError(
+            f"{shortened(query)!r} is not valid PromQL: {printable(str(err))}"
+        ) from None
+
+
+#: What a query gives, when it is no number to compare: the fix, in words.
+_NOT_A_NUMBER = {
+    "matrix": "a range vector (a function of it, such as rate(), gives one value per series)",
+    "string": "a string",
+}
+
+
+def promql_value(text: str) -> str:
+    """What a PromQL query gives the conditions to compare: ``vector`` (an instant vector)
+    or ``scalar``; :class:`FormatError` for anything else (a range vector or a string:
+    nothing a threshold can be compared with)."""
+    kind = value_kind(promql_tree(text))
+    if kind in _NOT_A_NUMBER:
+        raise FormatError(
+            f"{shortened(text.strip())!r} gives {_NOT_A_NUMBER[kind]}: a query gives the "
+            "number its conditions compare (an instant vector or a scalar)"
+        )
+    return kind
 
 
 def parse_promql(text: str) -> str:
-    """A PromQL expression, checked by a real PromQL parser; kept as written."""
-    promql_tree(text)
+    """A PromQL expression giving a number to compare, checked by a real PromQL parser;
+    kept as written."""
+    promql_value(text)
     return text.strip()
 
 

@@ -10,7 +10,9 @@ from docutils import nodes
 
 from ..model.dataflow import inputs_of
 from ..model.dot import Graph
+from ..model.formats import FormatError
 from ..model.items import COMPONENT, OWNER, Item, as_list
+from ..model.numbers import whole_number
 from ..model.rules import Rule
 from .diagrams import EDGE_STYLE, GAP_COLOUR, KIND_COLOURS, NODE_STYLE, diagram, item_url
 from .directive import RollupDirective, matches
@@ -22,6 +24,9 @@ FILTERS = {
     "tags": (COMPONENT.name, "tags"),
     "owner": (COMPONENT.name, "owner"),
 }
+#: The most steps ``:depth:`` takes: a diagram reaching further is the whole data flow, drawn
+#: without ``:around:`` (and each step costs a pass over the components).
+MAX_DEPTH = 50
 #: The gaps a component's node and row are marked with (each says its rule's gap label).
 GAPS = (Rule.MISSING_OWNER, Rule.COMPONENT_UNMONITORED, Rule.SERVING_COMPONENT_NEEDS_FALLBACK)
 
@@ -37,15 +42,19 @@ class ArchitectureDiagram(RollupDirective):
     ref_options: ClassVar[dict[str, tuple[str, ...]]] = {"around": (COMPONENT.name,)}
     option_help: ClassVar[dict[str, str]] = {
         "around": "Only this component and its neighbours along the data flow.",
-        "depth": "With ``:around:``: how many steps away (default 1).",
+        "depth": f"With ``:around:``: how many steps away, 0 to {MAX_DEPTH} (default 1).",
     }
 
     def check_option(self, name: str, values: list[str], problems: list[str]) -> Any:
         if name == "depth":
-            if len(values) == 1 and values[0].isdigit():
-                return int(values[0])
-            problems.append(f"{self.name} :depth: {values!r} — give a whole number")
-            return None
+            try:
+                return whole_number(", ".join(values), MAX_DEPTH)
+            except FormatError as err:
+                problems.append(
+                    f"{self.name} :depth: {err} (the steps from :around: to show; for the "
+                    "whole data flow leave :around: out)"
+                )
+                return None
         if len(values) != 1:
             problems.append(f"{self.name} :around: give one component ID")
             return None
@@ -59,7 +68,8 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     ]
     around = renderer.options.get("around")
     if around:
-        components = _neighbourhood(components, index, around, renderer.options.get("depth") or 1)
+        depth = renderer.options.get("depth")
+        components = _neighbourhood(components, index, around, 1 if depth is None else depth)
     if not components:
         return [renderer.empty("No components match this diagram.")]
     shown = {str(c.id) for c in components}
@@ -121,5 +131,7 @@ def _neighbourhood(
     frontier = set(reached)
     for _ in range(depth):
         frontier = {n for node in frontier for n in neighbours[node]} - reached
+        if not frontier:
+            break  # all reached: more steps find nothing
         reached |= frontier
     return [c for c in components if str(c.id) in reached]
