@@ -246,6 +246,7 @@ def _hostile_doc() -> str:
     doc += _metric("MET-TIME", "time() - 1 # seconds", ":warn: < 0")  # scalar with a comment
     doc += _metric("MET-NEG", "-scalar(queue_depth)", ":crit: < -1000")
     doc += _metric("MET-URGENT", "errors_total", ":crit: > 1", ":severity: {{ urgent }}")
+    doc += _metric("MET-HUGE", "errors_total", ":warn: > 1e300", ":crit: > 123456789012345678901")
     for at, severity in enumerate(SEVERITIES):
         for for_ in FORS:
             options = [":warn: > 1", ":crit: >= 2.5"]
@@ -280,7 +281,7 @@ def test_promtool_loads_the_rules_of_a_hostile_doc(tmp_path: Path) -> None:
     rules = _generate(src, tmp_path / "rules.yaml")
     checked = _promtool("check", "rules", tmp_path / "rules.yaml")
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert f"SUCCESS: {len(rules)} rules found" in checked.stdout and len(rules) == 32
+    assert f"SUCCESS: {len(rules)} rules found" in checked.stdout and len(rules) == 34
     by_name = {rule["alert"]: rule for rule in rules}
     # The comment would swallow a ")" on its line: the parenthesis has a line of its own.
     assert by_name["MET_COMMENT_warn"]["expr"] == "(\nrank_p99_ms # the p99, in ms\n) > 60"
@@ -293,6 +294,9 @@ def test_promtool_loads_the_rules_of_a_hostile_doc(tmp_path: Path) -> None:
     assert by_name["MET_NUMBER_warn"]["expr"] == "vector(1) < 0.5"
     assert by_name["MET_NEG_crit"]["expr"] == "vector(-scalar(queue_depth)) < -1000"
     assert by_name["MET_URGENT_crit"]["labels"]["severity"] == '{{ "{{" }} urgent }}'
+    # A number as written: not the 301 digits of a float, a whole one to its last digit.
+    assert by_name["MET_HUGE_warn"]["expr"] == "(errors_total) > 1e+300"
+    assert by_name["MET_HUGE_crit"]["expr"] == "(errors_total) > 123456789012345678901"
     assert by_name["MET-1-15250w".replace("-", "_") + "_crit"]["for"] == "15250w"
     # The manifest's groups load too.
     manifest = yaml.safe_load(mldesign("alerts", src, "--format", "operator").stdout)
@@ -360,7 +364,7 @@ def test_the_drift_check_finds_the_generated_rules_as_the_doc_says(
     )
     (src / "deploy").mkdir()
     rules = _generate(src, src / "deploy" / "rules.yaml", "--format", fmt)
-    assert len(rules) == 32
+    assert len(rules) == 34
     app = build(src, warningiserror=False)
     assert [w for w in warnings_of(app) if "[mldesign.alert-" in w] == []
     assert "Traceback" not in app.warning.getvalue()

@@ -105,8 +105,11 @@ def _duration_text(value: object) -> str | None:
 
 
 def promql_number(value: int | float) -> str:
-    """A number as PromQL reads it: ``80``, ``0.04``, ``1e-05``."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """A number as PromQL reads it: ``80``, ``0.04``, ``1e-05``, ``1e+308`` (not its 309
+    digits); a whole number written as one keeps its digits."""
+    if isinstance(value, int) or (value.is_integer() and abs(value) < 1e16):  # repr: 1e+16
+        return str(int(value))
+    return repr(float(value))
 
 
 def template_text(text: str) -> str:
