@@ -1,5 +1,13 @@
 """YAML read as Prometheus reads it, and bounded: the reader of deployed rule files.
 
+* Speed: the text is parsed by libyaml, PyYAML's C parser (in PyYAML's wheels), about
+  eight times faster than its Python parser, which stands in where libyaml is missing
+  (:data:`USE_LIBYAML`). Either way the events are composed into nodes by PyYAML's
+  Python composer, bounded below, never by libyaml's, which recurses in C (and is no
+  faster than a pass over the events to count levels before it): the same nodes and the
+  same problems, at the same lines. Only YAML's own wording of a syntax error differs,
+  and what the parsers accept at the edges of YAML (libyaml reads a tab inside a value,
+  as Prometheus does, and a ``?`` inside a flow mapping's plain text, as it does not).
 * Nesting: PyYAML composes nodes recursively (a file a few hundred levels deep exhausts
   Python's stack); here composing stops at :data:`MAX_DEPTH` levels, with one problem at
   the line of the level past it. Rule files are about six levels deep, a ``List`` of
@@ -18,10 +26,13 @@ Every problem is a :class:`YAMLProblem`: a line of the file and a one-line messa
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.reader import ReaderError
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
 
 from .formats import printable
 
@@ -30,6 +41,12 @@ MAX_DEPTH = 64
 #: Mapping entries a walk may read, each time it reads them (through aliases and merge
 #: keys, again): a rule file of 100,000 rules holds about a million.
 MAX_ENTRIES = 2_000_000
+#: Whether libyaml parses the text (else PyYAML's Python parser, about eight times slower).
+USE_LIBYAML = yaml.__with_libyaml__
+# libyaml's own cap on nesting (1,000 levels), met before this one's on a line of more
+# brackets: its scanner reads ahead on the line (what it read may be a key) before the
+# composer sees the 65th level, so the line is the same.
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # Where YAML starts a line (its marks count lines so).
 _LINE_BREAK_RE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
@@ -47,7 +64,7 @@ class YAMLProblem(Exception):
 def compose_documents(text: str) -> tuple[list[Node], bool]:
     """The node of each document of ``text``, and whether it holds an alias."""
     try:
-        loader = _BoundedLoader(text)  # refuses a character YAML does not allow, at once
+        loader = _CLoader(text) if USE_LIBYAML else _PythonLoader(text)
     except ReaderError as err:
         raise _unacceptable(err, text) from None
     try:
@@ -57,34 +74,63 @@ def compose_documents(text: str) -> tuple[list[Node], bool]:
                 documents.append(document)
         return documents, loader.aliased
     except yaml.YAMLError as err:
-        reason = printable(getattr(err, "problem", None) or " ".join(str(err).split()))
+        problem = getattr(err, "problem", None)
+        if problem == _LIBYAML_TOO_DEEP:  # its cap met first, by scanning ahead on a line
+            raise _too_deep(_error_line(err, text)) from None
+        reason = printable(problem or " ".join(str(err).split()))
         raise YAMLProblem(_error_line(err, text), f"not valid YAML: {reason}") from None
     finally:
         loader.dispose()
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """PyYAML's safe composer, stopping at :data:`MAX_DEPTH` levels."""
+class _BoundedComposer(Composer):
+    """PyYAML's composer, stopping at :data:`MAX_DEPTH` levels, over either parser."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.depth = 0
-        self.aliased = False
+    depth = 0
+    aliased = False
+    if TYPE_CHECKING:  # the parser's, whichever it is (the loader's other base)
+
+        def check_event(self, *choices: object) -> bool: ...
+        def peek_event(self) -> Any: ...
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(yaml.AliasEvent):
             self.aliased = True
-        elif self.check_event(yaml.CollectionStartEvent):
-            if self.depth == MAX_DEPTH:
-                # check_event keeps the event it looked at: the collection's start.
-                line = int(self.current_event.start_mark.line) + 1
-                raise YAMLProblem(line, f"nested more than {MAX_DEPTH} levels deep")
+        # Each kind named: libyaml's check_event compares classes, not subclasses.
+        elif self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            if self.depth == MAX_DEPTH:  # at the line of the event looked at: its start
+                raise _too_deep(self.peek_event().start_mark.line + 1)
             self.depth += 1
             try:
                 return super().compose_node(parent, index)
             finally:
                 self.depth -= 1
         return super().compose_node(parent, index)
+
+
+class _PythonLoader(_BoundedComposer, yaml.SafeLoader):
+    """PyYAML's Python reader, scanner and parser (which refuses a character YAML does
+    not allow at once, wherever it is), then the bounded composer."""
+
+
+if USE_LIBYAML:
+    from yaml._yaml import CParser
+
+    class _CLoader(_BoundedComposer, CParser, Resolver):
+        """libyaml's scanner and parser, then the bounded composer (whose methods come
+        first: ``check_node`` and ``get_node`` are its, not libyaml's composer's)."""
+
+        def __init__(self, text: str) -> None:
+            # libyaml refuses a character only when it reaches it, after the problems
+            # before it, and counts its place in bytes: PyYAML's reader looks first.
+            Reader(text)
+            CParser.__init__(self, text)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+
+
+def _too_deep(line: int) -> YAMLProblem:
+    return YAMLProblem(line, f"nested more than {MAX_DEPTH} levels deep")
 
 
 def _unacceptable(err: ReaderError, text: str) -> YAMLProblem:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..boundedyaml import line_at
 from ..rulefiles import RuleFiles
-from .base import InputProblem, Request, Source, conf_line
+from .base import InputProblem, Request, Source, collector_paused, conf_line
 from .files import GlobTooLarge, UnreadableFile, glob_files, read_outside
 
 #: A rule file no larger than this is read. Prometheus sets no size, but a PrometheusRule
@@ -37,20 +37,21 @@ class AlertRulesSource(Source[RuleFiles]):
             except GlobTooLarge as err:
                 line = conf_line(conf, "mldesign_alert_rules", pattern)
                 found.problems.append(InputProblem(where.name_of(conf), str(conf), line, str(err)))
-        for path in sorted(paths):
-            name = where.name_of(path)
-            try:
-                data = read_outside(path, MAX_RULE_FILE_BYTES)
-                text = data.decode("utf-8")
-            except UnreadableFile as err:
-                found.problems.append(InputProblem(name, str(path), 1, str(err)))
-                continue
-            except UnicodeDecodeError as err:
-                before = data[: err.start].decode("utf-8")  # UTF-8 up to there
-                line = line_at(before, len(before))
-                found.problems.append(InputProblem(name, str(path), line, str(err)))
-                continue
-            found.read(text, name, str(path))
+        with collector_paused():
+            for path in sorted(paths):
+                name = where.name_of(path)
+                try:
+                    data = read_outside(path, MAX_RULE_FILE_BYTES)
+                    text = data.decode("utf-8")
+                except UnreadableFile as err:
+                    found.problems.append(InputProblem(name, str(path), 1, str(err)))
+                    continue
+                except UnicodeDecodeError as err:
+                    before = data[: err.start].decode("utf-8")  # UTF-8 up to there
+                    line = line_at(before, len(before))
+                    found.problems.append(InputProblem(name, str(path), line, str(err)))
+                    continue
+                found.read(text, name, str(path))
         return found
 
     def empty(self) -> RuleFiles:

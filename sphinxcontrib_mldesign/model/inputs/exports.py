@@ -10,7 +10,6 @@ else nothing.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import os
 import time
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..imports import ExportError, ImportedProject, is_web_url, read_export
-from .base import InputProblem, Request, Source, conf_line
+from .base import InputProblem, Request, Source, collector_paused, conf_line
 from .files import UnreadableFile, read_outside
 from .http import FetchError
 from .http import fetch as fetch_url
@@ -46,19 +45,11 @@ def load_all(
 ) -> dict[str, Loaded]:
     """Every import (name -> path or URL), read once, in order."""
     now = time.time()
-    # Reading an export makes objects by the hundred thousand, none of them garbage yet:
-    # the cyclic collector, set off again and again by the allocations alone, took a
-    # quarter of a portfolio build. It runs again (and as usual) once they are read.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return {
             name: load(name, source, confdir, cache_dir, cache_days, timeout, now)
             for name, source in sources.items()
         }
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def load(
