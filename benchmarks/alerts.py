@@ -30,8 +30,9 @@ sys.path.insert(0, str(HERE.parent))
 from generate import generate  # noqa: E402
 
 from sphinxcontrib_mldesign.cli.alerts import rule_file  # noqa: E402
-from sphinxcontrib_mldesign.model.alerts import alerting_rule, thresholds  # noqa: E402
+from sphinxcontrib_mldesign.model.alerts import thresholds  # noqa: E402
 from sphinxcontrib_mldesign.model.formats import parse_condition, parse_duration  # noqa: E402
+from sphinxcontrib_mldesign.model.generated_rules import alerting_rule  # noqa: E402
 
 _METRIC_RE = re.compile(r"(\.\. metric:: [^\n]*\n   :id: (MET-\d+-\d+)\n)")
 

@@ -101,11 +101,11 @@ def _build(src: Path, what: str) -> list[str]:
     result = _run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-E", "-T", str(src),
                    str(src.parent / "out")], what)  # fmt: skip
     assert result.returncode in (0, 1), f"{what}: exit {result.returncode}: {result.stderr}"
-    files: dict[str, Path] = {}  # the project's and the rule files beside it, and what
-    for top, dirs, names in os.walk(src.parent):  # their symlinks name (not walked into)
+    files: dict[str, Path] = {}  # the project's and the rule files beside it, each named
+    for top, dirs, names in os.walk(src.parent):  # as written (links not walked into)
         for name in dirs + names:
-            for entry in (os.path.join(top, name), os.path.realpath(os.path.join(top, name))):
-                files.setdefault(printable(entry), Path(entry))
+            entry = os.path.join(top, name)
+            files.setdefault(printable(entry), Path(entry))
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     for line in lines:
         match = LOCATED.match(line)

@@ -467,3 +467,20 @@ def test_for_is_kept_as_written() -> None:
     digits = "9" * 400
     found = _read(f"groups:\n- rules:\n  - {{alert: A, expr: x > 1, for: {digits}s}}\n")
     assert [r.for_ for r in found.rules] == [f"{digits}s"]
+
+
+def test_a_linked_rule_file_is_named_as_the_glob_matched_it(build: Build, tmp_path: Path) -> None:
+    """A Kubernetes ConfigMap mounts each file as a link into a dated directory: the
+    warning names the file the author's glob matched, and a file reached by two links is
+    read once, under the first name in order."""
+    src = _drift_project(tmp_path)
+    deploy = src / "deploy"
+    dated = deploy / "..2026_12_07_19_00_00.1"
+    dated.mkdir()
+    (deploy / "rules.yaml").rename(dated / "rules.yaml")
+    (deploy / "rules.yaml").symlink_to(dated / "rules.yaml")
+    (deploy / "same.yaml").symlink_to(dated / "rules.yaml")
+    rules = (dated / "rules.yaml").read_text()
+    (dated / "rules.yaml").write_text(rules.replace("> 60", "> 65"))
+    [drift] = _alert_warnings(build(src, warningiserror=False))
+    assert "(deploy/rules.yaml:4) differs from its warn threshold" in drift, drift

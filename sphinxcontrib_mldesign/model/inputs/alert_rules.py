@@ -6,9 +6,11 @@ line of the byte that is not UTF-8); a glob that looks at too much, one at its l
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..boundedyaml import line_at
+from ..paths import relative_path
 from ..rulefiles import RuleFiles
 from .base import InputProblem, Request, Source, collector_paused, conf_line
 from .files import GlobTooLarge, UnreadableFile, glob_files, read_outside
@@ -30,16 +32,20 @@ class AlertRulesSource(Source[RuleFiles]):
         found = RuleFiles()
         where = request.where
         conf = where.confdir / "conf.py"
-        paths: set[Path] = set()
+        # Each file once (by where its links lead), named as the glob matched it: a
+        # Kubernetes ConfigMap mounts its files as links into a dated directory, and a
+        # link to /dev/zero is the author's zero.yaml, not /dev/zero.
+        paths: dict[Path, Path] = {}
         for pattern in request.config.alert_rules:
             try:
-                paths.update(path.resolve() for path in glob_files(where.confdir, pattern))
+                for path in sorted(glob_files(where.confdir, pattern)):
+                    paths.setdefault(path.resolve(), Path(os.path.abspath(path)))
             except GlobTooLarge as err:
                 line = conf_line(conf, "mldesign_alert_rules", pattern)
                 found.problems.append(InputProblem(where.name_of(conf), str(conf), line, str(err)))
         with collector_paused():
-            for path in sorted(paths):
-                name = where.name_of(path)
+            for path in sorted(paths.values()):
+                name = relative_path(path, where.confdir)
                 try:
                     data = read_outside(path, MAX_RULE_FILE_BYTES)
                     text = data.decode("utf-8")
