@@ -174,6 +174,16 @@ def is_web_url(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
+#: A URL's user name and password (``https://user:secret@host/``): up to the authority's last ``@``.
+_USERINFO_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@")
+
+
+def without_credentials(url: str) -> str:
+    """``url`` as a message may show it: a user name and password written in it shown as
+    ``***`` (``http://***@host/``). Whatever the URL, valid or not: this never raises."""
+    return _USERINFO_RE.sub(r"\1***@", url, count=1)
+
+
 def _item(
     project: str, item_id: Any, entry: Any, entries: dict[str, Any]
 ) -> tuple[Item, int] | None:

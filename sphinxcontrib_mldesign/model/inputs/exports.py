@@ -17,7 +17,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..imports import ExportError, ImportedProject, is_web_url, read_export
+from ..imports import (
+    ExportError,
+    ImportedProject,
+    is_web_url,
+    read_export,
+    without_credentials,
+)
 from .base import InputProblem, Request, Source, collector_paused, conf_line
 from .files import UnreadableFile, read_outside
 from .http import FetchError
@@ -74,13 +80,14 @@ def load(
     # Young enough to use without asking (a negative limit: always; 0: never).
     if old is not None and (cache_days < 0 or now - fetched < cache_days * 86400):
         return Loaded(old)
+    shown = without_credentials(source)  # a password in the URL is no build log's
     try:
         data = fetch(source, timeout)
         project = read_export(name, data)
     except ExportError as err:
-        problem = f"{source} is {err}"
+        problem = f"{shown} is {err}"
     except FetchError as err:  # its message is one line, the server's words escaped
-        problem = f"cannot fetch {source}: {err}"
+        problem = f"cannot fetch {shown}: {err}"
     else:
         _store(cached, data, now)
         return Loaded(project)
@@ -149,16 +156,17 @@ class ExportsSource(Source[Exports]):
         )  # fmt: skip
         for name, read in loaded.items():
             said = [read.problem] if read.problem else []
+            source = without_credentials(config.imports[name])
             if read.project is not None:
                 found.projects[name] = read.project
                 if read.project.skipped:
                     said.append(
-                        f"{config.imports[name]!r} holds {read.project.skipped} entries under "
+                        f"{source!r} holds {read.project.skipped} entries under "
                         "'items' that are not items (no valid ID or type); they are left out"
                     )
                 if read.project.dropped:
                     said.append(
-                        f"{config.imports[name]!r} holds {read.project.dropped} option values "
+                        f"{source!r} holds {read.project.dropped} option values "
                         "of the wrong type (a number where a list of IDs belongs, ...); they "
                         "are left out"
                     )

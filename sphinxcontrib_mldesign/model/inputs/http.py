@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from ..formats import printable
-from ..imports import is_web_url
+from ..imports import is_web_url, without_credentials
 
 #: Sent with every request, so a server's logs say who asks.
 USER_AGENT = "sphinxcontrib-mldesign"
@@ -81,9 +81,9 @@ def _follow(
             return answer
         url = urldefrag(urljoin(url, answer)).url
         if not is_web_url(url):
-            raise FetchError(f"redirected to {_shown(url)}, which is not an http(s) URL")
+            raise FetchError(f"redirected to {_shown_url(url)}, which is not an http(s) URL")
         if url in seen:
-            raise FetchError(f"redirect loop (back to {_shown(url)})")
+            raise FetchError(f"redirect loop (back to {_shown_url(url)})")
         seen.add(url)
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
@@ -278,6 +278,12 @@ def _check_headers(headers: Mapping[str, str]) -> None:
 def _reason(err: BaseException) -> str:
     """An exception's message on one line, a server's words in it escaped."""
     return _shown(" ".join(str(err).split()) or type(err).__name__, 3 * _SHOWN)
+
+
+def _shown_url(url: str) -> str:
+    """A URL for a message, without the credentials a relative redirect keeps from the
+    URL asked for."""
+    return _shown(without_credentials(url))
 
 
 def _shown(text: str, limit: int = _SHOWN) -> str:
