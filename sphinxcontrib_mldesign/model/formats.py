@@ -211,7 +211,7 @@ def promql_tree(text: str) -> Any:
         raise  # what the parser is not given says why itself
     except ValueError as err:
         raise FormatError(
-            f"{shortened(query)!r} is not valid PromQL: {printable(str(err))}"
+            f"{shortened(query)!r} is not valid PromQL: {printable(shortened(str(err), 200))}"
         ) from None
 
 
