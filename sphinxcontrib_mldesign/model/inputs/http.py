@@ -27,6 +27,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from ..formats import printable
 from ..imports import is_web_url, without_credentials
+from ..numbers import shortened
 
 #: Sent with every request, so a server's logs say who asks.
 USER_AGENT = "sphinxcontrib-mldesign"
@@ -289,4 +290,4 @@ def _shown_url(url: str) -> str:
 def _shown(text: str, limit: int = _SHOWN) -> str:
     """A server's text for a message: at most ``limit`` characters, then escaped (a
     terminal escape sequence is shown, not played)."""
-    return printable(text if len(text) <= limit else f"{text[:limit]}…")
+    return printable(shortened(text, limit))
