@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,10 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 ROOTS = Path(__file__).parent / "roots"
+
+# Sphinx 8.2+ colours its log whenever CI is set (as .ci/run sets it), and the builds that
+# tests run in a subprocess inherit this: their logs are read line by line, as text.
+os.environ["NO_COLOR"] = "1"
 
 
 @pytest.fixture(scope="session")
