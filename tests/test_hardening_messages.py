@@ -15,27 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.testing.util import SphinxTestApp
+from test_hardening_matching import CONF
+from test_hardening_matching import DOC as MATCHING_DOC
 
 from helpers import Build, export_of, mldesign
 
-CONF = (
-    'extensions = ["sphinxcontrib_mldesign"]\nproject = "Serving"\nshow_warning_types = True\n'
-    'mldesign_alert_rules = ["deploy/*.yaml"]\n'
-)
-DOC = """\
-Serving
-=======
-
-.. ml-owner:: Sam
-   :id: sam
-
-.. metric:: Serving cost
-   :id: MET-COST
-   :kind: business
-   :owner: sam
-   :alert: ServingCostHigh
-   :crit: > 5000
-"""
+#: The matching tests' project, its metric with a crit threshold only.
+DOC = MATCHING_DOC.replace("   :warn: > 3000\n", "")
 #: A file name and YAML strings (escapes YAML reads: ESC, BEL, a line break) that clear the
 #: screen, set the terminal's title or start a second line if printed as they are.
 RULE_FILE = "bad\nfile.yaml"
