@@ -74,8 +74,7 @@ def _pick(
     each rule with a threshold's comparison, then one comparing the same way with the
     nearest number, then by severity, and only then what is left, in order (then drift).
     Within a step the closest pairs go first, ties in the order of thresholds and rules."""
-    by_expr = {rule.expr: comparison(rule.expr) for rule in candidates}  # each parsed once
-    compared = [by_expr[rule.expr] for rule in candidates]
+    compared = [comparison(rule.expr) for rule in candidates]
     # Each step scores a pair (lower fits better), or refuses it with None.
     tests: tuple[Callable[[Threshold, DeployedRule, Comparison | None], float | None], ...] = (
         lambda threshold, rule, _: _fits(rule.labels.get("mldesign_threshold") == threshold.level),

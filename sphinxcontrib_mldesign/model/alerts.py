@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeGuard
 
 from .formats import FormatError, promql_tree
@@ -125,6 +126,9 @@ def comparison(expr: str) -> tuple[str, float] | None:
     return None if isinstance(compared, str) else compared
 
 
+# Matching a rule to its threshold and comparing them both read its expression: parsed
+# once (a file of aliased copies of a rule holds the same expression many times).
+@lru_cache(maxsize=4096)
 def _compared(expr: str) -> tuple[str, float] | str:
     """What :func:`comparison` reads, or why it reads nothing (one line)."""
     import promql_parser
