@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import subprocess
 import sys
@@ -384,3 +385,29 @@ def test_init_builds_with_W_whatever_the_project_name(name: str, fmt: str, tmp_p
     page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
     shown = html.escape(" ".join(name.split()))  # as Sphinx writes text ("&quot;")
     assert f"<h1>{shown} — ML system design doc" in page  # the name as written, one line
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (os.mkfifo, "cannot read it (not a regular file (a FIFO))"),
+        (
+            lambda path: path.symlink_to("/dev/zero"),
+            "cannot read it (not a regular file (a device))",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["diff", "alerts"])
+def test_an_export_that_is_no_regular_file_is_refused_at_once(
+    command: str, make: Callable[[Path], object], message: str, tmp_path: Path
+) -> None:
+    """A FIFO is not waited on, a device not read without end (the build's own reader)."""
+    bad = tmp_path / "bad.json"
+    make(bad)
+    args = [command, bad, bad] if command == "diff" else [command, bad]
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinxcontrib_mldesign", *map(str, args)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().endswith(f"{bad}: {message}"), result.stderr

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..model.inputs.exports import MAX_EXPORT_BYTES
+from ..model.inputs.files import UnreadableFile, read_outside
+
 USAGE_ERROR = 2
 
 
@@ -14,11 +17,13 @@ class UsageError(Exception):
 
 
 def load_json(path: Path) -> Any:
+    """A JSON file named on the command line (an export), read as every outside file is:
+    a FIFO or a device is refused, not waited on or read without end."""
+    if not path.exists():
+        raise UsageError(f"{path}: no such file")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as err:
+        return json.loads(read_outside(path, MAX_EXPORT_BYTES).decode("utf-8"))
+    except (UnreadableFile, UnicodeDecodeError) as err:
         raise UsageError(f"{path}: cannot read it ({err})") from None
     except json.JSONDecodeError as err:
         raise UsageError(f"{path}: not valid JSON ({err})") from None
