@@ -12,128 +12,37 @@ import dataclasses
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import ConfigError
 
-from .model.extensions import ProjectSchemas, SchemaExtensionError
-from .model.formats import FormatError, duration_seconds
-from .model.imports import project_name_problem
-from .model.rules import RULE_BY_NAME, RULE_NAMES, SETTINGS, Rule, Setting
+from .config_validators import (
+    Validator,
+    at_least_one,
+    boolean,
+    date_or_none,
+    duration,
+    duration_or_zero,
+    globs,
+    imports,
+    observe_mode,
+    relative_file,
+    rule_settings,
+    schema_extensions,
+    seconds,
+    server_or_none,
+    time_or_none,
+    whole_days,
+    wide_rollups,
+)
+from .model.extensions import ProjectSchemas
+from .model.observe.server import Server
+from .model.rules import Rule, Setting
 
 ENV_ATTRIBUTE = "mldesign_config"
-
-Validator = Callable[[str, Any], Any]
-"""Takes the conf.py name and the raw value; returns the value to keep, or raises
-:class:`ConfigError` saying what is wrong."""
-
-
-def _boolean(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(f"{name} must be True or False, got {value!r}")
-    return value
-
-
-def _rule_settings(name: str, value: Any) -> dict[Rule, Setting]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{name} must be a dict of rule name to severity, got {value!r}")
-    for rule, setting in value.items():
-        if rule not in RULE_NAMES:
-            raise ConfigError(
-                f"{name}: unknown rule {rule!r}; known rules: {', '.join(sorted(RULE_NAMES))}"
-            )
-        if setting not in SETTINGS:
-            raise ConfigError(
-                f"{name}[{rule!r}] must be 'error', 'warning' or 'off', got {setting!r}"
-            )
-    return {RULE_BY_NAME[rule]: setting for rule, setting in value.items()}
-
-
-def _schema_extensions(name: str, value: Any) -> dict[str, dict[str, Any]]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{name} must be a dict of item type to JSON Schema")
-    try:
-        ProjectSchemas(value)  # reject one that is not valid JSON Schema now, not mid-build
-    except SchemaExtensionError as err:
-        raise ConfigError(str(err)) from None
-    return dict(value)
-
-
-def _globs(name: str, value: Any) -> list[str]:
-    if isinstance(value, str) or not isinstance(value, (list, tuple)):
-        raise ConfigError(f"{name} must be a list of glob patterns, got {value!r}")
-    if not all(isinstance(pattern, str) and pattern.strip() for pattern in value):
-        raise ConfigError(f"{name} must hold non-empty strings, got {value!r}")
-    return [str(pattern) for pattern in value]
-
-
-def _wide_rollups(name: str, value: Any) -> str:
-    if value not in ("auto", "always", "never"):
-        raise ConfigError(f"{name} must be 'auto', 'always' or 'never', got {value!r}")
-    return str(value)
-
-
-def _at_least_one(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(f"{name} must be a whole number >= 1, got {value!r}")
-    return value
-
-
-def _duration(name: str, value: Any) -> str:
-    try:
-        if not isinstance(value, str):
-            raise FormatError(repr(value))
-        duration_seconds(value)
-    except FormatError:
-        raise ConfigError(
-            f"{name} must be a duration like '180d' or '26w', got {value!r}"
-        ) from None
-    return value
-
-
-def _imports(name: str, value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise ConfigError(f"{name} must be a dict of project name to path or URL, got {value!r}")
-    for project, source in value.items():
-        problem = project_name_problem(project)
-        if problem:
-            raise ConfigError(f"{name}: {problem}")
-        if not isinstance(source, str) or not source.strip():
-            raise ConfigError(
-                f"{name}[{project!r}] must be the path or http(s) URL of an mldesign.json, "
-                f"got {source!r}"
-            )
-    return {project: source.strip() for project, source in value.items()}
-
-
-def _whole_days(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"{name} must be a whole number of days, got {value!r}")
-    return value
-
-
-def _seconds(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 3600:
-        raise ConfigError(f"{name} must be a number of seconds > 0 (at most 3600), got {value!r}")
-    return float(value)
-
-
-def _date_or_none(name: str, value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ConfigError(f"{name} must be a date or 'YYYY-MM-DD', got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -143,14 +52,14 @@ class MLDesignConfig:
 
     short_names: bool = field(
         default=True,
-        metadata={"validator": _boolean, "rebuild": "env",
+        metadata={"validator": boolean, "rebuild": "env",
                   "doc": "Register ``metric``, ``fallback`` and ``owner`` besides "
                   "``ml-metric``, ``ml-fallback`` and ``ml-owner``. Set to ``False`` when another "
                   "extension owns the short names."},
     )  # fmt: skip
     rules: dict[Rule, Setting] = field(
         default_factory=dict,
-        metadata={"validator": _rule_settings,
+        metadata={"validator": rule_settings,
                   "doc": "Per-rule severity, ``\"error\"``, ``\"warning\"`` or ``\"off\"``, keyed "
                   "by rule name (the warning subtypes): ``{\"stale\": \"error\", \"bus-factor\": "
                   "\"off\"}``. ``\"off\"`` also removes the rule's findings from the export and "
@@ -158,32 +67,32 @@ class MLDesignConfig:
     )  # fmt: skip
     schema_extensions: dict[str, dict[str, Any]] = field(
         default_factory=dict,
-        metadata={"validator": _schema_extensions, "rebuild": "env",
+        metadata={"validator": schema_extensions, "rebuild": "env",
                   "doc": "JSON Schema fragments merged into an item type's schema, keyed by "
                   "the type's long name: add options (also required ones), narrow enums."},
     )  # fmt: skip
     min_bus_factor: int = field(
         default=2,
-        metadata={"validator": _at_least_one,
+        metadata={"validator": at_least_one,
                   "doc": "An area known to fewer people than this (owners listing it in "
                   "``:areas:`` plus their ``:backups:``) is flagged by ``bus-factor``."},
     )  # fmt: skip
     review_every: str = field(
         default="180d",
-        metadata={"validator": _duration,
+        metadata={"validator": duration,
                   "doc": "A duration. An item whose ``:reviewed:`` date (else its file's last "
                   "git commit) is older than this is flagged by ``stale``."},
     )  # fmt: skip
     today: dt.date | None = field(
         default=None,
-        metadata={"validator": _date_or_none,
+        metadata={"validator": date_or_none,
                   "doc": "The date staleness is measured against, ``\"YYYY-MM-DD\"``; unset: "
                   "``SOURCE_DATE_EPOCH``, else today's date (UTC)."},
     )  # fmt: skip
 
     wide_rollups: str = field(
         default="auto",
-        metadata={"validator": _wide_rollups, "rebuild": "env",
+        metadata={"validator": wide_rollups, "rebuild": "env",
                   "doc": "Which pages holding a roll-up drop the theme's table-of-contents "
                   "sidebar, to give the tables room (pydata-sphinx-theme, sphinx-book-theme, "
                   "furo): ``\"auto\"`` pages made of roll-ups (no items), ``\"always\"``, "
@@ -192,7 +101,7 @@ class MLDesignConfig:
 
     alert_rules: list[str] = field(
         default_factory=list,
-        metadata={"validator": _globs,
+        metadata={"validator": globs,
                   "doc": "Globs, relative to the directory of ``conf.py``, of the deployed "
                   "Prometheus rule files or ``PrometheusRule`` manifests to check the metrics "
                   "against (``alert-missing``, ``alert-drift``, ``alert-unknown``)."},
@@ -200,7 +109,7 @@ class MLDesignConfig:
 
     imports: dict[str, str] = field(
         default_factory=dict,
-        metadata={"validator": _imports,
+        metadata={"validator": imports,
                   "doc": "Other projects' items: ``{\"payments\": \"<path or http(s) URL of "
                   "an mldesign.json>\"}``. Paths are relative to the directory of ``conf.py``. "
                   "Their items are referenced as ``payments:REQ-1`` and rolled up with "
@@ -208,15 +117,61 @@ class MLDesignConfig:
     )  # fmt: skip
     imports_cache_limit: int = field(
         default=1,
-        metadata={"validator": _whole_days,
+        metadata={"validator": whole_days,
                   "doc": "Days a fetched import (a URL) is used from the cache in the doctree "
                   "directory before it is fetched again; negative: forever, ``0``: every build. "
                   "An import that cannot be fetched falls back to an older cached copy."},
     )  # fmt: skip
     imports_timeout: float = field(
         default=10,  # an int, which sphinx-build -D can set (it cannot set a float)
-        metadata={"validator": _seconds, "types": (int, float),
+        metadata={"validator": seconds, "types": (int, float),
                   "doc": "Seconds a URL import may take in all, redirects (at most 5) included."},
+    )  # fmt: skip
+
+    observe: str = field(
+        default="off",
+        metadata={"validator": observe_mode,
+                  "doc": "Whether builds show observed values: "
+                  "``\"off\"``; ``\"live\"``, asking the sources once per build; "
+                  "``\"snapshot\"``, reading ``mldesign_observe_snapshot`` (no network)."},
+    )  # fmt: skip
+    observe_snapshot: str = field(
+        default="observed.json",
+        metadata={"validator": relative_file,
+                  "doc": "The snapshot file ``mldesign observe -o`` wrote, relative to the "
+                  "directory of ``conf.py``; read when ``mldesign_observe`` is "
+                  "``\"snapshot\"``."},
+    )  # fmt: skip
+    observe_at: dt.datetime | None = field(
+        default=None,
+        metadata={"validator": time_or_none,
+                  "doc": "The time observed values are asked for and their age measured from, "
+                  "ISO 8601 (``\"2026-12-01T12:00:00Z\"``); unset: now. Pins reproducible "
+                  "builds and tests."},
+    )  # fmt: skip
+    observe_max_age: str = field(
+        default="7d",
+        metadata={"validator": duration,
+                  "doc": "A duration: a snapshot older than this is ``observation-stale``."},
+    )  # fmt: skip
+    observe_trend: str = field(
+        default="7d",
+        metadata={"validator": duration_or_zero,
+                  "doc": "A duration: the range of the sparkline drawn for each Prometheus "
+                  "metric; ``\"0\"`` draws none."},
+    )  # fmt: skip
+    prometheus: Server | None = field(
+        default=None,
+        metadata={"validator": server_or_none, "types": (dict,),
+                  "doc": "The Prometheus (or compatible) server ``:query:`` metrics are "
+                  "observed on: ``{\"url\": ..., \"headers\": {...}, \"timeout\": 10}``. "
+                  "Header values may name environment variables: ``\"Bearer ${PROM_TOKEN}\"``."},
+    )  # fmt: skip
+    mlflow: Server | None = field(
+        default=None,
+        metadata={"validator": server_or_none, "types": (dict,),
+                  "doc": "The MLflow tracking server ``mlflow:`` metrics are observed on, "
+                  "set like ``mldesign_prometheus``."},
     )  # fmt: skip
 
     def __post_init__(self) -> None:
@@ -254,6 +209,9 @@ class MLDesignConfig:
         name, as ``conf.py`` writes them."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         values["rules"] = {rule.subtype: setting for rule, setting in self.rules.items()}
+        for name in ("prometheus", "mlflow"):
+            server: Server | None = values[name]
+            values[name] = None if server is None else server.as_dict()
         return values
 
 

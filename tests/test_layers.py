@@ -14,7 +14,7 @@ NAME = "sphinxcontrib_mldesign"
 LAYERS = {
     "model": 0, "version": 0,
     "nodes": 1,
-    "config": 2,
+    "config": 2, "config_validators": 2,
     "domain": 3,
     "directives": 4,
     "rules": 5,

@@ -76,7 +76,10 @@ def test_git_dates_are_each_files_last_commit(tmp_path: Path) -> None:
     assert project.stale["REQ-2"].source == "its file last changed in git"
     # The roll-ups' fingerprint holds the git dates (under "git", as it always has) and no
     # other source: imports are fingerprinted page by page, rule files through findings.
-    assert project.inputs.fingerprints() == {"git": {a: "2025-04-02", b: "2025-03-05"}}
+    assert project.inputs.fingerprints() == {
+        "git": {a: "2025-04-02", b: "2025-03-05"},
+        "observed": None,  # mldesign_observe is off
+    }
 
 
 def _export(items: dict[str, object]) -> bytes:
@@ -184,7 +187,7 @@ def test_deployed_rule_files_are_read_with_their_lines(tmp_path: Path) -> None:
 
 def test_every_source_is_registered_once_under_its_own_name() -> None:
     names = [source.name for source in SOURCES]
-    assert names == ["imports", "git", "alert-rules"]
+    assert names == ["imports", "git", "alert-rules", "observed"]
     # Fingerprints sit beside the roll-up fingerprint's own keys: no name may take one.
     assert not set(names) & {"items", "titles", "today", "config", "findings", "rollup_pages"}
     assert [source.name for source in SOURCES if source.fingerprinted] == ["git"]

@@ -25,17 +25,20 @@ from .inputs.base import InputProblem, Request, Source, Where
 from .inputs.exports import EXPORTS
 from .inputs.git import GIT
 from .inputs.loader import Inputs
+from .inputs.observed import OBSERVED, Observed
 from .items import (
     COMPONENT,
     FALLBACK,
     METRIC,
     OWNER,
+    REQUIREMENT,
     Item,
     RoleRef,
     RollupUse,
     as_list,
     split_qualified,
 )
+from .observed import Judged, judge_all, requirement_met
 from .ownership import Area, area_key, collect_areas
 from .rulefiles import DeployedRule, RuleFiles
 from .settings import Settings
@@ -98,7 +101,8 @@ class Project:
     def _request(self) -> Request:
         assert self.where is not None
         files = tuple(sorted({self.source_of(item) for item in self.items}))
-        return Request(self.config, self.where, files)
+        metrics = tuple(item.export() for item in self.of_type(METRIC.name))
+        return Request(self.config, self.where, files, metrics)
 
     def source_of(self, item: Item) -> str:
         """The absolute path of the file the item is written in."""
@@ -130,6 +134,30 @@ class Project:
     def deployed_alerts(self) -> RuleFiles:
         """The rules in the files ``mldesign_alert_rules`` names."""
         return self.inputs.get(ALERT_RULES)
+
+    @property
+    def observed(self) -> Observed:
+        """What the running system measured (``mldesign_observe``), read once."""
+        return self.inputs.get(OBSERVED)
+
+    @cached_property
+    def judged(self) -> dict[str, Judged]:
+        """Metric ID -> its observed value and verdict, for each metric observed."""
+        metrics = [metric.export() for metric in self.of_type(METRIC.name)]
+        return judge_all(metrics, self.observed.observations)
+
+    @cached_property
+    def requirements_met(self) -> dict[str, bool | None]:
+        """Requirement ID -> whether it is met by the observed values (None: unknown)."""
+        met = {}
+        for requirement in self.of_type(REQUIREMENT.name):
+            metrics = [
+                found.export()
+                for ref in as_list(requirement.values.get("metrics"))
+                if (found := self.index.get(ref)) is not None and found.type == METRIC.name
+            ]
+            met[str(requirement.id)] = requirement_met(requirement.export(), metrics, self.judged)
+        return met
 
     # -- lookups ----------------------------------------------------------------------------
 

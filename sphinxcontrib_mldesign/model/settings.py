@@ -8,10 +8,12 @@ too.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from .extensions import ProjectSchemas
+from .observe.server import Server
 from .rules import Rule, Setting
 
 
@@ -34,6 +36,20 @@ class Settings(Protocol):
     def imports_timeout(self) -> float: ...
     @property
     def schemas(self) -> ProjectSchemas: ...
+    @property
+    def observe(self) -> str: ...
+    @property
+    def observe_snapshot(self) -> str: ...
+    @property
+    def observe_at(self) -> dt.datetime | None: ...
+    @property
+    def observe_max_age(self) -> str: ...
+    @property
+    def observe_trend(self) -> str: ...
+    @property
+    def prometheus(self) -> Server | None: ...
+    @property
+    def mlflow(self) -> Server | None: ...
     def as_dict(self) -> dict[str, Any]:
         """Every value, JSON-ready (for the roll-ups' fingerprint)."""
         ...

@@ -6,11 +6,11 @@ from __future__ import annotations
 import gc
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from ..paths import relative_path
 from ..settings import Settings
@@ -44,6 +44,9 @@ class Request:
     where: Where
     files: tuple[str, ...] = ()
     """The absolute paths of the files holding this project's items, sorted."""
+    metrics: tuple[Mapping[str, Any], ...] = ()
+    """This project's metrics as exported (each once, in document order): what observed
+    values are asked for."""
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,12 @@ from .alert_rules import ALERT_RULES
 from .base import InputProblem, Request, Source
 from .exports import EXPORTS
 from .git import GIT
+from .observed import OBSERVED
 
 T = TypeVar("T")
 
 #: Every source, in the order their fingerprints are listed.
-SOURCES: tuple[Source[Any], ...] = (EXPORTS, GIT, ALERT_RULES)
+SOURCES: tuple[Source[Any], ...] = (EXPORTS, GIT, ALERT_RULES, OBSERVED)
 
 
 class Inputs:
