@@ -190,4 +190,4 @@ def test_every_source_is_registered_once_under_its_own_name() -> None:
     assert names == ["imports", "git", "alert-rules", "observed"]
     # Fingerprints sit beside the roll-up fingerprint's own keys: no name may take one.
     assert not set(names) & {"items", "titles", "today", "config", "findings", "rollup_pages"}
-    assert [source.name for source in SOURCES if source.fingerprinted] == ["git"]
+    assert [source.name for source in SOURCES if source.fingerprinted] == ["git", "observed"]
