@@ -34,6 +34,17 @@ def _m(name: str, module: str, code: str, replacement: str, tests: str, breaks: 
 
 
 MUTANTS: tuple[Mutant, ...] = (
+    # -- observed values (model/observed.py) ------------------------------------------------
+    _m("observed-best-series", "model/observed.py",
+       "return max(values, key=lambda value: _badness(metric, value))",
+       "return min(values, key=lambda value: _badness(metric, value))",
+       "tests/test_observe_model.py -k worst_decides",
+       "of several series the best, not the worst, decides"),
+    _m("observed-requirement-own-target", "model/observed.py",
+       "and holds(target, found.observation.value) is False",
+       "and holds(target, found.observation.value) is None",
+       "tests/test_observe_model.py -k requirement_met",
+       "a requirement's own target is not applied to its metrics' values"),
     # -- deployed alerts (model/alerts.py) ---------------------------------------------------
     _m("alert-op-drift", "model/alerts.py",
        "if op != threshold.op or not abs(", "if not abs(",
