@@ -15,12 +15,10 @@ status text, a ``Location``) are escaped and shortened before they reach a build
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -28,6 +26,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from ..formats import printable
 from ..imports import is_web_url, without_credentials
 from ..numbers import shortened
+from .deadline import Deadline
 
 #: Sent with every request, so a server's logs say who asks.
 USER_AGENT = "sphinxcontrib-mldesign"
@@ -43,6 +42,17 @@ class FetchError(ValueError):
     """Why a URL could not be fetched, as one printable line (no header value in it)."""
 
 
+class HTTPStatusError(FetchError):
+    """A server's answer that is neither a success nor a redirect (``HTTP 404 Not Found``),
+    with its ``status`` and, when the caller asked for it (``error_bytes``), the start of
+    its ``body``: where an API says what went wrong."""
+
+    def __init__(self, message: str, status: int, body: bytes = b"") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
+
+
 def fetch(
     url: str,
     timeout: float,
@@ -50,15 +60,17 @@ def fetch(
     headers: Mapping[str, str] | None = None,
     *,
     agent: str = USER_AGENT,
+    error_bytes: int = 0,
 ) -> bytes:
     """The body at ``url`` (after at most :data:`MAX_REDIRECTS` redirects), no larger
     than ``max_bytes``, read within ``timeout`` seconds in all. ``headers`` are sent to
     the origin of ``url`` (scheme, host and port) only: a redirect elsewhere does not
-    carry them."""
+    carry them. An answer other than a success is :class:`HTTPStatusError`, holding the
+    first ``error_bytes`` of its body (none are read by default)."""
     _check_headers(headers or {})
-    deadline = _Deadline(timeout)
+    deadline = Deadline(timeout)
     try:
-        return _follow(url, deadline, max_bytes, dict(headers or {}), agent)
+        return _follow(url, deadline, max_bytes, dict(headers or {}), agent, error_bytes)
     except FetchError:
         raise
     except (OSError, ValueError, http.client.HTTPException) as err:
@@ -71,13 +83,18 @@ def fetch(
 
 
 def _follow(
-    url: str, deadline: _Deadline, max_bytes: int, headers: dict[str, str], agent: str
+    url: str,
+    deadline: Deadline,
+    max_bytes: int,
+    headers: dict[str, str],
+    agent: str,
+    error_bytes: int,
 ) -> bytes:
     origin = _origin(url)
     seen = {urldefrag(url).url}
     for _ in range(MAX_REDIRECTS + 1):
         sent = {"User-Agent": agent, **(headers if _origin(url) == origin else {})}
-        answer = _get(url, sent, deadline, max_bytes)
+        answer = _get(url, sent, deadline, max_bytes, error_bytes)
         if isinstance(answer, bytes):
             return answer
         url = urldefrag(urljoin(url, answer)).url
@@ -89,7 +106,9 @@ def _follow(
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
 
-def _get(url: str, headers: dict[str, str], deadline: _Deadline, max_bytes: int) -> bytes | str:
+def _get(
+    url: str, headers: dict[str, str], deadline: Deadline, max_bytes: int, error_bytes: int
+) -> bytes | str:
     """One request: the body of a success, or where a redirect points."""
     parts = urlsplit(url)
     if not parts.hostname:
@@ -113,31 +132,45 @@ def _get(url: str, headers: dict[str, str], deadline: _Deadline, max_bytes: int)
         if response.status in _REDIRECTS and location:
             return location  # its body is not read: the next hop does not need it
         if not 200 <= response.status < 300:
-            raise FetchError(f"HTTP {response.status} {_shown(response.reason)}".rstrip())
+            status = f"HTTP {response.status} {_shown(response.reason)}".rstrip()
+            body = _body(response, connection, deadline, error_bytes, cut=True)
+            raise HTTPStatusError(status, response.status, body)
         if response.length is not None and response.length > max_bytes:
             raise FetchError(f"larger than {max_bytes:,} bytes")  # said before it is read
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            deadline.wait(connection.sock)
-            chunk = response.read1(_CHUNK)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > max_bytes:
-                raise FetchError(f"larger than {max_bytes:,} bytes")
-            chunks.append(chunk)
-        # The watchdog's shutdown reads as the end of the body (or of its trailers).
-        if deadline.passed():
-            raise FetchError("timed out")
-        return b"".join(chunks)
+        return _body(response, connection, deadline, max_bytes, cut=False)
     finally:
         deadline.release()
         connection.close()
 
 
+def _body(
+    response: http.client.HTTPResponse,
+    connection: http.client.HTTPConnection,
+    deadline: Deadline,
+    max_bytes: int,
+    cut: bool,
+) -> bytes:
+    """The body of ``response``: more than ``max_bytes`` is an error, or with ``cut``
+    its first ``max_bytes`` (an error's body, read only for what it says)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < max_bytes or not cut:
+        deadline.wait(connection.sock)
+        chunk = response.read1(min(_CHUNK, max_bytes - size) if cut else _CHUNK)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(f"larger than {max_bytes:,} bytes")
+        chunks.append(chunk)
+    # The watchdog's shutdown reads as the end of the body (or of its trailers).
+    if deadline.passed():
+        raise FetchError("timed out")
+    return b"".join(chunks)
+
+
 def _connect(
-    host: str, port: int, context: ssl.SSLContext | None, deadline: _Deadline
+    host: str, port: int, context: ssl.SSLContext | None, deadline: Deadline
 ) -> socket.socket:
     """A socket connected to ``host`` within the time left (with ``context``, over TLS),
     watched by the deadline, which closes it at the end of the request."""
@@ -155,7 +188,7 @@ def _connect(
 _Address = tuple[socket.AddressFamily, socket.SocketKind, int, str, Any]
 
 
-def _resolve(host: str, port: int, deadline: _Deadline) -> list[_Address]:
+def _resolve(host: str, port: int, deadline: Deadline) -> list[_Address]:
     """The addresses of ``host``. The resolver can neither be given a timeout nor be
     interrupted: it runs in a thread of its own, and when the deadline comes first it is
     left to finish by itself (it holds nothing but that thread)."""
@@ -178,7 +211,7 @@ def _resolve(host: str, port: int, deadline: _Deadline) -> list[_Address]:
     return found
 
 
-def _open(addresses: list[_Address], deadline: _Deadline) -> socket.socket:
+def _open(addresses: list[_Address], deadline: Deadline) -> socket.socket:
     """A socket connected to the first address that answers; each try is given the time
     left (a connect is one wait, which its timeout bounds)."""
     error: OSError = OSError("no address")
@@ -193,64 +226,6 @@ def _open(addresses: list[_Address], deadline: _Deadline) -> socket.socket:
         else:
             return sock
     raise error
-
-
-class _Deadline:
-    """The one time a fetch must be done by, and the watchdog that shuts down the socket
-    in use when it comes, so that no read stays blocked past it."""
-
-    def __init__(self, seconds: float) -> None:
-        self._end = time.monotonic() + seconds
-        self._expired = False
-        self._lock = threading.Lock()
-        self._sock: socket.socket | None = None
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def passed(self) -> bool:
-        return self._expired or time.monotonic() >= self._end
-
-    def left(self) -> float:
-        """The seconds left; TimeoutError when none are."""
-        left = self._end - time.monotonic()
-        if self._expired or left <= 0:
-            raise TimeoutError("timed out")
-        return left
-
-    def watch(self, sock: socket.socket) -> None:
-        """``sock`` is the one to shut down at the deadline; its waits get the time left."""
-        with self._lock:
-            if self._expired:
-                sock.close()
-                raise TimeoutError("timed out")
-            self._sock = sock
-        sock.settimeout(self.left())
-
-    def wait(self, sock: socket.socket | None) -> None:
-        """Before a read: the socket's next wait may take the time left, no more."""
-        if sock is not None:
-            sock.settimeout(self.left())
-
-    def release(self) -> None:
-        """The request is over: its socket is closed (also one whose TLS handshake failed,
-        which no connection holds yet) and no longer watched."""
-        with self._lock:
-            sock, self._sock = self._sock, None
-        if sock is not None:
-            sock.close()
-
-    def cancel(self) -> None:
-        self._timer.cancel()
-
-    def _expire(self) -> None:
-        with self._lock:
-            self._expired = True
-            if self._sock is not None:
-                # The plain socket's shutdown, also under TLS (an SSLSocket's own would
-                # drop its TLS state under the reading thread's feet); closed already: fine.
-                with contextlib.suppress(OSError):
-                    socket.socket.shutdown(self._sock, socket.SHUT_RDWR)
 
 
 def _origin(url: str) -> tuple[str, str | None, int | None]:
