@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo serve test lint typecheck pytest compat docs-check bench browser promtool graphviz clean
+.PHONY: demo serve test lint typecheck pytest compat docs-check bench browser promtool graphviz mlflow clean
 
 # Older Sphinx lines the spec supports; the main .venv has the newest.
 COMPAT_SPHINX := 7.4 8.2
@@ -96,6 +96,20 @@ promtool:
 # out and their tables stay); the diagram tests check the real SVG with it.
 graphviz:
 	$(call apt_install,dot,graphviz)
+
+# A real MLflow tracking server, for the tests of mlflow: observed values
+# (tests/test_observe_mlflow.py, tests/test_observe_cli.py). In its own venv: mlflow pulls
+# 100+ packages, and the package itself asks MLflow over its REST API, importing none of it.
+# Pinned to a release that installs (the newest can lag its mlflow-tracing twin). Without
+# it those tests skip; in CI they fail.
+MLFLOW := .venv-mlflow
+MLFLOW_VERSION := 3.18.0
+$(MLFLOW)/.installed-$(MLFLOW_VERSION):
+	$(PYTHON) -m venv $(MLFLOW)
+	$(MLFLOW)/bin/python -m pip install --quiet "mlflow==$(MLFLOW_VERSION)"
+	touch $@
+
+mlflow: $(MLFLOW)/.installed-$(MLFLOW_VERSION)
 
 # The benchmark harness, in its own venv with sphinx-needs (a comparison, not a dependency).
 BENCH := .venv-bench

@@ -15,6 +15,7 @@ from typing import Any
 from ..inputs.base import InputProblem, Request
 from .files import observe_file
 from .mlflow import observe_mlflow
+from .once import Once
 from .prometheus import observe_prometheus
 from .snapshot import Observation, Snapshot, time_text
 from .spec import ObserveSpec, observe_of
@@ -25,9 +26,10 @@ POOL_SIZE = 8
 
 
 def observe_metric(
-    request: Request, metric: Mapping[str, Any], spec: ObserveSpec, now: dt.datetime
+    request: Request, metric: Mapping[str, Any], spec: ObserveSpec, now: dt.datetime, once: Once
 ) -> Observation:
-    """One metric's value from its source (an observation with ``error`` if none)."""
+    """One metric's value from its source (an observation with ``error`` if none);
+    ``once`` holds what this build asked its servers already."""
     config = request.config
     if spec.kind == "file":
         return observe_file(spec, request.where.confdir, metric, now)
@@ -37,7 +39,7 @@ def observe_metric(
         return Observation(spec.text, error=f"no server: {setting} is not set in conf.py")
     if spec.kind == "prometheus":
         return observe_prometheus(str(metric.get("query", "")), server, metric, now, config)
-    return observe_mlflow(spec, server, metric, now)
+    return observe_mlflow(spec, server, metric, now, once)
 
 
 def observe_live(request: Request, now: dt.datetime) -> tuple[Snapshot, list[InputProblem]]:
@@ -45,10 +47,11 @@ def observe_live(request: Request, now: dt.datetime) -> tuple[Snapshot, list[Inp
     the servers as a whole."""
     asked = [(metric, spec) for metric in request.metrics if (spec := observe_of(metric))]
     observations: dict[str, Observation] = {}
+    once = Once()
     if asked:
         with ThreadPoolExecutor(min(POOL_SIZE, len(asked))) as pool:
             futures = {
-                str(metric["id"]): pool.submit(observe_metric, request, metric, spec, now)
+                str(metric["id"]): pool.submit(observe_metric, request, metric, spec, now, once)
                 for metric, spec in asked
             }
             observations = {metric: future.result() for metric, future in futures.items()}

@@ -89,11 +89,13 @@ class Observation:
 
 
 def is_number(value: object) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+    """A finite int or float (not a bool; not an int too large for a float)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # a JSON or YAML integer of 400 digits
+        return False
 
 
 def _samples(data: object) -> tuple[tuple[float, float], ...]:
