@@ -21,51 +21,22 @@ from mlflow_server import (
     mlflow_server_fixture,  # noqa: F401 (the fixture mlflow_server)
     needs_mlflow,
 )
+from observe_projects import observations_of, project_of
+from observe_projects import write_project as write_metrics
 
 from helpers import Build, export_text, warnings_of
 from sphinxcontrib_mldesign.model.inputs.http import HTTPStatusError, fetch
-from sphinxcontrib_mldesign.model.observe.snapshot import Observation
-from sphinxcontrib_mldesign.model.project import Project
-from sphinxcontrib_mldesign.state import build_state
 
-AT = "2026-12-01T12:00:00Z"
 SECRET = "mlflow-test-secret-5d1e8b"
 TOKEN = "MLD_TEST_MLFLOW_TOKEN"
 
 
-def write_project(src: Path, url: str, metrics: dict[str, tuple[str, str]], **conf: str) -> Path:
-    """A project observing ``metrics`` (ID -> (:observe:, :target:)) live on ``url``."""
-    src.mkdir(parents=True, exist_ok=True)
-    settings = {
-        "mldesign_mlflow": f'{{"url": "{url}", "timeout": 5, '
-        f'"headers": {{"Authorization": "Bearer ${{{TOKEN}}}"}}}}',
-        **conf,
-    }
-    (src / "conf.py").write_text(
-        'project = "Observed"\nextensions = ["sphinxcontrib_mldesign"]\n'
-        'show_warning_types = True\nmldesign_today = "2026-12-01"\n'
-        f'mldesign_observe = "live"\nmldesign_observe_at = "{AT}"\n'
-        + "".join(f"{name} = {value}\n" for name, value in settings.items()),
-        encoding="utf-8",
+def write_project(src: Path, url: str, metrics: dict[str, tuple[str, str]]) -> Path:
+    """A project observing ``metrics`` on the MLflow server at ``url``, with a secret."""
+    server = (
+        f'{{"url": "{url}", "timeout": 5, "headers": {{"Authorization": "Bearer ${{{TOKEN}}}"}}}}'
     )
-    blocks = [
-        f".. metric:: {metric_id}\n   :id: {metric_id}\n   :owner: ann\n   :kind: offline\n"
-        f"   :observe: {observe}\n   :target: {target}\n"
-        for metric_id, (observe, target) in metrics.items()
-    ]
-    (src / "index.rst").write_text(
-        "Observed\n========\n\n.. owner:: Ann\n   :id: ann\n\n" + "\n".join(blocks),
-        encoding="utf-8",
-    )
-    return src
-
-
-def project_of(app: object) -> Project:
-    return build_state(app.env).context  # type: ignore[attr-defined]
-
-
-def observations_of(app: object) -> dict[str, Observation]:
-    return project_of(app).observed.observations
+    return write_metrics(src, metrics, mldesign_mlflow=server)
 
 
 @pytest.fixture
