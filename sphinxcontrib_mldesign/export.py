@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.builders.dummy import DummyBuilder
 
 from .domain import get_ml_domain
+from .model.project import Project
 from .model.schema import load_json
 from .state import build_state
 
@@ -31,6 +32,8 @@ def build_export(app: Sphinx) -> dict[str, Any]:
         if base:  # where the item is published: alerts and other projects link to it
             items[item_id]["url"] = f"{base}/{page_uri(app, item.docname)}#{item.anchor or item_id}"
     state = build_state(app.env)
+    if state.context.observed.mode != "off":  # off: the export of a doc not observing
+        _add_observed(items, state.context)
     export: dict[str, Any] = {
         "version": EXPORT_VERSION,
         "project": app.config.project,
@@ -47,6 +50,17 @@ def build_export(app: Sphinx) -> dict[str, Any]:
     if rollups:
         export["rollups"] = rollups
     return export
+
+
+def _add_observed(items: dict[str, dict[str, Any]], context: Project) -> None:
+    """Each observed metric's value and verdicts; whether each requirement is met (null:
+    unknown). Read from the project's verdicts, never decided here."""
+    for metric_id, judged in context.judged.items():
+        if metric_id in items:
+            items[metric_id]["observed"] = judged.as_json()
+    for requirement_id, met in context.requirements_met.items():
+        if requirement_id in items:
+            items[requirement_id]["met"] = met
 
 
 def page_uri(app: Sphinx, docname: str) -> str:

@@ -113,7 +113,7 @@ def test_check_text_groups_by_file_and_fails_on_errors(copy_root: Copy) -> None:
     assert any(
         "11  error    schema" in line and "unknown option :colour:" in line for line in lines
     )
-    assert lines[-1] == "mldesign: 27 items, 20 errors, 23 warnings — failing"
+    assert lines[-1] == "mldesign: 30 items, 20 errors, 27 warnings — failing"
 
 
 def test_check_passes_sphinx_warnings_on_without_colour_in_a_pipe(tmp_path: Path) -> None:
@@ -145,10 +145,13 @@ def test_check_github_annotations(copy_root: Copy) -> None:
     src = copy_root("broken")
     result = run("check", src, "--format", "github", cwd=src.parent)
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::")]
-    assert len(annotations) == 43
+    assert len(annotations) == 47
     assert annotations[0].startswith("::warning file=broken/alerts.yaml,line=10,")
     assert annotations[1].startswith("::warning file=broken/conf.py,line=7,title=mldesign.import")
-    assert annotations[2] == (
+    assert annotations[2].startswith(
+        "::warning file=broken/conf.py,line=12,title=mldesign.observation-stale"
+    )
+    assert annotations[3] == (
         "::warning file=broken/index.rst,line=9,title=mldesign.missing-owner::"
         "requirement 'REQ-1' has no :owner:"
     )

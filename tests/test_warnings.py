@@ -131,6 +131,12 @@ EXPECTED = [
         "import",
         "mldesign_imports: cannot read 'exports/gone.json': No such file or directory",
     ),
+    # Observed values (observed.json): at the option each concerns; the snapshot's age at
+    # its setting in conf.py.
+    ("rules.rst", 128, "WARNING", "target-missed", "'MET-SLOW': observed 140 ms"),
+    ("rules.rst", 136, "WARNING", "threshold-breached", "past its crit threshold '> 5 %'"),
+    ("rules.rst", 142, "WARNING", "observation-failed", "gave no value: missing key: "),
+    ("conf.py", 12, "WARNING", "observation-stale", "'observed.json' was taken at 2026-10-01"),
 ]
 
 
@@ -192,7 +198,8 @@ def test_violations_are_exported(app: SphinxTestApp) -> None:
     # conf.py, for the import, first).
     assert violations[0]["docname"] == "alerts.yaml" and violations[0]["item"] is None
     assert violations[1]["docname"] == "conf.py" and violations[1]["rule"] == "import"
-    violations = violations[2:]
+    assert violations[2]["docname"] == "conf.py" and violations[2]["rule"] == "observation-stale"
+    violations = violations[3:]
     assert violations[0] == {
         "rule": "missing-owner",
         "severity": "warning",

@@ -16,6 +16,7 @@ from .numbers import DURATION_UNIT, INTEGER_RE, shortened, to_number
 from .numbers import FormatError as FormatError  # what every parser raises
 from .numbers import duration_seconds as duration_seconds  # the duration format's reader
 from .numbers import prometheus_seconds as prometheus_seconds  # and Prometheus' durations
+from .observe.spec import parse_observe
 from .promql import bounded_parse, value_kind
 from .synonyms import synonym_of
 
@@ -242,6 +243,12 @@ def parse_promql(text: str) -> str:
     return text.strip()
 
 
+def parse_observe_text(text: str) -> str:
+    """Where a metric's observed value comes from (:func:`.observe.spec.parse_observe`),
+    as it names the source: normalised."""
+    return parse_observe(text).text
+
+
 PARSERS = {
     "list": parse_list,
     "refs": parse_list,
@@ -250,4 +257,5 @@ PARSERS = {
     "duration": parse_duration,
     "condition": parse_condition,
     "promql": parse_promql,
+    "observe": parse_observe_text,
 }

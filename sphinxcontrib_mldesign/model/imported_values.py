@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from .observe.snapshot import is_number
 from .schema import ItemSchema, OptionSpec, shipped_schema
 
 _SCALARS = (str, int, float, bool)
@@ -44,8 +45,23 @@ def _score(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 25
 
 
-#: Exported values that are no option, and what they must be (a risk's score is sorted).
-_DERIVED = {"score": _score}
+def _observed(value: Any) -> bool:
+    """A metric's ``observed`` as exports write it: its verdicts are what portfolios count."""
+    return (
+        isinstance(value, dict)
+        and value.get("target") in ("met", "missed", None)
+        and value.get("level") in ("ok", "warn", "crit", None)
+        and (value.get("value") is None or is_number(value.get("value")))
+    )
+
+
+def _met(value: Any) -> bool:
+    return value is None or isinstance(value, bool)
+
+
+#: Exported values that are no option, and what they must be (a risk's score is sorted;
+#: a metric's observed value and a requirement's met are shown and counted).
+_DERIVED = {"score": _score, "observed": _observed, "met": _met}
 
 
 def clean_values(type_name: str, values: dict[str, Any]) -> tuple[dict[str, Any], int]:

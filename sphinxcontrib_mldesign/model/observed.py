@@ -102,6 +102,20 @@ class Judged:
     observation: Observation
     verdict: Verdict | None
 
+    def as_json(self) -> dict[str, Any]:
+        """As the export's ``observed`` of the metric (SPEC section 8); without a value,
+        neither verdict (``target`` and ``level`` null)."""
+        observation, verdict = self.observation, self.verdict
+        return {
+            "value": observation.value,
+            "at": observation.at,
+            "source": observation.source,
+            "series": observation.series,
+            "target": verdict.target if verdict else None,
+            "level": verdict.level if verdict else None,
+            "error": observation.error,
+        }
+
 
 def judge_all(
     metrics: Iterable[Mapping[str, Any]], observations: Mapping[str, Observation]
@@ -165,3 +179,11 @@ def age_text(at: str | None, now: dt.datetime) -> str | None:
         if seconds >= size:
             return f"{seconds // size} {unit}"
     return f"{seconds} s" if seconds >= 10 else "now"
+
+
+def value_text(value: float, metric: Mapping[str, Any]) -> str:
+    """An observed value as messages and roll-ups show it: six significant digits, then
+    the unit of the metric's conditions (``134 ms``, ``0.891``)."""
+    found = stat_and_unit(metric)
+    unit = found[1] if found is not None else None
+    return f"{value:.6g} {unit}" if isinstance(unit, str) and unit else f"{value:.6g}"

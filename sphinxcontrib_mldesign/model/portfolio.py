@@ -10,7 +10,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .items import ITEM_TYPES, Item
+from .items import ITEM_TYPES, METRIC, Item
+from .observed import Judged
 from .ownership import Area
 from .rules import Rule, name_of
 
@@ -41,6 +42,9 @@ class ProjectFigures:
     serving_without_fallback: int
     unmonitored_triggers: int
     last_change: str | None
+    targets_missed: int | None = None
+    """Metrics whose observed value misses their target; None when none of its metrics
+    has an observed value (it observes nothing, or its snapshot could not be read)."""
 
     @property
     def item_count(self) -> int:
@@ -52,6 +56,26 @@ class ProjectFigures:
         return self.stale_items / self.item_count if self.item_count else None
 
 
+def targets_missed(metrics: Sequence[Item], judged: Mapping[str, Judged] | None) -> int | None:
+    """How many of the metrics miss their target by their observed value: this project's
+    verdicts (``judged``: :attr:`.Project.judged`), else, for an import (None), the ones its
+    export gives each metric (``observed``). None when none of them has a value."""
+    if judged is not None:
+        verdicts = [
+            found.verdict.target if found.verdict else "no value"
+            for metric in metrics
+            if (found := judged.get(str(metric.id))) is not None
+        ]
+    else:
+        verdicts = [
+            seen.get("target") if seen.get("value") is not None else "no value"
+            for metric in metrics
+            if isinstance(seen := metric.values.get("observed"), dict)
+        ]
+    valued = [verdict for verdict in verdicts if verdict != "no value"]
+    return valued.count("missed") if valued else None
+
+
 def figures(
     name: str | None,
     title: str,
@@ -59,7 +83,10 @@ def figures(
     reported: Iterable[Reported],
     areas: Sequence[Area],
     last_change: str | None,
+    judged: Mapping[str, Judged] | None = None,
 ) -> ProjectFigures:
+    """``judged``: this project's verdicts (:attr:`.Project.judged`); None for an import,
+    whose metrics carry their own (``observed``)."""
     found = list(reported)
 
     def items_of(rule: Rule) -> int:
@@ -79,4 +106,5 @@ def figures(
         serving_without_fallback=items_of(Rule.SERVING_NEEDS_FALLBACK),
         unmonitored_triggers=items_of(Rule.TRIGGER_NOT_MONITORED),
         last_change=last_change,
+        targets_missed=targets_missed(items_by_type.get(METRIC.name, ()), judged),
     )

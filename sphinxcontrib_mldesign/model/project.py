@@ -38,6 +38,7 @@ from .items import (
     as_list,
     split_qualified,
 )
+from .observe.spec import observe_of
 from .observed import Judged, judge_all, requirement_met
 from .ownership import Area, area_key, collect_areas
 from .rulefiles import DeployedRule, RuleFiles
@@ -142,8 +143,11 @@ class Project:
 
     @cached_property
     def judged(self) -> dict[str, Judged]:
-        """Metric ID -> its observed value and verdict, for each metric observed."""
-        metrics = [metric.export() for metric in self.of_type(METRIC.name)]
+        """Metric ID -> its observed value and verdict, for each metric observed. A metric
+        the doc does not observe (``:observe: none``, written invalidly, or no query) is
+        not judged, whatever value a snapshot holds for it."""
+        exported = (metric.export() for metric in self.of_type(METRIC.name))
+        metrics = [metric for metric in exported if observe_of(metric) is not None]
         return judge_all(metrics, self.observed.observations)
 
     @cached_property

@@ -221,6 +221,39 @@ class Rule(Enum):
         "a rule file cannot be read. Reported at the rule file's line.",
         "Fix the label (or the ID in the doc), delete the rule, or fix the file.",
     )
+    TARGET_MISSED = (
+        "target-missed",
+        "warning",
+        "target missed",
+        "An observed value (``mldesign_observe``) misses its metric's ``:target:``, or a "
+        "requirement's ``:target:`` (for a metric of its stat and unit). Reported at that line.",
+        "Bring the system back to its target, or change the target if it no longer holds.",
+    )
+    THRESHOLD_BREACHED = (
+        "threshold-breached",
+        "warning",
+        "breached",
+        "An observed value is past its metric's ``:crit:`` (else ``:warn:``) right now. "
+        "Reported at that option's line, with the alerts firing for it.",
+        "Follow the metric's runbook; if the threshold is wrong, change it and its alert.",
+    )
+    OBSERVATION_FAILED = (
+        "observation-failed",
+        "warning",
+        "not observed",
+        "A source could not give a metric's value (the message says why: unreachable, HTTP "
+        "error, query error, no data, not a number, missing key), or the snapshot of observed "
+        "values cannot be read. Reported at ``:observe:`` (else ``:query:``) or ``conf.py``.",
+        "Fix the source, the ``:observe:`` or ``:query:``, or the server's settings.",
+    )
+    OBSERVATION_STALE = (
+        "observation-stale",
+        "warning",
+        "stale values",
+        "The snapshot of observed values is older than ``mldesign_observe_max_age`` "
+        "(default ``7d``). Reported once, at its setting in ``conf.py``.",
+        "Write a new one: ``mldesign observe SOURCEDIR -o observed.json``.",
+    )
     IMPORT = (
         "import",
         "warning",

@@ -259,6 +259,9 @@ class ItemSchema:
                 f"in the form this option takes ({error.validator_value})"
             )
             return f":{option}: {shown} is not {form}"
+        said = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+        if isinstance(said, str) and option is not None:  # the schema says it in words
+            return f":{option}: {shown} {said}"
         if error.validator == "minLength" and error.validator_value == 1:
             return f":{option}: must not be empty"
         if option is None:  # a keyword on the whole item, from a schema extension

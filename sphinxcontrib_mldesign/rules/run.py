@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..model.project import Project
-from . import alerts, components, core, coverage, fallbacks, imports, people, stale
+from . import alerts, components, core, coverage, fallbacks, imports, observed, people, stale
 from .findings import Finding, Findings
 
 #: A check: what it finds in the project.
@@ -19,6 +19,7 @@ CHECKS: tuple[Check, ...] = (
     *stale.CHECKS,
     *components.CHECKS,
     *alerts.CHECKS,
+    *observed.CHECKS,
     *imports.CHECKS,
 )
 

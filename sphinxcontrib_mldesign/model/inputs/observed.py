@@ -18,7 +18,7 @@ from typing import Any
 from ..observe.live import observe_live
 from ..observe.snapshot import Observation, Snapshot, SnapshotError, parse_time
 from ..observed import age_text
-from .base import InputProblem, Request, Source, conf_line
+from .base import InputProblem, Request, Source, Where, conf_line
 from .files import UnreadableFile, read_outside
 
 #: A snapshot holds one small record per metric and a week of samples for some: ten
@@ -56,23 +56,27 @@ def evaluation_time(request: Request) -> dt.datetime:
     return pinned if pinned is not None else dt.datetime.now(dt.timezone.utc)
 
 
-def read_snapshot(request: Request, now: dt.datetime) -> Observed:
-    where = request.where
-    setting = request.config.observe_snapshot
-    path = where.confdir / setting
+def snapshot_problem(where: Where, setting: str, message: str) -> InputProblem:
+    """A problem of the snapshot file, at the line of ``conf.py`` naming it
+    (``mldesign_observe_snapshot``), else at the one setting ``mldesign_observe``."""
     conf = where.confdir / "conf.py"
+    line = conf_line(conf, "mldesign_observe_snapshot", setting)
+    if line == 1:
+        line = conf_line(conf, "mldesign_observe", "snapshot")
+    return InputProblem(where.name_of(conf), str(conf), line, message)
+
+
+def read_snapshot(request: Request, now: dt.datetime) -> Observed:
+    setting = request.config.observe_snapshot
+    path = request.where.confdir / setting
     try:
         data = json.loads(read_outside(path, MAX_SNAPSHOT_BYTES))
         return Observed("snapshot", now, Snapshot.from_json(data))
     except (UnreadableFile, SnapshotError, ValueError, RecursionError) as err:
         # ValueError: not UTF-8 or not JSON. The file's name, not where it leads.
         why = err if isinstance(err, (UnreadableFile, SnapshotError)) else f"not JSON: {err}"
-        line = conf_line(conf, "mldesign_observe_snapshot", setting)
-        if line == 1:
-            line = conf_line(conf, "mldesign_observe", "snapshot")
         message = f"the snapshot of observed values {setting!r} cannot be read: {why}"
-        problem = InputProblem(where.name_of(conf), str(conf), line, message)
-        return Observed("snapshot", now, None, [problem])
+        return Observed("snapshot", now, None, [snapshot_problem(request.where, setting, message)])
 
 
 class ObservedSource(Source[Observed]):
