@@ -270,3 +270,47 @@ def test_the_evaluation_time_is_the_pinned_one(prometheus: Server) -> None:
     earlier = AT - dt.timedelta(days=1)
     found = observe_prometheus("mld_latency_ms", config.prometheus, LATENCY, earlier, config)
     assert found.at == "2024-02-29T12:00:00Z" and found.value != 134.0
+
+
+# -- the rules loaded in the server ------------------------------------------------------
+
+
+def test_the_rules_loaded_in_prometheus_are_checked_like_rule_files(
+    build: Build, tmp_path: Path, prometheus: Server
+) -> None:
+    extra = 'mldesign_alert_rules = ["prometheus"]\n'
+    src = observe_project(tmp_path / "src", prometheus.url, extra=extra)
+    app = build(src, warningiserror=False)
+    drift = [w for w in warnings_of(app) if "[mldesign.alert-" in w]
+    index = src / "index.rst"
+    # MET_LAT_warn (the fourth rule of its group) is loaded but fails at every evaluation.
+    assert any(
+        w.startswith(f"{index}:9: ERROR: metric 'MET-LAT': deployed rule 'MET_LAT_warn' "
+                     "(prometheus:/api/v1/rules#mldesign-test:4) differs from its warn threshold: "
+                     "loaded in Prometheus but failing: multiple matches for labels")
+        for w in drift
+    ), drift  # fmt: skip
+    # LatencyPage, labelled for MET-LAT's crit, compares another way than the doc.
+    assert any("'LatencyPage' (prometheus:/api/v1/rules#mldesign-test:1)" in w for w in drift)
+
+
+def test_the_loaded_rules_need_a_live_build_and_a_server(build: Build, tmp_path: Path) -> None:
+    src = observe_project(
+        tmp_path / "src", "http://127.0.0.1:9", extra='mldesign_alert_rules = ["prometheus"]\n'
+    )
+    text = (
+        (src / "conf.py")
+        .read_text()
+        .replace('mldesign_observe = "live"', 'mldesign_observe = "off"')
+    )
+    (src / "conf.py").write_text(text)
+    app = build(src, warningiserror=False)
+    assert any(
+        w.startswith(f"{src / 'conf.py'}:7: WARNING: cannot read the deployed alerting rules: "
+                     "the rules loaded in Prometheus (prometheus:/api/v1/rules) are not checked: "
+                     'only a live build (mldesign_observe = "live") asks the server')
+        for w in warnings_of(app)
+    ), warnings_of(app)  # fmt: skip
+    # No file named "prometheus" is looked for, and nothing is asked of the server.
+    (src / "prometheus").write_text("groups: [")
+    assert not any("prometheus:1" in w for w in warnings_of(build(src, warningiserror=False)))

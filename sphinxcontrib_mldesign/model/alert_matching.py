@@ -53,6 +53,9 @@ def match_alerts(
                 continue
             severity = picked.labels.get("severity")
             changed = differences(threshold, picked.expr, picked.for_, severity)
+            if picked.failing is not None:  # loaded, but it cannot fire
+                failing = f"loaded in Prometheus but failing: {picked.failing}"
+                changed.append(Drift(threshold.level, failing))
             outcomes.append(AlertOutcome(item, threshold, picked, tuple(changed)))
     known = {str(item.id) for item in metrics}
     unknown = [rule for key, rules in by_id.items() if key not in known for rule in rules]

@@ -40,6 +40,8 @@ class DeployedRule:
     source: str
     """Its absolute path, where warnings point."""
     lineno: int
+    failing: str | None = None
+    """Loaded in a Prometheus server that fails to evaluate it: the server's error."""
 
 
 @dataclass

@@ -2,7 +2,8 @@
 globs name (relative to the conf directory), each read with its lines
 (:mod:`..rulefiles`). A file that cannot be read is a problem at its first line (at the
 line of the byte that is not UTF-8); a glob that looks at too much, one at its line in
-``conf.py``."""
+``conf.py``. The entry ``"prometheus"`` names the rules loaded in the server
+(:mod:`..observe.loaded_rules`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import os
 from pathlib import Path
 
 from ..boundedyaml import line_at
+from ..observe.loaded_rules import RULES_NAME, loaded_rules
+from ..observe.prometheus_api import PrometheusFailed
+from ..observe.server import MissingSecret
 from ..paths import relative_path
 from ..rulefiles import RuleFiles
 from .base import InputProblem, Request, Source, collector_paused, conf_line
@@ -19,6 +23,8 @@ from .files import GlobTooLarge, UnreadableFile, glob_files, read_outside
 #: is a Kubernetes object, which etcd keeps under 1.5 MiB; a hand-kept file of thousands
 #: of rules is a few. Ten times that is no real file, and a bound on what one costs.
 MAX_RULE_FILE_BYTES = 16 * 2**20
+#: The entry naming the rules loaded in ``mldesign_prometheus`` (``/api/v1/rules``).
+PROMETHEUS = "prometheus"
 
 
 class AlertRulesSource(Source[RuleFiles]):
@@ -37,6 +43,9 @@ class AlertRulesSource(Source[RuleFiles]):
         # link to /dev/zero is the author's zero.yaml, not /dev/zero.
         paths: dict[Path, Path] = {}
         for pattern in request.config.alert_rules:
+            if pattern == PROMETHEUS:  # the server's loaded rules, not a file of that name
+                _read_loaded(request, found)
+                continue
             try:
                 for path in sorted(glob_files(where.confdir, pattern)):
                     paths.setdefault(path.resolve(), Path(os.path.abspath(path)))
@@ -65,6 +74,27 @@ class AlertRulesSource(Source[RuleFiles]):
 
     def problems(self, value: RuleFiles) -> list[InputProblem]:
         return value.problems
+
+
+def _read_loaded(request: Request, found: RuleFiles) -> None:
+    """The rules loaded in ``mldesign_prometheus``, asked only by a live build (a snapshot
+    build asks no server); why not, at the line of ``conf.py`` naming them."""
+    config, where = request.config, request.where
+    why = None
+    if config.prometheus is None:
+        why = "mldesign_prometheus is not set"
+    elif config.observe != "live":
+        why = 'only a live build (mldesign_observe = "live") asks the server'
+    else:
+        try:
+            found.rules.extend(loaded_rules(config.prometheus))
+        except (PrometheusFailed, MissingSecret) as err:
+            why = str(err)
+    if why is not None:
+        conf = where.confdir / "conf.py"
+        line = conf_line(conf, "mldesign_alert_rules", PROMETHEUS)
+        message = f"the rules loaded in Prometheus ({RULES_NAME}) are not checked: {why}"
+        found.problems.append(InputProblem(where.name_of(conf), str(conf), line, message))
 
 
 ALERT_RULES = AlertRulesSource()
