@@ -52,3 +52,17 @@ mldesign_imports = {
     "paywall": "portfolio/exports/paywall.json",
     "search": "portfolio/exports/search.json",
 }
+
+# -- observed values -----------------------------------------------------------------------
+# The example shows what its system measures, from observed.json: the snapshot `mldesign
+# observe docs -o docs/observed.json` writes. There is no ranking service to ask, so
+# tools/example_snapshot.py writes it, with invented values. A snapshot build asks no server.
+mldesign_observe = "snapshot"
+# The snapshot's age is measured from a pinned time, not the clock: else, a week after it
+# was taken, every build would warn `observation-stale` (and -W fail).
+mldesign_observe_at = "2026-11-23T08:00:00Z"
+# The example misses a target and is past a warn threshold on purpose, to show both in its
+# roll-ups. These docs build with -W, so those two warnings are silenced, and only those:
+# turning the rules "off" (mldesign_rules) would drop the findings too, from the export and
+# `mldesign check`.
+suppress_warnings = ["mldesign.target-missed", "mldesign.threshold-breached"]

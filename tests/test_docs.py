@@ -84,7 +84,13 @@ def test_worked_example_is_large_and_complete(built: Path) -> None:
 
     export = json.loads((built / "mldesign.json").read_text())
     items = [i for i in export["items"].values() if i["docname"].startswith("example/")]
-    assert len(items) >= 30 and export["violations"] == []
+    assert len(items) >= 30
+    # observed from docs/observed.json: a target missed and a warn threshold passed on
+    # purpose (conf.py silences those two warnings; tests/test_observe_docs.py)
+    assert [(v["rule"], v["item"]) for v in export["violations"]] == [
+        ("target-missed", "MET-CTR"),
+        ("threshold-breached", "MET-FEATURE-LAG"),
+    ]
     fallbacks = {i["id"]: i for i in items if i["type"] == "ml-fallback"}
     heads = set(fallbacks) - {f.get("next") for f in fallbacks.values()}
     assert len(heads) >= 3  # several fallback chains

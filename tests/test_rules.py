@@ -323,9 +323,11 @@ def test_mitigated_or_low_risks_need_no_mitigation(build: Build, tmp_path: Path)
 
 
 def test_the_docs_worked_example_breaks_no_rule(build: Build, tmp_path: Path) -> None:
-    """No false positives on a sound design doc: our own showcase."""
+    """No false positives on a sound design doc: our own showcase. What it reports is
+    what its system measures, on purpose (docs/observed.json), not a gap of the doc."""
     app = build(DOCS, "mldesign", builddir=tmp_path / "docs-build")
-    assert export_of(app)["violations"] == []
+    found = [v["rule"] for v in export_of(app)["violations"]]
+    assert found == ["target-missed", "threshold-breached"]
     assert len(export_of(app)["items"]) >= 25
     assert not [w for w in warnings_of(app) if "mldesign" in w]
 
