@@ -11,6 +11,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from mlflow_server import (
@@ -151,10 +152,15 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
 
     status = 200
     body = b""
+    routes: ClassVar[dict[str, bytes]] = {}
+    """A part of a path -> the body answered to a GET of it (else ``body``)."""
+    asked: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
+        type(self).asked.append(self.path)
+        body = next((b for part, b in self.routes.items() if part in self.path), self.body)
         # Echoes the Authorization header it was sent into its answer, as some proxies do.
-        body = self.body.replace(b"{auth}", (self.headers["Authorization"] or "").encode())
+        body = body.replace(b"{auth}", (self.headers["Authorization"] or "").encode())
         self.send_response(self.status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -166,7 +172,7 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hostile() -> Iterator[tuple[str, type[_Hostile]]]:
-    handler = type("Handler", (_Hostile,), {})
+    handler = type("Handler", (_Hostile,), {"routes": {}, "asked": []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -207,6 +213,30 @@ def test_what_a_hostile_server_answers_is_told(
     app = build(src)
     assert observations_of(app)["MET-AUC"].error == error.format(url=url)
     assert secret not in "\n".join(warnings_of(app)) + export_text(app)
+
+
+def test_one_build_asks_for_each_alias_and_run_once(
+    build: Build, tmp_path: Path, hostile: tuple[str, type[_Hostile]], secret: str
+) -> None:
+    url, handler = hostile
+    version = {"model_version": {"version": "1", "run_id": "r1"}}
+    logged = [
+        {"key": "auc", "value": 0.9, "timestamp": 1796000000000, "step": 0},
+        {"key": "auc", "value": 0.95, "timestamp": 1796000000000, "step": 3},
+    ]
+    handler.routes = {
+        "/registered-models/alias": json.dumps(version).encode(),
+        "/runs/get": json.dumps({"run": {"data": {"metrics": logged}}}).encode(),
+    }
+    metrics = {f"MET-{n:02}": ("mlflow:m@a#auc", ">= 0.5") for n in range(20)}
+    observed = observations_of(build(write_project(tmp_path / "src", url, metrics)))
+    # A key listed twice (MLflow lists it once): the highest step is the latest.
+    assert {(o.value, o.at) for o in observed.values()} == {(0.95, "2026-11-30T00:53:20Z")}
+    assert sorted(path.partition("?")[0] for path in handler.asked) == [
+        "/api/2.0/mlflow/registered-models/alias",
+        "/api/2.0/mlflow/runs/get",
+    ]
+    assert "name=m&alias=a" in handler.asked[0] or "name=m&alias=a" in handler.asked[1]
 
 
 def test_an_error_s_body_is_read_only_as_far_as_asked(

@@ -46,7 +46,7 @@ from mutants import MUTANTS, Mutant
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "sphinxcontrib_mldesign"
 #: What a working-tree copy leaves out: caches, builds, virtual environments, git.
-UNCOPIED = (".git", ".venv", "venv*", "__pycache__", "_build", "build", "dist", "*.egg-info",
+UNCOPIED = (".git", ".venv*", "venv*", "__pycache__", "_build", "build", "dist", "*.egg-info",
             ".mypy_cache", ".ruff_cache", ".pytest_cache", "artifacts")  # fmt: skip
 _FAILED = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 

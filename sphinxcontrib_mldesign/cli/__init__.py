@@ -1,7 +1,7 @@
-"""The ``mldesign`` command: ``init``, ``check``, ``diff`` and ``alerts``.
+"""The ``mldesign`` command: ``init``, ``check``, ``diff``, ``alerts`` and ``observe``.
 
-Exit codes: 0 success; 1 ``check`` found a violation of severity error, or ``alerts``
-refused a doc with errors; 2 usage error
+Exit codes: 0 success; 1 ``check`` found a violation of severity error, ``alerts``
+refused a doc with errors, or a source ``observe`` asked failed; 2 usage error
 (missing directory, no ``conf.py``, unreadable or non-export JSON), with a clear message.
 """
 
@@ -97,6 +97,22 @@ def _parser() -> argparse.ArgumentParser:
                         help="write the rules even though the doc has errors, leaving out "
                         "the metrics with a schema error (an invalid or unknown option) or "
                         "a duplicate ID")  # fmt: skip
+
+    observe = commands.add_parser(
+        "observe",
+        help="ask the live sources for the observed values and write the snapshot",
+        formatter_class=raw,
+        description='Build SOURCEDIR as mldesign check does, with mldesign_observe = "live": '
+        "Prometheus, MLflow and files are asked for every observed metric. Write the "
+        'snapshot a mldesign_observe = "snapshot" build reads (JSON, keys sorted), and '
+        "list each metric whose source failed. Exit 1 when one did, else 0.",
+        epilog="examples:\n  mldesign observe docs\n"
+        "  PROM_TOKEN=... mldesign observe docs -o docs/observed.json\n",
+    )
+    observe.add_argument("sourcedir", type=Path, help="the directory holding conf.py")
+    observe.add_argument("-o", dest="output", type=Path, default=None,
+                         help="the file to write (default: mldesign_observe_snapshot, "
+                         "observed.json next to conf.py)")  # fmt: skip
     return parser
 
 
@@ -111,6 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .check import run_check
 
             code = run_check(args.sourcedir, args.format, args.define)
+        elif args.command == "observe":
+            from .observe import run_observe
+
+            code = run_observe(args.sourcedir, args.output)
         elif args.command == "alerts":
             from .alerts import run_alerts
 

@@ -7,7 +7,7 @@ import io
 import json
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +59,13 @@ def run_check(sourcedir: Path, fmt: str, defines: Sequence[str]) -> int:
 
 
 def build_export_of(
-    sourcedir: Path, overrides: dict[str, Any]
+    sourcedir: Path,
+    overrides: dict[str, Any],
+    keep: Callable[[Sphinx], None] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Path], list[str], int]:
     """The export, each document's file (and each deployed rule file's), warnings that are
-    not ours, and how many errors fail the build."""
+    not ours, and how many errors fail the build; ``keep`` is shown the built application
+    (to keep more of what the build knew)."""
     if not sourcedir.is_dir():
         raise UsageError(f"{sourcedir}: no such directory")
     if not (sourcedir / "conf.py").is_file():
@@ -98,6 +101,8 @@ def build_export_of(
             if violation["docname"] not in files and other.is_file():
                 files[violation["docname"]] = other
         failing = len(failing_errors(app))
+        if keep is not None:
+            keep(app)
     others = [
         line
         for line in warning_stream.getvalue().splitlines()
