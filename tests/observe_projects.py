@@ -37,11 +37,11 @@ def write_project(src: Path, metrics: dict[str, tuple[str, str]], **settings: st
     return src
 
 
-def observe_line(src: Path, metric_id: str) -> int:
-    """The line of ``index.rst`` holding the ``:observe:`` of ``metric_id``."""
+def observe_line(src: Path, metric_id: str, option: str = "observe") -> int:
+    """The line of ``index.rst`` holding the ``:observe:`` (or ``option``) of ``metric_id``."""
     lines = (src / "index.rst").read_text(encoding="utf-8").splitlines()
     start = lines.index(f"   :id: {metric_id}")
-    return next(n for n, line in enumerate(lines, 1) if n > start and ":observe:" in line)
+    return next(n for n, line in enumerate(lines, 1) if n > start and f":{option}:" in line)
 
 
 def project_of(app: Any) -> Project:

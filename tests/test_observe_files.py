@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from observe_projects import observations_of, project_of, write_project
+from observe_projects import observations_of, observe_line, project_of, write_project
 
-from helpers import Build
+from helpers import Build, located
 from sphinxcontrib_mldesign.model.observe.files import MAX_FILE_BYTES, observe_file
 from sphinxcontrib_mldesign.model.observe.spec import parse_observe
 
@@ -206,9 +206,18 @@ def test_a_build_with_hostile_files_ends_and_tells_each(build: Build, tmp_path: 
             "MET-ZERO": ("file:zero.yaml#auc", ">= 0.9"),
         },
     )
-    observed = observations_of(build(src))
+    app = build(src)
+    observed = observations_of(app)
     assert observed["MET-FIFO"].error == "not a regular file (a FIFO): 'fifo.json'"
     assert observed["MET-ZERO"].error == "not a regular file (a device): 'zero.yaml'"
+    assert sorted(located(app)) == [
+        ("index.rst", observe_line(src, "MET-FIFO"), "observation-failed",
+         "metric 'MET-FIFO': its :observe: source 'file:fifo.json#auc' gave no value: "
+         "not a regular file (a FIFO): 'fifo.json'"),
+        ("index.rst", observe_line(src, "MET-ZERO"), "observation-failed",
+         "metric 'MET-ZERO': its :observe: source 'file:zero.yaml#auc' gave no value: "
+         "not a regular file (a device): 'zero.yaml'"),
+    ]  # fmt: skip
 
 
 def test_a_changed_file_shows_its_new_value_on_the_next_build(build: Build, tmp_path: Path) -> None:

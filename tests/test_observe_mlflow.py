@@ -22,10 +22,10 @@ from mlflow_server import (
     mlflow_server_fixture,  # noqa: F401 (the fixture mlflow_server)
     needs_mlflow,
 )
-from observe_projects import observations_of, project_of
+from observe_projects import observations_of, observe_line, project_of
 from observe_projects import write_project as write_metrics
 
-from helpers import Build, export_text, warnings_of
+from helpers import Build, export_text, located, warnings_of
 from sphinxcontrib_mldesign.model.inputs.http import HTTPStatusError, fetch
 
 SECRET = "mlflow-test-secret-5d1e8b"
@@ -90,6 +90,18 @@ def test_the_metric_of_the_run_behind_an_alias(
     # MLflow gives a NaN metric as the text "NaN": no value, never a pass.
     assert observed["MET-NAN"].error == f"not a number: the run {run} gives 'broken' as 'NaN'"
     assert "MET-NAN" not in [m for m, j in judged.items() if j.verdict is not None]
+    # Reported at the :observe: naming the source, or the :target: missed.
+    found = {(line, rule, message) for _, line, rule, message in located(app)}
+    assert (
+        observe_line(src, "MET-ALIAS"),
+        "observation-failed",
+        "metric 'MET-ALIAS': its :observe: source 'mlflow:fraud@retired#auc' gave no value: "
+        + observed["MET-ALIAS"].error,
+    ) in found
+    failed = sorted(m.split("'")[1] for _, rule, m in found if rule == "observation-failed")
+    assert failed == ["MET-ALIAS", "MET-KEY", "MET-MODEL", "MET-NAN"]
+    missed = [(line, m.split("'")[1]) for line, rule, m in found if rule == "target-missed"]
+    assert missed == [(observe_line(src, "MET-CHALLENGER", "target"), "MET-CHALLENGER")]
     # The secret header was sent (the server ignores it) and is in no output.
     assert secret not in "\n".join(warnings_of(app)) + export_text(app)
     assert not [
