@@ -24,7 +24,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from .domain import get_ml_domain
+from .model.inputs.observed import OBSERVED
 from .model.items import RollupUse
+from .model.rules import Rule
 from .rollups.view import selected_projects
 from .state import BuildState, Rewrites, build_state
 from .version import shipped_fingerprint
@@ -44,10 +46,29 @@ def _load(app: Sphinx) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def rollup_digest(state: BuildState) -> str:
+#: The roll-ups that show observed values (``mldesign_observe``): a new snapshot re-writes
+#: the pages holding one of them, and no other.
+OBSERVING_ROLLUPS = frozenset({"monitoring-index", "requirement-index", "trace", "portfolio"})
+#: The settings of observation: what they change that a roll-up shows (the values, their
+#: ages, the findings) is fingerprinted, not they.
+OBSERVATION_SETTINGS = (
+    "observe", "observe_snapshot", "observe_at", "observe_max_age", "observe_trend",
+    "prometheus", "mlflow",
+)  # fmt: skip
+#: The rules whose findings come from observed values (the portfolio counts them).
+OBSERVATION_RULES = frozenset(
+    {Rule.TARGET_MISSED, Rule.THRESHOLD_BREACHED, Rule.OBSERVATION_FAILED, Rule.OBSERVATION_STALE}
+)
+
+
+def rollup_digest(state: BuildState) -> tuple[str, str | None]:
     """A fingerprint of everything a roll-up can show: the items, the git dates and page
     titles, today, every setting, and the findings the roll-ups mark. When it changes,
-    every page holding a roll-up is re-written; when it does not, none is."""
+    every page holding a roll-up is re-written; when it does not, none is.
+
+    With ``mldesign_observe`` on, what only the roll-ups showing observed values show
+    (the observations and their ages, the findings about them) is a second fingerprint,
+    None when it is off (and the first is the one it always was)."""
     context = state.context
     fingerprint = {
         # Line numbers are not shown in roll-ups: an edit that only moves items down a
@@ -75,14 +96,35 @@ def rollup_digest(state: BuildState) -> str:
         "import_order": list(context.config.imports),
         "rollup_pages": context.rollup_pages,
     }
+    observed = _observed_part(state, fingerprint)
+    return _digest(fingerprint), None if observed is None else _digest(observed)
+
+
+def _digest(fingerprint: object) -> str:
     text = json.dumps(fingerprint, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def page_digests(state: BuildState, local: str) -> dict[str, str]:
-    """Each page holding roll-ups -> a fingerprint of what they show: this project's, and
-    the content of every import they select, so a changed import re-writes the pages that
-    show it and no other."""
+def _observed_part(state: BuildState, fingerprint: dict[str, Any]) -> dict[str, Any] | None:
+    """Takes out of the roll-ups' fingerprint what only observed values change; None (and
+    nothing taken) when observation is off."""
+    if state.context.observed.mode == "off":
+        return None
+    config = fingerprint["config"] = dict(fingerprint["config"])
+    findings = list(zip(state.findings.reported, fingerprint["findings"], strict=True))
+    fingerprint["findings"] = [shown for f, shown in findings if f.rule not in OBSERVATION_RULES]
+    for name in OBSERVATION_SETTINGS:
+        del config[name]
+    return {
+        "observed": fingerprint.pop(OBSERVED.name),
+        "findings": [shown for f, shown in findings if f.rule in OBSERVATION_RULES],
+    }
+
+
+def page_digests(state: BuildState, local: str, observed: str | None) -> dict[str, str]:
+    """Each page holding roll-ups -> a fingerprint of what they show: this project's, the
+    content of every import they select, so a changed import re-writes the pages that
+    show it and no other, and the observed values where a roll-up shows them."""
     context = state.context
     by_page: dict[str, list[RollupUse]] = {}
     for use in context.rollups:
@@ -95,7 +137,10 @@ def page_digests(state: BuildState, local: str) -> dict[str, str]:
         names = context.imports_reached(selected)
         shown = {name: context.imports[name].digest for name in sorted(names)}
         # Which imports are readable matters too ("all" selects those that are).
-        text = json.dumps([local, shown, list(context.imports)], sort_keys=True)
+        page: list[Any] = [local, shown, list(context.imports)]
+        if observed is not None and any(use.kind in OBSERVING_ROLLUPS for use in uses):
+            page.append(observed)
+        text = json.dumps(page, sort_keys=True)
         pages[docname] = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return pages
 
@@ -121,7 +166,7 @@ def on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     pages: dict[str, str] = {}
     if domain.rollups_by_doc:
         # Only for a project with roll-ups: the fingerprint reads every item and git.
-        pages = page_digests(state, rollup_digest(state))
+        pages = page_digests(state, *rollup_digest(state))
         old_pages = previous.get("rollups")
         if not isinstance(old_pages, dict):
             old_pages = {}

@@ -29,6 +29,8 @@ KIND_COLOURS = {
     "requirement": "#e0f2fe", "metric": "#f3e8ff", "fallback": "#fef3c7", "owner": "#dcfce7",
 }  # fmt: skip
 GAP_COLOUR = "#cf222e"
+#: A threshold at warn: amber (an observed value past ``warn``, not ``crit``).
+WARN_COLOUR = "#9a6700"
 NODE_STYLE = {"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "11"}
 EDGE_STYLE = {"fontname": "Helvetica", "fontsize": "9", "color": "#57606a"}
 

@@ -24,9 +24,11 @@ from docutils import nodes
 from sphinx.writers.html5 import HTML5Translator
 
 from ..model.imports import is_web_url
+from ..model.observe.shown import Sparkline
 from ..nodes import ID_CLASSES
 from .markup import Element, Markup
-from .rollup_nodes import ml_blocks, ml_inline, ml_rows
+from .rollup_nodes import ml_blocks, ml_inline, ml_rows, ml_sparkline
+from .sparkline import svg, visit_ml_sparkline
 
 _TAGS = {"inline": "span", "strong": "strong"}
 
@@ -75,6 +77,9 @@ class _InlineWriter:
                 self._plain, "a", "", CLASS=f"reference {kind}", href=element.uri or "#", **tooltip
             )
             end = "</a>"
+        elif element.tag == "ml_sparkline":
+            assert isinstance(element.data, Sparkline)
+            return svg(self.translator, element.data)
         else:
             tag = _TAGS[element.tag]
             start, end = self.start(tag, " ".join(element.classes)), f"</{tag}>"
@@ -152,4 +157,5 @@ HTML_VISITORS: dict[type[nodes.Element], tuple[Visitor, None]] = {
     ml_rows: (visit_ml_rows, None),
     ml_inline: (visit_ml_inline, None),
     ml_blocks: (visit_ml_blocks, None),
+    ml_sparkline: (visit_ml_sparkline, None),
 }

@@ -18,7 +18,7 @@ from docutils import nodes
 
 from ..model.imports import is_web_url
 from ..nodes import ml_id
-from .rollup_nodes import ml_inline
+from .rollup_nodes import ml_inline, ml_sparkline
 
 
 class Element(NamedTuple):
@@ -33,6 +33,8 @@ class Element(NamedTuple):
     for another project's page)."""
     title: str | None = None
     """For ``reference``: the tooltip."""
+    data: object = None
+    """For ``ml_sparkline``: what it draws (:class:`..model.observe.shown.Sparkline`)."""
 
 
 #: Text, or an element.
@@ -72,6 +74,7 @@ NODE_CLASSES: dict[str, type[nodes.TextElement]] = {
     "strong": nodes.strong,
     "ml_id": ml_id,
     "reference": nodes.reference,
+    "ml_sparkline": ml_sparkline,
 }
 
 
@@ -81,6 +84,8 @@ def to_nodes(markup: Markup) -> nodes.Node:
         return nodes.Text(markup)
     children = [to_nodes(child) for child in markup.children]
     node = NODE_CLASSES[markup.tag]("", "", *children, classes=list(markup.classes))
+    if markup.tag == "ml_sparkline":
+        node["sparkline"] = markup.data
     if markup.tag == "reference":
         uri = markup.uri or ""
         node["internal"] = not is_web_url(uri)

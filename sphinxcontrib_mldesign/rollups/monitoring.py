@@ -12,6 +12,7 @@ from ..model.items import FALLBACK, METRIC, OWNER, Item, as_list, is_monitored
 from ..model.rules import Rule
 from .directive import RollupDirective, matches
 from .markup import Element, Markup, el
+from .observed import observed_cell, shows_observations
 from .renderer import CellContent, Renderer
 
 FILTERS = {
@@ -64,6 +65,7 @@ def render(renderer: Renderer) -> list[nodes.Node]:
 def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[str]]) -> nodes.table:
     rows: list[list[CellContent]] = []
     deployed = _deployed(renderer) if renderer.context.config.alert_rules else None
+    observed = shows_observations(renderer, metrics)
     for metric in metrics:
         values = metric.values
         rows.append(
@@ -74,6 +76,7 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
                 renderer.text(values.get("target")),
                 renderer.text(values.get("warn")),
                 renderer.text(values.get("crit")),
+                *([observed_cell(renderer, metric)] if observed else []),
                 renderer.text(values.get("window")),
                 renderer.text(values.get("for")),
                 renderer.text(values.get("severity")),
@@ -92,7 +95,8 @@ def _alerts(renderer: Renderer, metrics: list[Item], triggers: dict[str, list[st
                     not_compared.get(str(metric.id), ()),
                 )
             )
-    headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit", "Window", "For", "Severity",
+    headers = ["ID", "Metric", "Kind", "Target", "Warn", "Crit",
+               *(["Observed"] if observed else []), "Window", "For", "Severity",
                "Owner", "Triggers", *(["Deployed"] if deployed is not None else [])]  # fmt: skip
     return renderer.table(headers, rows, classes=["ml-monitoring-index"])
 

@@ -16,6 +16,7 @@ from ..model.portfolio import ProjectFigures, Reported, figures
 from ..model.rules import Rule, name_of
 from .directive import RollupDirective
 from .markup import Element, Markup, el
+from .observed import observing
 from .renderer import CellContent, Renderer
 from .view import selected_projects
 
@@ -41,23 +42,35 @@ class Portfolio(RollupDirective):
 
 
 def render(renderer: Renderer) -> list[nodes.Node]:
-    rows: list[list[CellContent]] = []
     context = renderer.context
     # Every project selected, also an import that could not be read (said, not left out).
+    shown: list[tuple[str, ProjectFigures | None, dict[str, str]]] = []
     for name in selected_projects(renderer.options.get("projects", ()), context.config.imports):
         if name is None:
-            rows.append(_row(renderer, _local(renderer), _local_pages(renderer)))
+            shown.append(("", _local(renderer), _local_pages(renderer)))
         elif name in context.imports:
             project = context.imports[name]
-            rows.append(_row(renderer, _imported(renderer, project), project.rollup_pages))
+            shown.append((name, _imported(renderer, project), project.rollup_pages))
         else:
-            unread = renderer.gap("could not be read (see the build's import warning)")
-            rows.append([[el("strong", name)], unread, *["—"] * 8])
-    if not rows:
+            shown.append((name, None, {}))
+    if not shown:
         return [renderer.empty("No project to show: :projects: names none that could be read.")]
+    # Targets missed: where this project observes, or a project shown has observed values.
+    missed = observing(renderer) or any(
+        found is not None and found.targets_missed is not None for _, found, _ in shown
+    )
+    rows: list[list[CellContent]] = []
+    for name, found, pages in shown:
+        if found is None:
+            unread = renderer.gap("could not be read (see the build's import warning)")
+            rows.append([[el("strong", name)], unread, *["—"] * (9 if missed else 8)])
+            continue
+        rows.append(_row(renderer, found, pages))
+        if missed:
+            rows[-1].append("—" if found.targets_missed is None else str(found.targets_missed))
     headers = ["Project", "Items", "Errors", "Warnings", "Findings by rule", "Stale",
                "Lowest bus factor", "Serving without fallback", "Unmonitored triggers",
-               "Last change"]  # fmt: skip
+               "Last change", *(["Targets missed"] if missed else [])]  # fmt: skip
     return [renderer.table(headers, rows, classes=["ml-portfolio"])]
 
 
@@ -100,6 +113,8 @@ def _figures(
         reported,
         areas,
         last_change,
+        # This project's verdicts; an import's metrics carry theirs (its export's).
+        judged=renderer.context.judged if name is None else None,
     )
 
 

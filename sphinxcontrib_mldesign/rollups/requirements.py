@@ -11,6 +11,7 @@ from ..model.items import REQUIREMENT, Item
 from ..model.rules import Rule
 from .directive import RollupDirective, matches
 from .markup import Markup
+from .observed import met_cell, met_of, shows_observations
 from .renderer import Renderer
 
 REQ = REQUIREMENT.name
@@ -25,7 +26,7 @@ FILTERS = {
 COLUMNS = (
     "id", "title", "kind", "category", "priority", "status", "target", "inference",
     "verification", "scope", "metrics", "fallbacks", "risks", "depends", "owner", "tags",
-    "reviewed", "document",
+    "reviewed", "document", "met",
 )  # fmt: skip
 DEFAULT_COLUMNS = ("id", "title", "priority", "status", "target", "metrics", "fallbacks", "owner")
 _REF_TYPES = {
@@ -35,6 +36,8 @@ _REF_TYPES = {
     "depends": "ml-requirement",
     "owner": "ml-owner",
 }
+#: How :sort: met orders requirements: missed first, then unknown, then met.
+MET_ORDER = (False, None, True)
 HEADERS = {"id": "ID", "title": "Requirement", "owner": "Owner", "reviewed": "Reviewed"}
 
 
@@ -81,10 +84,16 @@ def render(renderer: Renderer) -> list[nodes.Node]:
     if sort:
         column = sort[0].lstrip("-")
         items.sort(
-            key=lambda item: _sort_key(item, column, orders.get(column)),
+            key=lambda item: (
+                (MET_ORDER.index(met_of(renderer, item)), "")
+                if column == "met"
+                else _sort_key(item, column, orders.get(column))
+            ),
             reverse=sort[0].startswith("-"),
         )
     columns = options.get("columns") or list(DEFAULT_COLUMNS)
+    if not options.get("columns") and shows_observations(renderer, items):
+        columns = [*columns, "met"]  # observed values shown: whether each holds
     headers = [HEADERS.get(column, column.capitalize()) for column in columns]
     rows = [[_cell(renderer, orders, item, column) for column in columns] for item in items]
     return [renderer.table(headers, rows, classes=["ml-requirement-index"])]
@@ -115,6 +124,8 @@ def _cell(
         return item.title
     if column == "document":
         return renderer.doc_link(item.docname)
+    if column == "met":
+        return met_cell(renderer, item)
     if column in _REF_TYPES:
         shown = renderer.links(values.get(column) or [], _REF_TYPES[column])
         if column in GAPS:  # empty where the check found the gap

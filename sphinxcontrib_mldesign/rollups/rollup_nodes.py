@@ -2,6 +2,8 @@
 
 - :class:`ml_rollup` is what the directive leaves in the doctree: a placeholder, replaced
   when the page is resolved for a builder (:class:`.RenderRollups`).
+- :class:`ml_sparkline` is a trend drawn small: an inline SVG in HTML (:mod:`.sparkline`),
+  nothing in other builders (the value beside it says it).
 - :class:`ml_rows` holds a table's body rows and :class:`ml_inline` a run of inline
   content, as :mod:`.markup`: HTML translators write them (:mod:`.html`); for every other
   builder a post-transform turns them into docutils nodes (:mod:`.expand`).
@@ -30,3 +32,8 @@ class ml_blocks(nodes.General, nodes.Element):
 class ml_inline(nodes.Inline, nodes.Element):
     """A run of inline content (inside a paragraph): ``content``, a tuple of
     :data:`.markup.Markup`."""
+
+
+class ml_sparkline(nodes.inline):
+    """A metric's trend: ``sparkline``, a :class:`..model.observe.shown.Sparkline`. An
+    inline without text or classes: every builder that does not draw it writes nothing."""

@@ -15,6 +15,7 @@ from ..model.rules import Rule
 from .diagrams import EDGE_STYLE, GAP_COLOUR, KIND_COLOURS, NODE_STYLE, diagram, item_url
 from .directive import RollupDirective, matches
 from .markup import Markup
+from .observed import observed_cell, observed_label, observed_style
 from .renderer import CellContent, Renderer
 from .requirements import FILTERS as REQUIREMENT_FILTERS
 
@@ -81,10 +82,15 @@ def _trace(renderer: Renderer, graph: Graph, requirement: Item) -> list[CellCont
             continue
         thresholds = [f"{level} {metric.values[level]['text']}" for level in ("warn", "crit")
                       if isinstance(metric.values.get(level), dict)]  # fmt: skip
-        graph.edge(head, _add(renderer, graph, metric, "metric", thresholds), label="measured by")
+        shown = observed_label(renderer, metric)  # None: no observed value to show
+        node = _add(renderer, graph, metric, "metric", [*thresholds, *([shown] if shown else [])])
+        graph.edge(head, node, label="measured by")
+        graph.node(node, **observed_style(renderer, metric))
         if metric_cells:
             metric_cells.append("; ")
         metric_cells += [renderer.link(metric_id), f" ({', '.join(thresholds) or 'no alert'})"]
+        if shown is not None:
+            metric_cells += [": ", *observed_cell(renderer, metric, trend=False)]
     chain_cells: list[Markup] = []
     for chain in _chains_of(renderer, requirement):
         previous = head
