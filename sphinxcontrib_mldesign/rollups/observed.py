@@ -118,22 +118,25 @@ def observed_cell(renderer: Renderer, metric: Item, trend: bool = True) -> list[
         drawn = sparkline_of(values, observation) if trend else None
         if drawn is not None:
             out.append(drawn)  # its margins in HTML; nothing elsewhere
-    details = []
+    # Each detail on one line ("3 h ago", an alert's name): they wrap between each other.
+    details: list[list[Markup]] = []
     age = age_text(observation.at, renderer.context.observed.now)
     if age is not None:
-        details.append("now" if age == "now" else f"{age} ago")
+        details.append([_detail("now" if age == "now" else f"{age} ago")])
     if observation.series > 1:
-        details.append(f"{observation.series} series")
-    firing: list[Markup] = []
-    for name in observation.firing:  # each on one line: an alert's name is not cut
-        firing += [
-            ", " if firing else "firing: ",
-            el("inline", name, classes=["ml-observed-alert"]),
-        ]
-    if details or firing:
-        shown = " · ".join(details) + (" · " if details and firing else "")
-        out.append(el("inline", " · " + shown, *firing, classes=["ml-observed-details"]))
+        details.append([_detail(f"{observation.series} series")])
+    if observation.firing:
+        first, *rest = observation.firing
+        details.append([_detail(f"firing: {first}")])
+        details[-1] += [part for name in rest for part in (", ", _detail(name))]
+    if details:
+        shown = [part for detail in details for part in (" · ", *detail)]
+        out.append(el("inline", *shown, classes=["ml-observed-details"]))
     return out
+
+
+def _detail(text: str) -> Markup:
+    return el("inline", text, classes=["ml-observed-detail"])
 
 
 def met_of(renderer: Renderer, requirement: Item) -> bool | None:
