@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
+from sphinxcontrib_mldesign.cli.observe import snapshot_text
 from sphinxcontrib_mldesign.config import MLDesignConfig
 from sphinxcontrib_mldesign.model.observe.snapshot import Snapshot
 from sphinxcontrib_mldesign.model.observe.spec import observe_of, parse_observe
@@ -56,7 +57,7 @@ def test_the_snapshot_is_the_one_the_tool_writes_as_mldesign_observe_would() -> 
     written = (DOCS / "observed.json").read_text(encoding="utf-8")
     assert written == _tool().text()  # reproducible: regenerate with the tool, never by hand
     snapshot = _snapshot()
-    assert written == json.dumps(snapshot.as_json(), indent=2, sort_keys=True) + "\n"
+    assert written == snapshot_text(snapshot)  # what `mldesign observe` would write of it
     # the file source's value is the file's, as `mldesign observe` would have read it
     metrics = json.loads((DOCS / "example" / "rank-eval" / "metrics.json").read_text())
     assert snapshot.observations["MET-NDCG"].value == metrics["replay"]["ndcg_at_10"]

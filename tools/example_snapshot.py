@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sphinxcontrib_mldesign.cli.observe import snapshot_text
 from sphinxcontrib_mldesign.model.observe.snapshot import (
     Observation,
     Snapshot,
@@ -115,8 +116,8 @@ def snapshot() -> Snapshot:
 
 
 def text() -> str:
-    """The file as ``mldesign observe`` writes it: keys sorted, indent 2."""
-    return json.dumps(snapshot().as_json(), indent=2, sort_keys=True) + "\n"
+    """The file as ``mldesign observe`` writes it."""
+    return snapshot_text(snapshot())
 
 
 if __name__ == "__main__":
