@@ -99,9 +99,10 @@ def _follow(
             return answer
         url = urldefrag(urljoin(url, answer)).url
         if not is_web_url(url):
-            raise FetchError(f"redirected to {_shown_url(url)}, which is not an http(s) URL")
+            where = _shown_url(url, headers)
+            raise FetchError(f"redirected to {where}, which is not an http(s) URL")
         if url in seen:
-            raise FetchError(f"redirect loop (back to {_shown_url(url)})")
+            raise FetchError(f"redirect loop (back to {_shown_url(url, headers)})")
         seen.add(url)
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
@@ -132,7 +133,7 @@ def _get(
         if response.status in _REDIRECTS and location:
             return location  # its body is not read: the next hop does not need it
         if not 200 <= response.status < 300:
-            status = f"HTTP {response.status} {_shown(response.reason)}".rstrip()
+            status = f"HTTP {response.status} {said(response.reason, headers)}".rstrip()
             body = _body(response, connection, deadline, error_bytes, cut=True)
             raise HTTPStatusError(status, response.status, body)
         if response.length is not None and response.length > max_bytes:
@@ -256,10 +257,28 @@ def _reason(err: BaseException) -> str:
     return _shown(" ".join(str(err).split()) or type(err).__name__, 3 * _SHOWN)
 
 
-def _shown_url(url: str) -> str:
+def _shown_url(url: str, headers: Mapping[str, str]) -> str:
     """A URL for a message, without the credentials a relative redirect keeps from the
-    URL asked for."""
-    return _shown(without_credentials(url))
+    URL asked for (nor a header value a server put in its Location)."""
+    return said(without_credentials(url), headers)
+
+
+def without_secrets(text: str, headers: Mapping[str, str]) -> str:
+    """``text`` with every header value sent, and each credential word in one (the token
+    of ``Bearer <token>``), written ``***``: a server, or a proxy before it, may echo what
+    it was sent. The one place secrets are cut out of what a server says."""
+    secrets: set[str] = set()
+    for value in headers.values():
+        secrets.update(word for word in (value, *value.split()[1:]) if len(word) >= 4)
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def said(text: str, headers: Mapping[str, str], limit: int = _SHOWN) -> str:
+    """A server's words for a message: on one line, secrets cut out *before* it is
+    shortened (never a part of one shown), at most ``limit`` characters, escaped."""
+    return _shown(without_secrets(" ".join(text.split()), headers), limit)
 
 
 def _shown(text: str, limit: int = _SHOWN) -> str:

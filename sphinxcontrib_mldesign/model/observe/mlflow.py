@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from ..formats import printable
 from ..imports import without_credentials
-from ..inputs.http import FetchError, HTTPStatusError, fetch
+from ..inputs.http import FetchError, HTTPStatusError, fetch, said, without_secrets
 from ..numbers import shortened
 from .once import Once
 from .server import MissingSecret, Server
@@ -55,18 +55,14 @@ def observe_mlflow(
             lambda: _run_of(server, headers, spec.model, spec.alias),
         )
         metrics = once.get(("mlflow-run", server, run), lambda: _metrics_of(server, headers, run))
-    except _Failed as err:  # a server may echo what it was sent: no secret is told
-        return Observation(spec.text, error=server.without_secrets(str(err)))
-    found = metrics.get(spec.key)
-    if found is None:
-        return Observation(
-            spec.text, error=f"missing key: the run {run} has no metric {_q(spec.key)}"
-        )
-    value, at = _finite(found[0]), found[1]
-    if value is None:
-        return Observation(
-            spec.text, error=f"not a number: the run {run} gives {_q(spec.key)} as {_q(found[0])}"
-        )
+        found = metrics.get(spec.key)
+        if found is None:
+            raise _Failed(f"missing key: the run {run} has no metric {_q(spec.key)}")
+        value, at = _finite(found[0]), found[1]
+        if value is None:
+            raise _Failed(f"not a number: the run {run} gives {_q(spec.key)} as {_q(found[0])}")
+    except _Failed as err:  # a server may echo what it was sent (as a run ID even)
+        return Observation(spec.text, error=without_secrets(str(err), headers))
     return Observation(spec.text, value, at, series=1)
 
 
@@ -113,7 +109,7 @@ def _get(
     try:
         body = fetch(url, server.timeout, MAX_ANSWER_BYTES, headers, error_bytes=ERROR_BYTES)
     except HTTPStatusError as err:
-        raise _Failed(f"HTTP error {err.status}: {_said(err, server)}") from None
+        raise _Failed(f"HTTP error {err.status}: {_said(err, headers)}") from None
     except FetchError as err:
         raise _Failed(f"unreachable: {without_credentials(server.url)}: {err}") from None
     try:
@@ -125,17 +121,17 @@ def _get(
     return answer
 
 
-def _said(err: HTTPStatusError, server: Server) -> str:
+def _said(err: HTTPStatusError, headers: Mapping[str, str]) -> str:
     """What MLflow says of an error (``RESOURCE_DOES_NOT_EXIST: Run ... not found``), else
     the status text; secrets hidden before the text is cut (not to show a part of one)."""
     try:
-        said = json.loads(err.body)
+        answer = json.loads(err.body)
     except (ValueError, RecursionError):
-        said = None
-    if isinstance(said, Mapping) and isinstance(said.get("error_code"), str):
-        message = said.get("message")
-        text = said["error_code"] + (f": {message}" if isinstance(message, str) else "")
-        return printable(shortened(server.without_secrets(" ".join(text.split())), 200))
+        answer = None
+    if isinstance(answer, Mapping) and isinstance(answer.get("error_code"), str):
+        message = answer.get("message")
+        text = answer["error_code"] + (f": {message}" if isinstance(message, str) else "")
+        return said(text, headers, 200)
     return str(err)
 
 

@@ -16,9 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from ..formats import printable
-from ..inputs.http import FetchError, HTTPStatusError, fetch
-from ..numbers import shortened
+from ..inputs.http import FetchError, HTTPStatusError, fetch, said
 from .server import Server
 
 #: An answer no larger than this is read: a week of samples every minute for a hundred
@@ -91,10 +89,6 @@ def _error_of(body: bytes) -> str | None:
 
 
 def shown(text: str, headers: Mapping[str, str]) -> str:
-    """A server's words for a message: one printable line, shortened, with no header value
-    sent to it (nor the credentials of a ``Basic``/``Bearer`` value) left in."""
-    for value in headers.values():
-        for secret in (value, *value.split()[1:]):
-            if len(secret) >= 4:
-                text = text.replace(secret, "***")
-    return printable(shortened(" ".join(text.split()), SHOWN))
+    """A server's words for a message (:func:`..inputs.http.said`: no header value sent
+    to it left in), at most :data:`SHOWN` characters."""
+    return said(text, headers, SHOWN)

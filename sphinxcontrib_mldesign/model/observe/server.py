@@ -94,19 +94,6 @@ class Server:
 
         return {header: _ENV_RE.sub(expand, text) for header, text in self.headers}
 
-    def without_secrets(self, text: str, environ: Mapping[str, str] | None = None) -> str:
-        """``text`` (a server's answer, shown in an error) with every header value as sent,
-        and every variable a header names, written ``***``: a server may echo them."""
-        environ = os.environ if environ is None else environ
-        secrets = {written for _, written in self.headers}
-        for _, written in self.headers:
-            names = _ENV_RE.findall(written)
-            secrets.update(environ[name] for name in names if name in environ)
-            secrets.add(_ENV_RE.sub(lambda match: environ.get(match.group(1), ""), written))
-        for secret in sorted((s for s in secrets if s.strip()), key=len, reverse=True):
-            text = text.replace(secret, "***")
-        return text
-
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (for fingerprints): header values as digests, so that a value
         written in ``conf.py`` itself, a secret after all, is never shown either."""
