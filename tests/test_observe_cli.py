@@ -45,8 +45,9 @@ def test_the_snapshot_written_is_what_a_snapshot_build_shows(build: Build, tmp_p
     assert ran.returncode == 1, ran.stderr
     line = observe_line(src, "MET-GONE")
     assert ran.stdout.splitlines() == [
-        f"src/index.rst:{line}: MET-GONE: missing key: 'eval.recall' has no 'recall' "
-        "('eval' is an object without it)",
+        f"src/index.rst:{line}: metric 'MET-GONE': its :observe: source "
+        "'file:metrics.json#eval.recall' gave no value: missing key: 'eval.recall' has no "
+        "'recall' ('eval' is an object without it)",
         f"mldesign observe: 3 metrics observed, 1 failed; wrote {src / 'observed.json'}",
     ]
     written = json.loads((src / "observed.json").read_text(encoding="utf-8"))

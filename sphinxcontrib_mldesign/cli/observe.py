@@ -21,8 +21,9 @@ from sphinx.application import Sphinx
 
 from ..config import get_config
 from ..model.formats import counted
-from ..model.items import METRIC, Item
 from ..model.observe.snapshot import Snapshot, time_text
+from ..model.rules import Rule
+from ..rules.findings import Violation
 from ..state import build_state
 from .check import build_export_of
 from .errors import UsageError
@@ -35,15 +36,15 @@ def run_observe(sourcedir: Path, output: Path | None) -> int:
     kept: dict[str, Any] = {}
 
     def keep(app: Sphinx) -> None:
-        project = build_state(app.env).context
-        kept["observed"] = project.observed
+        state = build_state(app.env)
+        kept["observed"] = state.context.observed
         kept["file"] = Path(app.confdir) / get_config(app.env).observe_snapshot
-        observations = project.observed.observations
+        # What the check found, whether or not the project reports the rule: where each
+        # failure is written and what it says are the check's, not decided again here.
         kept["failed"] = [
-            (str(metric.id), metric.docname, _line_of(metric), observation.error)
-            for metric in project.of_type(METRIC.name)
-            if (observation := observations.get(str(metric.id))) is not None
-            and observation.error is not None
+            finding.violation("warning")
+            for finding in state.findings.found
+            if finding.rule is Rule.OBSERVATION_FAILED
         ]
 
     _, files, others, _ = build_export_of(sourcedir, {"mldesign_observe": "live"}, keep)
@@ -57,13 +58,15 @@ def run_observe(sourcedir: Path, output: Path | None) -> int:
     except OSError as err:
         raise UsageError(f"cannot write {target}: {err.strerror or err}") from None
     paths = relative_paths(files, Path.cwd())
-    for metric_id, docname, line, error in kept["failed"]:
-        print(f"{paths.get(docname, docname)}:{line}: {metric_id}: {error}")
-    for problem in observed.problems:  # of a server as a whole (its firing alerts)
-        print(f"{problem.docname}:{problem.lineno}: {problem.message}")
-    failed = len(kept["failed"]) + len(observed.problems)
+    failed: list[Violation] = kept["failed"]
+    for violation in failed:
+        name = paths.get(violation.docname, violation.docname)
+        print(f"{name}:{violation.lineno}: {violation.message}")
     count = len(snapshot.observations)
-    print(f"mldesign observe: {counted(count, 'metric')} observed, {failed} failed; wrote {target}")
+    print(
+        f"mldesign observe: {counted(count, 'metric')} observed, {len(failed)} failed; "
+        f"wrote {target}"
+    )
     return 1 if failed else 0
 
 
@@ -71,8 +74,3 @@ def snapshot_text(snapshot: Snapshot) -> str:
     """The snapshot file: JSON, keys sorted, indented, a newline at the end; the same
     bytes for the same observations."""
     return json.dumps(snapshot.as_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _line_of(metric: Item) -> int:
-    """Where a metric's source is written: its ``:observe:``, else its ``:query:``."""
-    return metric.line_of("observe" if "observe" in metric.option_lines else "query")
