@@ -69,7 +69,7 @@ def test_the_sparkline_is_an_accessible_svg_in_html_only(build: Build, copy_root
         assert f'class="{part}"' in svg
     text = build(src, "text")
     monitoring = (Path(text.outdir) / "monitoring.txt").read_text(encoding="utf-8")
-    assert "Observed: ▲ warn ✓ met **180 ms** · 3 h ago · 3 series" in monitoring
+    assert "Observed: ▲ warn ✓ met **180 ms** · 3 h ago ·\u00a03 series" in monitoring
     assert "lowest 120 ms" not in monitoring and "svg" not in monitoring
 
 

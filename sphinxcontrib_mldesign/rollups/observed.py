@@ -118,19 +118,23 @@ def observed_cell(renderer: Renderer, metric: Item, trend: bool = True) -> list[
         drawn = sparkline_of(values, observation) if trend else None
         if drawn is not None:
             out.append(drawn)  # its margins in HTML; nothing elsewhere
-    # Each detail on one line ("3 h ago", an alert's name): they wrap between each other.
-    details: list[list[Markup]] = []
+    # Each detail on one line ("3 h ago", an alert's name), the details on a line of their
+    # own, wrapping between each other; a separator starts the detail it comes before, so
+    # a wrap never leaves one dangling at the end of a line.
+    details: list[str] = []
     age = age_text(observation.at, renderer.context.observed.now)
     if age is not None:
-        details.append([_detail("now" if age == "now" else f"{age} ago")])
+        details.append("now" if age == "now" else f"{age} ago")
     if observation.series > 1:
-        details.append([_detail(f"{observation.series} series")])
-    if observation.firing:
-        first, *rest = observation.firing
-        details.append([_detail(f"firing: {first}")])
-        details[-1] += [part for name in rest for part in (", ", _detail(name))]
+        details.append(f"{observation.series} series")
+    details += [f"firing: {name}" for name in observation.firing]
     if details:
-        shown = [part for detail in details for part in (" · ", *detail)]
+        shown: list[Markup] = []
+        for number, detail in enumerate(details):
+            shown += [" ", _detail(f"\u00b7\u00a0{detail}")] if number else [_detail(detail)]
+        # Other builders write the details on the value's line: " · " between (HTML puts
+        # them on a line of their own and leaves the separator out).
+        out.append(el("inline", " \u00b7 ", classes=["ml-observed-sep"]))
         out.append(el("inline", *shown, classes=["ml-observed-details"]))
     return out
 
