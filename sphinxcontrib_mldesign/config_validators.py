@@ -137,13 +137,13 @@ def observe_mode(name: str, value: Any) -> str:
 def time_or_none(name: str, value: Any) -> dt.datetime | None:
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        when = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-        return when.astimezone(dt.timezone.utc)
-    parsed = parse_time(value) if isinstance(value, str) else None
+    # A datetime is read as its text is: the same bounds (1970 to 9000), the same zone rule.
+    text = value.isoformat() if isinstance(value, dt.datetime) else value
+    parsed = parse_time(text) if isinstance(text, str) else None
     if parsed is None:
         raise ConfigError(
-            f"{name} must be an ISO 8601 date-time like '2026-12-01T12:00:00Z', got {value!r}"
+            f"{name} must be an ISO 8601 date-time from 1970 to 9000 like "
+            f"'2026-12-01T12:00:00Z', got {value!r}"
         )
     return parsed
 

@@ -275,3 +275,72 @@ def test_observe_config_values_accepted() -> None:
     )
     assert config.observe_at == NOW
     assert config.observe_trend == "0"
+
+
+# -- bounds on what a snapshot or a server says (review findings H2, H3, L2, L3) --------------
+
+
+def _snapshot_with(**observation: Any) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "at": "2026-12-01T12:00:00Z",
+        "observations": {"M": {"source": "prometheus", "value": 1, **observation}},
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9999-12-31T23:59:59-05:00",
+        "0001-01-01T00:00:00+01:00",
+        "1969-12-31T23:59:59Z",
+        "9001-01-01",
+    ],
+)
+def test_times_out_of_range_are_not_times(text: str) -> None:
+    # Each raised OverflowError (a traceback in the build) or could not be reckoned from.
+    assert parse_time(text) is None
+    with pytest.raises(SnapshotError, match="'at' is not an ISO 8601"):
+        Snapshot.from_json(_snapshot_with(at=text))
+    with pytest.raises(ConfigError, match="from 1970 to 9000"):
+        MLDesignConfig(observe_at=text)
+
+
+@pytest.mark.parametrize(
+    ("trend", "message"),
+    [
+        ([[float(t), 1.0] for t in range(1001)], "more than 1,000 samples"),
+        ([[2.0, 1.0], [1.0, 1.0]], "not in time order"),
+        ([[-1e308, 1.0], [1e308, 1.0]], "not a list of \\[time, value\\] pairs"),
+        ([[1e12, 1.0]], "not a list of \\[time, value\\] pairs"),
+    ],
+)
+def test_a_trend_is_bounded_and_in_order(trend: list[list[float]], message: str) -> None:
+    with pytest.raises(SnapshotError, match=message):
+        Snapshot.from_json(_snapshot_with(trend=trend))
+
+
+def test_what_a_snapshot_says_is_kept_printable_and_bounded() -> None:
+    data = _snapshot_with(
+        source="prometheus\x1b[31m",
+        error=None,
+        firing=[f"Alert{n}\n" for n in range(50)],
+        query="up",
+    )
+    observation = Snapshot.from_json(data).observations["M"]
+    assert "\x1b" not in observation.source and "\\x1b" in observation.source
+    assert len(observation.firing) == 20 and all("\n" not in name for name in observation.firing)
+    assert observation.query == "up"
+    with pytest.raises(SnapshotError, match="'series' is not a count"):
+        Snapshot.from_json(_snapshot_with(series=10**400))
+
+
+def test_a_sparkline_of_numbers_near_the_limits_is_not_drawn() -> None:
+    from sphinxcontrib_mldesign.model.observe.shown import sparkline
+
+    huge = metric(target="< 1")
+    assert sparkline(huge, [(0.0, -1e308), (60.0, 1e308)]) is None
+    many = [(float(t), (-1) ** t * 1e308) for t in range(300)]
+    assert sparkline(huge, many) is None
+    drawn = sparkline(huge, [(0.0, 0.5), (60.0, 2.0)])
+    assert drawn is not None and len(drawn.points) == 2

@@ -23,7 +23,7 @@ from ..observed import worst
 from ..settings import Settings
 from .prometheus_api import PrometheusFailed, ask, shown
 from .server import MissingSecret, Server
-from .snapshot import Observation, time_text
+from .snapshot import MAX_FIRING, Observation, kept_text, time_text
 
 SOURCE = "prometheus"
 #: Samples a trend is drawn from, about: the step is the range over this.
@@ -45,18 +45,19 @@ def observe_prometheus(
     try:
         headers = server.sent_headers()
     except MissingSecret as err:
-        return Observation(SOURCE, error=f"missing secret: {err}")  # names, never shows
+        return Observation(SOURCE, error=f"missing secret: {err}", query=query)  # names it
     try:
         data = ask(server, "/api/v1/query", {"query": query, "time": _unix(now)}, headers)
         samples = _instant_samples(data, headers)
     except PrometheusFailed as err:
-        return Observation(SOURCE, error=str(err))
+        return Observation(SOURCE, error=str(err), query=query)
     decided = worst(metric, [sample.value for sample in samples])
     chosen = next(sample for sample in samples if sample.value == decided)
     trend: tuple[tuple[float, float], ...] = ()
     if config.observe_trend != "0":
         trend = _trend(server, headers, query, chosen.labels, now, config.observe_trend)
-    return Observation(SOURCE, decided, _time(chosen.at), len(samples), trend=trend)
+    at = _time(chosen.at)
+    return Observation(SOURCE, decided, at, len(samples), trend=trend, query=query)
 
 
 def _instant_samples(data: Any, headers: Mapping[str, str]) -> list[_Sample]:
@@ -141,12 +142,11 @@ def _trend(
     stands without them)."""
     seconds = duration_seconds(trend)
     step = max(1, math.ceil(seconds / TREND_POINTS))
-    params = {
-        "query": query,
-        "start": _unix(now - dt.timedelta(seconds=seconds)),
-        "end": _unix(now),
-        "step": str(step),
-    }
+    try:
+        start = now - dt.timedelta(seconds=seconds)
+    except OverflowError:  # a trend of centuries before an early evaluation time
+        return ()
+    params = {"query": query, "start": _unix(start), "end": _unix(now), "step": str(step)}
     try:
         data = ask(server, "/api/v1/query_range", params, headers)
     except PrometheusFailed:
@@ -159,7 +159,7 @@ def _trend(
     if not isinstance(values, list):
         return ()
     samples = []
-    for pair in values[: 2 * TREND_POINTS + 1]:
+    for pair in values[-(2 * TREND_POINTS + 1) :]:  # the newest, if a server sends more
         try:
             sample = _sample(labels, pair, headers)
         except PrometheusFailed:
@@ -195,15 +195,12 @@ def firing_for(metric: Mapping[str, Any], alerts: Sequence[Mapping[str, str]]) -
     names = set(as_list(metric.get("alert")))
     names.update(threshold.name for threshold in thresholds(metric))
     metric_id = str(metric.get("id"))
-    return tuple(
-        sorted(
-            {
-                alert.get("alertname", "")
-                for alert in alerts
-                if alert.get("mldesign_id") == metric_id or alert.get("alertname") in names
-            }
-        )
-    )
+    firing = {
+        kept_text(alert.get("alertname", ""), 200)  # a server's words: printable, bounded
+        for alert in alerts
+        if alert.get("mldesign_id") == metric_id or alert.get("alertname") in names
+    }
+    return tuple(sorted(firing))[:MAX_FIRING]
 
 
 def _unix(when: dt.datetime) -> str:

@@ -5,6 +5,7 @@ Sphinx-free; :mod:`...rollups.sparkline` writes it as SVG. Values are written by
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -75,11 +76,15 @@ def sparkline(metric: Mapping[str, Any], trend: Sequence[tuple[float, float]]) -
     values = [value for _, value in samples]
     low, high = min(values + list(bounds.values())), max(values + list(bounds.values()))
     first, span = samples[0][0], (samples[-1][0] - samples[0][0]) or 1.0
+    if not (math.isfinite(high - low) and math.isfinite(span)):
+        return None  # numbers near the float's limits (a hostile server's): no line to draw
     points = tuple(
         (round(PAD + (time - first) / span * (WIDTH - 2 * PAD), 1), _y(value, low, high))
         for time, value in _thinned(samples, first, span)
     )
     lines = tuple((option, _y(bound, low, high)) for option, bound in bounds.items())
+    if not all(math.isfinite(number) for point in points for number in point):
+        return None
     shown = [value_text(value, metric) for value in (min(values), max(values), values[-1])]
     title = f"lowest {shown[0]}, highest {shown[1]}, last {shown[2]}"
     return Sparkline(points, lines, title)

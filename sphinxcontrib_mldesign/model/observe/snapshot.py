@@ -5,12 +5,25 @@ of one moment (:class:`Snapshot`), as ``mldesign observe`` writes the file and a
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..formats import printable
+from ..numbers import shortened
+
 SNAPSHOT_VERSION = 1
+#: A trend holds at most this many samples: ``mldesign observe`` keeps about 200 (a
+#: sparkline has 120 pixels); a snapshot holding more was not written by it.
+MAX_TREND = 1000
+#: Alert names kept per metric: a cell shows a few, a message names them all.
+MAX_FIRING = 20
+#: The Unix times a trend's samples may have: from 1970 to the year 3000.
+_LAST_TIME = 32_503_680_000.0
+#: Characters kept of the texts a snapshot holds (what a source or a server said).
+_TEXT = 500
 
 
 class SnapshotError(ValueError):
@@ -38,6 +51,9 @@ class Observation:
     of the series that decided, oldest first."""
     firing: tuple[str, ...] = ()
     """The alerts firing for the metric when it was observed (their names, sorted)."""
+    query: str | None = None
+    """Prometheus: the query asked, so that a snapshot is not judged once the doc asks
+    another."""
 
     def as_json(self) -> dict[str, Any]:
         """As the snapshot file keeps it (keys sorted by the writer)."""
@@ -52,6 +68,8 @@ class Observation:
             data["trend"] = [list(sample) for sample in self.trend]
         if self.firing:
             data["firing"] = list(self.firing)
+        if self.query is not None:
+            data["query"] = self.query
         return data
 
     @classmethod
@@ -60,32 +78,41 @@ class Observation:
         if not isinstance(data, Mapping):
             raise SnapshotError("an observation is not an object")
         source, value, at = data.get("source"), data.get("value"), data.get("at")
-        series, error = data.get("series", 0), data.get("error")
+        series, error, query = data.get("series", 0), data.get("error"), data.get("query")
         if not isinstance(source, str):
             raise SnapshotError("an observation has no 'source'")
         if value is not None and not is_number(value):
-            raise SnapshotError(f"'value' is not a number: {str(value)[:40]!r}")
+            raise SnapshotError(f"'value' is not a number: {kept_text(str(value), 40)!r}")
         if at is not None and (not isinstance(at, str) or parse_time(at) is None):
-            raise SnapshotError(f"'at' is not an ISO 8601 time: {str(at)[:40]!r}")
-        if not isinstance(series, int) or isinstance(series, bool) or series < 0:
+            raise SnapshotError(f"'at' is not an ISO 8601 time: {kept_text(str(at), 40)!r}")
+        if not isinstance(series, int) or isinstance(series, bool) or not 0 <= series <= 10**9:
             raise SnapshotError("'series' is not a count")
         if error is not None and not isinstance(error, str):
             raise SnapshotError("'error' is not text")
+        if query is not None and not isinstance(query, str):
+            raise SnapshotError("'query' is not text")
         if value is None and error is None:
             raise SnapshotError("an observation has neither a value nor an error")
         trend = _samples(data.get("trend", []))
         firing = data.get("firing", [])
         if not isinstance(firing, list) or not all(isinstance(name, str) for name in firing):
             raise SnapshotError("'firing' is not a list of alert names")
+        # What a file says is shown in warnings and pages: one printable line each, bounded.
         return cls(
-            source,
+            kept_text(source),
             None if value is None else float(value),
             at,
             series,
-            error,
+            None if error is None else kept_text(error),
             trend,
-            tuple(sorted(firing)),
+            tuple(sorted({kept_text(name, 200) for name in firing}))[:MAX_FIRING],
+            query,  # compared, never shown
         )
+
+
+def kept_text(text: str, width: int = _TEXT) -> str:
+    """What a file or a server said, as kept and shown: one printable line, bounded."""
+    return printable(shortened(" ".join(text.split()), width))
 
 
 def is_number(value: object) -> bool:
@@ -99,17 +126,24 @@ def is_number(value: object) -> bool:
 
 
 def _samples(data: object) -> tuple[tuple[float, float], ...]:
+    """A trend as kept: [Unix time, value] pairs, times from 1970 to 3000 and in order,
+    at most :data:`MAX_TREND`."""
     if not isinstance(data, list):
         raise SnapshotError("'trend' is not a list of [time, value] pairs")
+    if len(data) > MAX_TREND:
+        raise SnapshotError(f"'trend' has more than {MAX_TREND:,} samples")
     samples = []
     for sample in data:
         if (
             not isinstance(sample, list)
             or len(sample) != 2
             or not all(is_number(part) for part in sample)
+            or not 0 <= float(sample[0]) <= _LAST_TIME
         ):
             raise SnapshotError("'trend' is not a list of [time, value] pairs")
         samples.append((float(sample[0]), float(sample[1])))
+    if any(later[0] < earlier[0] for earlier, later in itertools.pairwise(samples)):
+        raise SnapshotError("'trend' is not in time order")
     return tuple(samples)
 
 
@@ -154,15 +188,17 @@ class Snapshot:
 
 
 def parse_time(text: str) -> dt.datetime | None:
-    """An ISO 8601 date-time (``Z`` or an offset; none is UTC), in UTC; None if it is not
+    """An ISO 8601 date-time (``Z`` or an offset; none is UTC), in UTC, from 1970 to the
+    year 9000 (so that ages and trend ranges can be reckoned from it); None if it is not
     one."""
     try:
         when = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+        when = when.astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):  # 0001-01-01T00:00+01:00 is before year 1 in UTC
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc)
+    return when if 1970 <= when.year <= 9000 else None
 
 
 def time_text(when: dt.datetime) -> str:
