@@ -175,3 +175,21 @@ def test_a_header_secret_is_in_no_output(
         for path in tree.rglob("*"):
             if path.is_file():
                 assert SECRET.encode() not in path.read_bytes(), path
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"source": "prometheus\x1b[2J"},  # a terminal escape another team's export carries
+        {"series": "3"},
+        {"at": "9999-12-31T23:59:59-05:00"},
+        {"value": None, "error": None},
+    ],
+)
+def test_an_imported_observation_is_read_as_a_snapshot_is(
+    observed_export: Path, change: dict[str, object]
+) -> None:
+    data = json.loads(observed_export.read_text(encoding="utf-8"))
+    data["items"]["MET-LATENCY"]["observed"].update(change)
+    project = read_export("obs", json.dumps(data).encode())
+    assert "observed" not in project.items["obs:MET-LATENCY"].values

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from .observe.snapshot import is_number
+from .observe.snapshot import Observation, SnapshotError
 from .schema import ItemSchema, OptionSpec, shipped_schema
 
 _SCALARS = (str, int, float, bool)
@@ -46,12 +46,19 @@ def _score(value: Any) -> bool:
 
 
 def _observed(value: Any) -> bool:
-    """A metric's ``observed`` as exports write it: its verdicts are what portfolios count."""
+    """A metric's ``observed`` as exports write it: an observation as a snapshot keeps it
+    (its texts already printable and bounded: shown as they are), and its verdicts, which
+    portfolios count."""
+    if not isinstance(value, dict):
+        return False
+    try:
+        kept = Observation.from_json(value)
+    except SnapshotError:
+        return False
     return (
-        isinstance(value, dict)
+        (kept.source, kept.error) == (value.get("source"), value.get("error"))
         and value.get("target") in ("met", "missed", None)
         and value.get("level") in ("ok", "warn", "crit", None)
-        and (value.get("value") is None or is_number(value.get("value")))
     )
 
 
