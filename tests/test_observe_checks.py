@@ -67,7 +67,10 @@ def test_a_metric_observed_but_not_in_the_snapshot(build: Build, copy_root: Copy
     edit(src / "observed.json", '"MET-QUEUE"', '"MET-QUEUE-OLD"')
     found = [w for w in located(build(src)) if w[2] == "observation-failed"]
     assert ("index.rst", 73, "observation-failed") in [w[:3] for w in found]
-    assert "not in the snapshot of 2026-11-30T12:00:00Z: write a new one" in str(found)
+    assert (
+        "not in the snapshot: write a new one (mldesign observe); "
+        "it was taken at 2026-11-30T12:00:00Z"
+    ) in str(found)
 
 
 # -- the snapshot itself ----------------------------------------------------------------

@@ -39,7 +39,7 @@ def test_the_snapshot_written_is_what_a_snapshot_build_shows(build: Build, tmp_p
     live = observations_of(build(src))
     # As on Read the Docs: the doc reads the snapshot; the command asks the sources.
     edit(src / "conf.py", 'mldesign_observe = "live"', 'mldesign_observe = "snapshot"')
-    ran = mldesign("observe", src, cwd=tmp_path)
+    ran = mldesign("observe", src, "--at", AT, cwd=tmp_path)  # as the live build did
     # A source failed: exit 1, the failure at its metric's :observe: line; the file is
     # written all the same (a snapshot build reports the failure where the metric is).
     assert ran.returncode == 1, ran.stderr
@@ -66,10 +66,10 @@ def test_exit_0_and_the_same_bytes_for_the_same_observations(tmp_path: Path) -> 
     src = files_project(tmp_path / "src", FILES)
     edit(src / "conf.py", 'mldesign_observe = "live"', 'mldesign_observe = "off"')
     first, second = tmp_path / "first.json", tmp_path / "second.json"
-    ran = mldesign("observe", src, "-o", first)
+    ran = mldesign("observe", src, "-o", first, "--at", AT)  # at the same time: same bytes
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert ran.stdout == f"mldesign observe: 2 metrics observed, 0 failed; wrote {first}\n"
-    assert mldesign("observe", src, "-o", second).returncode == 0
+    assert mldesign("observe", src, "-o", second, "--at", AT).returncode == 0
     text = first.read_text(encoding="utf-8")
     assert second.read_text(encoding="utf-8") == text
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..model.observe.snapshot import parse_time
 from ..version import __version__
 from .errors import USAGE_ERROR, UsageError
 from .scaffold import ScaffoldError, write_scaffold
@@ -103,16 +104,21 @@ def _parser() -> argparse.ArgumentParser:
         help="ask the live sources for the observed values and write the snapshot",
         formatter_class=raw,
         description='Build SOURCEDIR as mldesign check does, with mldesign_observe = "live": '
-        "Prometheus, MLflow and files are asked for every observed metric. Write the "
+        "Prometheus, MLflow and files are asked for every observed metric, now (not at "
+        "the mldesign_observe_at conf.py may pin; --at asks at another time). Write the "
         'snapshot a mldesign_observe = "snapshot" build reads (JSON, keys sorted), and '
         "list each metric whose source failed. Exit 1 when one did, else 0.",
         epilog="examples:\n  mldesign observe docs\n"
-        "  PROM_TOKEN=... mldesign observe docs -o docs/observed.json\n",
+        "  PROM_TOKEN=... mldesign observe docs -o docs/observed.json\n"
+        "  mldesign observe docs --at 2026-12-01T12:00:00Z -o /tmp/then.json\n",
     )
     observe.add_argument("sourcedir", type=Path, help="the directory holding conf.py")
     observe.add_argument("-o", dest="output", type=Path, default=None,
                          help="the file to write (default: mldesign_observe_snapshot, "
                          "observed.json next to conf.py)")  # fmt: skip
+    observe.add_argument("--at", type=_time, default=None, metavar="TIME",
+                         help="ask for the values at this time, ISO 8601 "
+                         "(2026-12-01T12:00:00Z; default: now)")  # fmt: skip
     return parser
 
 
@@ -130,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "observe":
             from .observe import run_observe
 
-            code = run_observe(args.sourcedir, args.output)
+            code = run_observe(args.sourcedir, args.output, args.at)
         elif args.command == "alerts":
             from .alerts import run_alerts
 
@@ -161,6 +167,16 @@ def _init(args: argparse.Namespace) -> int:
     print(f"Build it:  sphinx-build -W -b html {target} {target}/_build/html")
     print(f"Check it:  mldesign check {target}")
     return 0
+
+
+def _time(text: str) -> dt.datetime:
+    """``--at``: an ISO 8601 date-time, read as ``mldesign_observe_at`` is."""
+    when = parse_time(text)
+    if when is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 date-time from 1970 to 9000 like 2026-12-01T12:00:00Z"
+        )
+    return when
 
 
 def _today() -> dt.date:

@@ -12,6 +12,7 @@ secret hidden (:func:`..model.inputs.http.without_secrets`).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -30,9 +31,10 @@ from .errors import UsageError
 from .report import relative_paths
 
 
-def run_observe(sourcedir: Path, output: Path | None) -> int:
-    """Observe, write the snapshot (to ``output``, else to ``mldesign_observe_snapshot``
-    next to ``conf.py``), list the failures; 1 if any, else 0."""
+def run_observe(sourcedir: Path, output: Path | None, at: dt.datetime | None = None) -> int:
+    """Observe at ``at`` (None: now, whatever ``mldesign_observe_at`` pins), write the
+    snapshot (to ``output``, else to ``mldesign_observe_snapshot`` next to ``conf.py``),
+    list the failures; 1 if any, else 0."""
     kept: dict[str, Any] = {}
 
     def keep(app: Sphinx) -> None:
@@ -47,7 +49,10 @@ def run_observe(sourcedir: Path, output: Path | None) -> int:
             if finding.rule is Rule.OBSERVATION_FAILED
         ]
 
-    _, files, others, _ = build_export_of(sourcedir, {"mldesign_observe": "live"}, keep)
+    # A pin in conf.py keeps the doc's builds reproducible; the snapshot is of now (a
+    # pinned past time would ask for the same old values every run, and never be stale).
+    overrides = {"mldesign_observe": "live", "mldesign_observe_at": at}
+    _, files, others, _ = build_export_of(sourcedir, overrides, keep)
     for line in others:  # docutils errors and the like: not ours, but worth seeing
         print(line, file=sys.stderr)
     observed = kept["observed"]

@@ -53,6 +53,20 @@ def is_monitored(metric: Item) -> bool:
     return "warn" in metric.values or "crit" in metric.values
 
 
+_INACTIVE_STATUSES = {"rejected", "deprecated"}
+
+
+def is_active_requirement(item: Item) -> bool:
+    """In scope and not rejected or deprecated: the requirements the rules hold to account
+    and observed values say are met or not (one whose scope or status is invalid is not
+    judged on a guess)."""
+    return (
+        item.values.get("scope", "in") != "out"
+        and item.values.get("status") not in _INACTIVE_STATUSES
+        and not {"scope", "status"} & set(item.invalid_options)
+    )
+
+
 def as_list(value: object) -> list[str]:
     """A list option's value as stored, tolerating a single value (a retyped option)."""
     if isinstance(value, list):

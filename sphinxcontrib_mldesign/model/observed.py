@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .observe.snapshot import Observation, is_number, parse_time
+from .observe.spec import ObserveSpec, observe_of
 
 TargetVerdict = Literal["met", "missed"]
 Level = Literal["ok", "warn", "crit"]
@@ -118,17 +119,46 @@ class Judged:
 
 
 def judge_all(
-    metrics: Iterable[Mapping[str, Any]], observations: Mapping[str, Observation]
+    metrics: Iterable[Mapping[str, Any]],
+    observations: Mapping[str, Observation],
+    absent: str | None = None,
 ) -> dict[str, Judged]:
-    """Metric ID -> its observation judged, for every metric (as exported) observed."""
+    """Metric ID -> its observation judged, for every metric (as exported) of ``metrics``,
+    the ones the doc observes. One of which ``observations`` hold none: no value, with
+    the error ``absent`` (None: not judged). One observed from another source or query
+    than its ``:observe:`` now names: no value (:func:`as_written`)."""
     judged = {}
     for metric in metrics:
+        spec = observe_of(metric)
         observation = observations.get(str(metric.get("id")))
         if observation is None:
-            continue
+            if absent is None or spec is None:
+                continue
+            observation = Observation(spec.text, error=absent)
+        elif spec is not None:
+            observation = as_written(observation, metric, spec)
         verdict = None if observation.value is None else judge(metric, observation.value)
         judged[str(metric["id"])] = Judged(observation, verdict)
     return judged
+
+
+def as_written(
+    observation: Observation, metric: Mapping[str, Any], spec: ObserveSpec
+) -> Observation:
+    """The observation, if it was made from the source the metric's ``:observe:`` names
+    and (Prometheus, when the observation keeps it) the ``:query:`` it asks; else no
+    value, with an error saying so: a snapshot older than the doc's edit is not judged
+    against the new targets under the new source's name."""
+    if observation.source != spec.text:
+        changed = (
+            f"source changed: observed from {observation.source!r}; the doc now says {spec.text!r}"
+        )
+    elif observation.query is not None and observation.query != str(metric.get("query", "")):
+        # The query a file holds is compared, never shown (it is not the doc's).
+        changed = "query changed: observed with another query than the doc's :query:"
+    else:
+        return observation
+    return Observation(spec.text, error=f"{changed}: write a new snapshot (mldesign observe)")
 
 
 def stat_and_unit(metric: Mapping[str, Any]) -> tuple[object, object] | None:

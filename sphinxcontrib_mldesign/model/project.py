@@ -36,6 +36,7 @@ from .items import (
     RoleRef,
     RollupUse,
     as_list,
+    is_active_requirement,
     split_qualified,
 )
 from .observe.spec import observe_of
@@ -143,18 +144,23 @@ class Project:
 
     @cached_property
     def judged(self) -> dict[str, Judged]:
-        """Metric ID -> its observed value and verdict, for each metric observed. A metric
-        the doc does not observe (``:observe: none``, written invalidly, or no query) is
-        not judged, whatever value a snapshot holds for it."""
+        """Metric ID -> its observed value and verdict, for each metric the doc observes
+        (not ``:observe: none``, written invalidly, or no query: whatever a snapshot
+        holds); one a snapshot lacks, or holds from another source, has no value and an
+        error saying so (:func:`.judge_all`). The checks, roll-ups and export read these."""
         exported = (metric.export() for metric in self.of_type(METRIC.name))
         metrics = [metric for metric in exported if observe_of(metric) is not None]
-        return judge_all(metrics, self.observed.observations)
+        return judge_all(metrics, self.observed.observations, self.observed.absent)
 
     @cached_property
     def requirements_met(self) -> dict[str, bool | None]:
-        """Requirement ID -> whether it is met by the observed values (None: unknown)."""
-        met = {}
+        """Requirement ID -> whether it is met by the observed values (None: unknown, and
+        for one out of scope, rejected or deprecated: the checks hold it to nothing)."""
+        met: dict[str, bool | None] = {}
         for requirement in self.of_type(REQUIREMENT.name):
+            if not is_active_requirement(requirement):
+                met[str(requirement.id)] = None
+                continue
             metrics = [
                 found.export()
                 for ref in as_list(requirement.values.get("metrics"))

@@ -8,28 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from ..model.items import METRIC, OWNER, REQUIREMENT, RISK, Item, as_list, is_monitored
+from ..model.items import (
+    METRIC,
+    OWNER,
+    REQUIREMENT,
+    RISK,
+    Item,
+    as_list,
+    is_active_requirement,
+    is_monitored,
+)
 from ..model.project import Project
 from ..model.rules import HIGH_RISK_SCORE, Rule
 from .findings import Finding
-
-_INACTIVE_STATUSES = {"rejected", "deprecated"}
 
 
 def lacks(item: Item, option: str) -> bool:
     """The item states no value for the option, and did not try to: an option written with
     an invalid value is unknown, not missing (its schema error says so; no rule piles on)."""
     return not item.values.get(option) and option not in item.invalid_options
-
-
-def is_active_requirement(item: Item) -> bool:
-    """In scope and not rejected or deprecated: the requirements the rules hold to account
-    (one whose scope or status is invalid is not judged on a guess)."""
-    return (
-        item.values.get("scope", "in") != "out"
-        and item.values.get("status") not in _INACTIVE_STATUSES
-        and not {"scope", "status"} & set(item.invalid_options)
-    )
 
 
 def lacks_owner(item: Item) -> bool:

@@ -14,13 +14,11 @@ from typing import Any
 
 from ..model.formats import duration_seconds
 from ..model.inputs.observed import snapshot_problem
-from ..model.items import METRIC, REQUIREMENT, Item, as_list
+from ..model.items import METRIC, REQUIREMENT, Item, as_list, is_active_requirement
 from ..model.observe.snapshot import Observation
-from ..model.observe.spec import observe_of
 from ..model.observed import Judged, age_text, holds, stat_and_unit, value_text
 from ..model.project import Project
 from ..model.rules import Rule
-from .coverage import is_active_requirement
 from .findings import Finding
 
 #: The parts of a condition that make two of them the same.
@@ -37,15 +35,12 @@ def _seen(observation: Observation, metric: Mapping[str, Any]) -> str:
 
 
 def observed_metrics(context: Project) -> Iterator[Finding]:
-    """Each metric's observation: missing its target, past a threshold, or failed."""
-    snapshot = context.observed.snapshot if context.observed.mode == "snapshot" else None
+    """Each metric's observation: missing its target, past a threshold, or failed (no
+    value: the source's error, or one the project gave it: not in the snapshot, or
+    observed from another source)."""
     for item in context.of_type(METRIC.name):
         judged = context.judged.get(str(item.id))
         if judged is None:
-            spec = observe_of(item.export()) if snapshot is not None else None
-            if snapshot is not None and spec is not None:  # not observed when it was written
-                why = f"not in the snapshot of {snapshot.at}: write a new one (mldesign observe)"
-                yield _failed(item, Observation(spec.text, error=why))
             continue
         if judged.verdict is None:
             yield _failed(item, judged.observation)

@@ -43,6 +43,16 @@ class Observed:
     def observations(self) -> dict[str, Observation]:
         return dict(self.snapshot.observations) if self.snapshot else {}
 
+    @property
+    def absent(self) -> str | None:
+        """Why a metric the doc observes has no observation: the snapshot (read) was
+        written before the doc observed it. None in the other modes: live observes every
+        such metric, off none."""
+        if self.mode != "snapshot" or self.snapshot is None:
+            return None
+        taken = self.snapshot.at
+        return f"not in the snapshot: write a new one (mldesign observe); it was taken at {taken}"
+
     def snapshot_age(self) -> dt.timedelta | None:
         """How old the snapshot is (snapshot mode only)."""
         if self.mode != "snapshot" or self.snapshot is None:
@@ -101,13 +111,20 @@ class ObservedSource(Source[Observed]):
         return value.problems
 
     def fingerprint(self, value: Observed) -> Any:
+        """What the roll-ups show of the observations (the verdicts follow from them and
+        the items): not the times they were made at, which move on every live build,
+        but the ages shown, as coarsely as they are shown. The snapshot's own time only
+        in snapshot mode, where messages name it and it moves only with a new file."""
         if value.snapshot is None:
             return None
-        # The ages the roll-ups show are measured from now, as coarsely as they show them.
         return {
-            "snapshot": value.snapshot.as_json(),
-            "ages": {
-                metric: age_text(observation.at, value.now)
+            "at": value.snapshot.at if value.mode == "snapshot" else None,
+            "observations": {
+                metric: {
+                    **observation.as_json(),
+                    "at": None,
+                    "age": age_text(observation.at, value.now),
+                }
                 for metric, observation in sorted(value.observations.items())
             },
         }
