@@ -199,7 +199,7 @@ def hostile() -> Iterator[tuple[str, type[_Hostile]]]:
     ("status", "body", "error"),
     [
         # A proxy's login page, not MLflow.
-        (200, b"<html>login</html>", "not JSON: registered-models/alias answered b'<html>login</html>'"),
+        (200, b"<html>login</html>", "not JSON: registered-models/alias answered '<html>login</html>'"),
         (200, b"[1, 2]", "not an MLflow answer: registered-models/alias answered no JSON object"),
         # A version with no run behind it.
         (200, b'{"model_version": {"version": "3"}}', "no run: the model version '3' of 'm' ('a') names no run"),

@@ -10,7 +10,9 @@ urllib, so that they count against the same deadline, are capped, and so that th
 caller's headers (credentials) go to the origin it named and no other.
 
 Every failure is a :class:`FetchError` holding one printable line: a server's words (its
-status text, a ``Location``) are escaped and shortened before they reach a build log.
+status text, a ``Location``, the status line an exception quotes) have every header value
+sent cut out (:mod:`.secrets`), then are shortened and escaped, before they reach a build
+log.
 """
 
 from __future__ import annotations
@@ -23,18 +25,15 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from ..formats import printable
 from ..imports import is_web_url, without_credentials
-from ..numbers import shortened
 from .deadline import Deadline
+from .secrets import SHOWN, said
 
 #: Sent with every request, so a server's logs say who asks.
 USER_AGENT = "sphinxcontrib-mldesign"
 #: Redirects followed in one fetch; one more is an error.
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-#: Characters of a server's text shown in a message (a status text, a Location).
-_SHOWN = 80
 _CHUNK = 2**16
 
 
@@ -77,7 +76,7 @@ def fetch(
         # OSError: refused, unreachable, TLS, the socket shut at the deadline;
         # HTTPException: a server that does not speak HTTP as it should; ValueError: a
         # URL or a Location http.client cannot send.
-        raise FetchError("timed out" if deadline.passed() else _reason(err)) from None
+        raise FetchError("timed out" if deadline.passed() else _reason(err, headers)) from None
     finally:
         deadline.cancel()
 
@@ -245,43 +244,20 @@ def _check_headers(headers: Mapping[str, str]) -> None:
     shows a value (it may be a secret)."""
     for name, value in headers.items():
         if not name or not name.isascii() or not name.isprintable() or ":" in name or " " in name:
-            raise FetchError(f"'{_shown(name)}' cannot be the name of a header")
+            raise FetchError(f"'{said(name, {})}' cannot be the name of a header")
         if not value.isascii() or not value.replace("\t", " ").isprintable():
             raise FetchError(
                 f"the value of the header {name} holds a control or non-ASCII character"
             )
 
 
-def _reason(err: BaseException) -> str:
-    """An exception's message on one line, a server's words in it escaped."""
-    return _shown(" ".join(str(err).split()) or type(err).__name__, 3 * _SHOWN)
+def _reason(err: BaseException, headers: Mapping[str, str] | None) -> str:
+    """An exception's message on one line, a server's words in it (the status line
+    ``BadStatusLine`` quotes, the Location ``InvalidURL`` does) without a secret, escaped."""
+    return said(str(err).strip() or type(err).__name__, headers or {}, 3 * SHOWN)
 
 
 def _shown_url(url: str, headers: Mapping[str, str]) -> str:
     """A URL for a message, without the credentials a relative redirect keeps from the
     URL asked for (nor a header value a server put in its Location)."""
     return said(without_credentials(url), headers)
-
-
-def without_secrets(text: str, headers: Mapping[str, str]) -> str:
-    """``text`` with every header value sent, and each credential word in one (the token
-    of ``Bearer <token>``), written ``***``: a server, or a proxy before it, may echo what
-    it was sent. The one place secrets are cut out of what a server says."""
-    secrets: set[str] = set()
-    for value in headers.values():
-        secrets.update(word for word in (value, *value.split()[1:]) if len(word) >= 4)
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
-
-
-def said(text: str, headers: Mapping[str, str], limit: int = _SHOWN) -> str:
-    """A server's words for a message: on one line, secrets cut out *before* it is
-    shortened (never a part of one shown), at most ``limit`` characters, escaped."""
-    return _shown(without_secrets(" ".join(text.split()), headers), limit)
-
-
-def _shown(text: str, limit: int = _SHOWN) -> str:
-    """A server's text for a message: at most ``limit`` characters, then escaped (a
-    terminal escape sequence is shown, not played)."""
-    return printable(shortened(text, limit))

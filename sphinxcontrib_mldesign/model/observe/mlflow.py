@@ -21,10 +21,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from ..formats import printable
 from ..imports import without_credentials
-from ..inputs.http import FetchError, HTTPStatusError, fetch, said, without_secrets
-from ..numbers import shortened
+from ..inputs.http import FetchError, HTTPStatusError, fetch
+from ..inputs.secrets import said, said_of_body, without_secrets
 from .once import Once
 from .server import MissingSecret, Server
 from .snapshot import Observation, is_number, time_text
@@ -34,6 +33,8 @@ from .spec import ObserveSpec
 MAX_ANSWER_BYTES = 8 * 2**20
 #: Of an error's body, what is read: MLflow's ``{"error_code", "message"}``.
 ERROR_BYTES = 2**16
+#: Characters shown of an answer that is not JSON.
+NOT_JSON_SHOWN = 60
 _API = "/api/2.0/mlflow"
 
 
@@ -60,7 +61,8 @@ def observe_mlflow(
             raise _Failed(f"missing key: the run {run} has no metric {_q(spec.key)}")
         value, at = _finite(found[0]), found[1]
         if value is None:
-            raise _Failed(f"not a number: the run {run} gives {_q(spec.key)} as {_q(found[0])}")
+            shown = _q(found[0], headers)
+            raise _Failed(f"not a number: the run {run} gives {_q(spec.key)} as {shown}")
     except _Failed as err:  # a server may echo what it was sent (as a run ID even)
         return Observation(spec.text, error=without_secrets(str(err), headers))
     return Observation(spec.text, value, at, series=1)
@@ -74,7 +76,8 @@ def _run_of(server: Server, headers: dict[str, str], model: str, alias: str) -> 
     if not isinstance(run, str) or not run.strip():
         number = version.get("version") if isinstance(version, Mapping) else None
         raise _Failed(
-            f"no run: the model version {_q(number)} of {_q(model)} ({_q(alias)}) names no run"
+            f"no run: the model version {_q(number, headers)} of {_q(model)} ({_q(alias)}) "
+            "names no run"
         )
     return run.strip()
 
@@ -115,7 +118,10 @@ def _get(
     try:
         answer = json.loads(body)
     except (ValueError, RecursionError):  # ValueError: not UTF-8 or not JSON
-        raise _Failed(f"not JSON: {endpoint} answered {_q(body[:40])}") from None
+        # A body that echoes the request (a debug endpoint, a proxy's page) shows no part
+        # of a secret: they are cut out before the text is shortened.
+        text = said_of_body(body, headers, NOT_JSON_SHOWN)
+        raise _Failed(f"not JSON: {endpoint} answered '{text}'") from None
     if not isinstance(answer, Mapping):
         raise _Failed(f"not an MLflow answer: {endpoint} answered no JSON object")
     return answer
@@ -156,6 +162,7 @@ def _time(milliseconds: object) -> str | None:
         return None
 
 
-def _q(value: object) -> str:
-    """A value of the server's, quoted for a message: one short printable line."""
-    return printable(shortened(repr(value), 60))
+def _q(value: object, headers: Mapping[str, str] | None = None) -> str:
+    """A value (the server's, or the doc's), quoted for a message: one short printable
+    line, a secret of ``headers`` it echoes cut out before it is shortened."""
+    return said(repr(value), headers or {}, 60)

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from ..inputs.http import FetchError, HTTPStatusError, fetch, said
+from ..inputs.http import FetchError, HTTPStatusError, fetch
+from ..inputs.secrets import said
 from .server import Server
 
 #: An answer no larger than this is read: a week of samples every minute for a hundred
@@ -89,6 +90,6 @@ def _error_of(body: bytes) -> str | None:
 
 
 def shown(text: str, headers: Mapping[str, str]) -> str:
-    """A server's words for a message (:func:`..inputs.http.said`: no header value sent
+    """A server's words for a message (:func:`..inputs.secrets.said`: no header value sent
     to it left in), at most :data:`SHOWN` characters."""
     return said(text, headers, SHOWN)

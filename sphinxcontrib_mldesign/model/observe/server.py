@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..imports import without_credentials
+
 #: What one request may take when the settings give no ``timeout``.
 DEFAULT_TIMEOUT = 10.0
 _ENV_RE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -56,7 +58,17 @@ class Server:
             or parts.scheme not in ("http", "https")
             or not parts.hostname
         ):
-            raise ServerError(f"{name}['url'] must be an http(s) URL, got {url!r}")
+            shown = without_credentials(url) if isinstance(url, str) else url
+            raise ServerError(f"{name}['url'] must be an http(s) URL, got {shown!r}")
+        if "@" in parts.netloc:
+            # Never sent (fetch sends no URL's user or password): a puzzling 401 else. The
+            # password is not shown, and belongs in the environment, not in conf.py.
+            raise ServerError(
+                f"{name}['url'] must hold no user or password ({without_credentials(url)!r}, "
+                "never sent): send them in a header read from the environment, "
+                '"headers": {"Authorization": "Basic ${AUTH}"} with AUTH set to the base64 '
+                "of 'user:password'"
+            )
         if parts.query or parts.fragment:
             raise ServerError(f"{name}['url'] must have no query or fragment")
         headers = value.get("headers", {})
