@@ -91,6 +91,7 @@ def test_metric_options(app: SphinxTestApp) -> None:
     assert items["MET-CTR"]["labels-delay"] == {"text": "2h", "seconds": 7200}
     assert items["MET-CTR"]["severity"] == "ticket"
     assert items["MET-NDCG"]["proxy-for"] == ["MET-CTR"]
+    assert items["MET-NDCG"]["observe"] == "file:eval/metrics.json#replay.ndcg_at_10"
     drift = items["MET-DRIFT"]
     assert (drift["drift-method"], drift["reference"], drift["type"]) == (
         "psi",

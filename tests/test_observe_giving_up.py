@@ -120,3 +120,33 @@ def test_an_exception_in_one_metric_is_its_internal_error() -> None:
     # What does not raise is passed on as it is.
     found = Observation("prometheus", 1.0, series=1)
     assert guarded(lambda: found, metric, parse_observe("prometheus"), prometheus) is found
+
+
+def _ranges_hang(conn: Any, head: bytes, stop: Any) -> None:
+    """Instant queries answered at once, week-long ranges never."""
+    if b"/api/v1/query_range" in head:
+        stop.wait(30)
+    else:
+        _answer(b"200 OK", VECTOR)(conn, head, stop)
+
+
+def test_a_server_timing_out_on_trends_keeps_its_values_and_is_asked_no_more_trends(
+    tmp_path: Path,
+) -> None:
+    metrics = [
+        {"id": f"MET-P99-{n}", "query": f"p99_ms_{n}", "target": parse_condition("< 80")}
+        for n in range(24)
+    ]
+    with server(_ranges_hang) as (url, heads):
+        values: dict[str, Any] = {"prometheus": {"url": url, "timeout": TIMEOUT}}
+        where = Where(tmp_path, tmp_path, tmp_path / "cache")
+        start = time.monotonic()
+        snapshot, _ = observe_live(Request(MLDesignConfig(**values), where, (), tuple(metrics)), AT)
+        took = time.monotonic() - start
+        ranges = sum(b"/api/v1/query_range" in head for head in heads)
+    # Every value, none with a trend; the ranges asked by the first round only (24 metrics
+    # each waiting a timeout for its trend would take 24 / 8 timeouts).
+    assert all(snapshot.observations[m["id"]].value == 42.0 for m in metrics)
+    assert all(snapshot.observations[m["id"]].trend == () for m in metrics)
+    assert ranges <= POOL_SIZE, ranges
+    assert took < 2 * TIMEOUT + SLACK, took

@@ -7,7 +7,7 @@ own, so the snapshot holds exactly what a live build would show. The file is wri
 whether or not some source failed (a failure is kept in it, and a ``snapshot`` build
 reports it where the metric is); the exit code tells the failure. The snapshot holds
 values, times and errors; a server's answer that echoes a header is written with the
-secret hidden (:func:`..model.inputs.http.without_secrets`).
+secret hidden (:func:`..model.inputs.secrets.without_secrets`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,6 @@ its metrics a timeout of its own: a thousand metrics, 10 s each, 8 at once, 21 m
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -30,35 +29,13 @@ from .prometheus_api import PrometheusFailed
 from .server import MissingSecret, Server
 from .snapshot import Observation, Snapshot, time_text
 from .spec import ObserveSpec, observe_of
+from .unreachable import Unreachable
 
 #: Requests in flight at once: enough to hide a server's latency, few enough not to
 #: flood one with a doc of a thousand metrics.
 POOL_SIZE = 8
-#: How an observation's error starts when its server could not be reached.
-UNREACHABLE = "unreachable: "
 #: Characters of an unexpected exception's message kept in an observation's error.
 _INTERNAL_SHOWN = 200
-
-
-class Unreachable:
-    """The servers found unreachable in one build, each with its first failure; shared
-    by the pool's threads."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._first: dict[Server, str] = {}
-
-    def first_failure(self, server: Server) -> str | None:
-        """What the first request to ``server`` that could not reach it said, if any."""
-        with self._lock:
-            return self._first.get(server)
-
-    def tell(self, server: Server, error: str | None) -> None:
-        """``error``, one of ``server``'s answers: kept if it says the server could not
-        be reached and is the first that did."""
-        if error is not None and error.startswith(UNREACHABLE):
-            with self._lock:
-                self._first.setdefault(server, error)
 
 
 def observe_metric(
@@ -83,7 +60,7 @@ def observe_metric(
         return _failed(metric, spec, f"{first} (not asked again in this build)")
     if spec.kind == "prometheus":
         query = str(metric.get("query", ""))
-        observation = observe_prometheus(query, server, metric, now, request.config)
+        observation = observe_prometheus(query, server, metric, now, request.config, unreachable)
     else:
         observation = observe_mlflow(spec, server, metric, now, once)
     unreachable.tell(server, observation.error)

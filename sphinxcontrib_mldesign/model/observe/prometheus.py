@@ -24,6 +24,7 @@ from ..settings import Settings
 from .prometheus_api import PrometheusFailed, ask, shown
 from .server import MissingSecret, Server
 from .snapshot import MAX_FIRING, Observation, kept_text, time_text
+from .unreachable import Unreachable
 
 SOURCE = "prometheus"
 #: Samples a trend is drawn from, about: the step is the range over this.
@@ -38,7 +39,12 @@ class _Sample:
 
 
 def observe_prometheus(
-    query: str, server: Server, metric: Mapping[str, Any], now: dt.datetime, config: Settings
+    query: str,
+    server: Server,
+    metric: Mapping[str, Any],
+    now: dt.datetime,
+    config: Settings,
+    unreachable: Unreachable | None = None,
 ) -> Observation:
     """The metric's value: its ``query`` on ``server`` at ``now``, the worst series
     deciding, with the trend of that series (unless ``mldesign_observe_trend`` is 0)."""
@@ -54,8 +60,14 @@ def observe_prometheus(
     decided = worst(metric, [sample.value for sample in samples])
     chosen = next(sample for sample in samples if sample.value == decided)
     trend: tuple[tuple[float, float], ...] = ()
-    if config.observe_trend != "0":
-        trend = _trend(server, headers, query, chosen.labels, now, config.observe_trend)
+    trends = (server, "trend")
+    asked = unreachable is None or unreachable.first_failure(trends) is None
+    if config.observe_trend != "0" and asked:
+        try:
+            trend = _trend(server, headers, query, chosen.labels, now, config.observe_trend)
+        except PrometheusFailed as err:  # the value stands without its trend
+            if unreachable is not None:  # a server timing out on ranges: asked no more
+                unreachable.tell(trends, str(err))
     at = _time(chosen.at)
     return Observation(SOURCE, decided, at, len(samples), trend=trend, query=query)
 
@@ -138,8 +150,8 @@ def _trend(
     trend: str,
 ) -> tuple[tuple[float, float], ...]:
     """The samples of the series with ``labels`` over the ``trend`` before ``now``, oldest
-    first, at most about :data:`TREND_POINTS`; none when they cannot be had (the value
-    stands without them)."""
+    first, at most about :data:`TREND_POINTS`; none when the answer holds none;
+    PrometheusFailed when the server gives no answer."""
     seconds = duration_seconds(trend)
     step = max(1, math.ceil(seconds / TREND_POINTS))
     try:
@@ -147,10 +159,7 @@ def _trend(
     except OverflowError:  # a trend of centuries before an early evaluation time
         return ()
     params = {"query": query, "start": _unix(start), "end": _unix(now), "step": str(step)}
-    try:
-        data = ask(server, "/api/v1/query_range", params, headers)
-    except PrometheusFailed:
-        return ()
+    data = ask(server, "/api/v1/query_range", params, headers)
     kind, result = _result(data) if isinstance(data, dict) else (None, None)
     if kind != "matrix" or not isinstance(result, list):
         return ()
