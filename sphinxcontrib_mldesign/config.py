@@ -147,7 +147,8 @@ class MLDesignConfig:
         metadata={"validator": time_or_none,
                   "doc": "The time observed values are asked for and their age measured from, "
                   "ISO 8601 (``\"2026-12-01T12:00:00Z\"``); unset: now. Pins reproducible "
-                  "builds and tests."},
+                  "builds and tests; ``mldesign observe`` asks now all the same (``--at`` "
+                  "pins it)."},
     )  # fmt: skip
     observe_max_age: str = field(
         default="7d",
