@@ -18,6 +18,7 @@ log.
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
@@ -193,6 +194,10 @@ def _resolve(host: str, port: int, deadline: Deadline) -> list[_Address]:
     interrupted: it runs in a thread of its own, and when the deadline comes first it is
     left to finish by itself (it holds nothing but that thread)."""
     found: list[_Address] = []
+    if _is_address(host):  # nothing to look up, nothing to wait for
+        numeric = socket.AI_NUMERICHOST
+        found.extend(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=numeric))
+        return found
     failed: list[Exception] = []
 
     def ask() -> None:
@@ -209,6 +214,15 @@ def _resolve(host: str, port: int, deadline: Deadline) -> list[_Address]:
     if failed:
         raise failed[0]
     return found
+
+
+def _is_address(host: str) -> bool:
+    """Whether ``host`` is an IP address (``127.0.0.1``, ``::1``), not a name."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _open(addresses: list[_Address], deadline: Deadline) -> socket.socket:
