@@ -51,11 +51,16 @@ def without_secrets(text: str, headers: Mapping[str, str]) -> str:
     return text
 
 
+_ASCII_SPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
+
+
 def said(text: str, headers: Mapping[str, str], limit: int = SHOWN) -> str:
     """A server's words for a message: on one line, secrets cut out *before* it is
     shortened (never a part of one shown), at most ``limit`` characters, escaped (a
-    terminal escape sequence is shown, not played)."""
-    return printable(shortened(without_secrets(" ".join(text.split()), headers), limit))
+    terminal escape sequence is shown, not played). Runs of ASCII white space become one
+    space; other line breaks (``\x85``, ``\u2028``) are escaped, shown as what they are."""
+    one_line = _ASCII_SPACE_RE.sub(" ", text).strip(" ")
+    return printable(shortened(without_secrets(one_line, headers), limit))
 
 
 def said_of_body(body: bytes, headers: Mapping[str, str], limit: int = SHOWN) -> str:
