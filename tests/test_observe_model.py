@@ -344,3 +344,11 @@ def test_a_sparkline_of_numbers_near_the_limits_is_not_drawn() -> None:
     assert sparkline(huge, many) is None
     drawn = sparkline(huge, [(0.0, 0.5), (60.0, 2.0)])
     assert drawn is not None and len(drawn.points) == 2
+
+
+def test_a_loaded_rules_duration_that_is_no_number_is_no_for() -> None:
+    # Python's JSON reader takes NaN and Infinity: int() of them raised in the build.
+    from sphinxcontrib_mldesign.model.observe.loaded_rules import _duration
+
+    assert _duration(float("nan")) is None and _duration(float("inf")) is None
+    assert (_duration(300), _duration(1.5), _duration(0)) == ("5m", "1500ms", None)

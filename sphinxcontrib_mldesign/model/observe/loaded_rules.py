@@ -14,6 +14,7 @@ from typing import Any
 from ..rulefiles import MAX_RULES, DeployedRule
 from .prometheus_api import PrometheusFailed, ask, shown
 from .server import Server
+from .snapshot import is_number
 
 #: How a loaded rule's file is named in messages.
 RULES_NAME = "prometheus:/api/v1/rules"
@@ -66,7 +67,8 @@ def _rule(rule: Any, name: str, position: int, headers: dict[str, str]) -> Deplo
 
 def _duration(seconds: Any) -> str | None:
     """The API's ``duration`` (seconds) as a rule file writes ``for`` (``5m``); None for 0."""
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
+    # A JSON answer may hold NaN or Infinity (Python's reader takes them): no duration.
+    if not is_number(seconds) or seconds <= 0:
         return None
     whole = int(seconds)
     if whole != seconds:
