@@ -28,7 +28,7 @@ from ..boundedyaml import MAX_DEPTH, Mappings, YAMLProblem, compose_documents
 from ..formats import printable
 from ..inputs.files import UnreadableFile, read_outside
 from ..numbers import shortened
-from .snapshot import Observation, is_number, time_text
+from .snapshot import Observation, is_number, unix_time_text
 from .spec import ObserveSpec
 
 #: A metrics file holds a few numbers; an evaluation report with per-example scores, MiBs.
@@ -75,11 +75,7 @@ def _read(path: Path, name: str) -> tuple[bytes, str | None]:
         raise _Failed(f"unreadable: {name!r}: {text}") from None
     except (OSError, ValueError) as err:  # gone since it was read; a NUL in the path
         raise _Failed(f"unreadable: {name!r}: {err}") from None
-    try:
-        at = time_text(dt.datetime.fromtimestamp(modified, dt.timezone.utc))
-    except (OverflowError, OSError, ValueError):
-        at = None
-    return data, at
+    return data, unix_time_text(modified)
 
 
 def _json(data: bytes, name: str) -> Any:

@@ -26,7 +26,7 @@ from ..inputs.http import FetchError, HTTPStatusError, fetch
 from ..inputs.secrets import said, said_of_body, without_secrets
 from .once import Once
 from .server import MissingSecret, Server
-from .snapshot import Observation, is_number, time_text
+from .snapshot import Observation, is_number, unix_time_text
 from .spec import ObserveSpec
 
 #: An answer of MLflow's: a run with thousands of params and tags is well under this.
@@ -154,12 +154,7 @@ def _float(value: object) -> float:
 def _time(milliseconds: object) -> str | None:
     """A time MLflow gives (ms since the epoch) as observations write it; None if none."""
     found = _finite(milliseconds)
-    if found is None:
-        return None
-    try:
-        return time_text(dt.datetime.fromtimestamp(found / 1000, dt.timezone.utc))
-    except (OverflowError, OSError, ValueError):  # past the years a datetime holds
-        return None
+    return None if found is None else unix_time_text(found / 1000)
 
 
 def _q(value: object, headers: Mapping[str, str] | None = None) -> str:

@@ -23,7 +23,7 @@ from ..observed import worst
 from ..settings import Settings
 from .prometheus_api import PrometheusFailed, ask, shown
 from .server import MissingSecret, Server
-from .snapshot import MAX_FIRING, Observation, kept_text, time_text
+from .snapshot import MAX_FIRING, Observation, kept_text, unix_time_text
 from .unreachable import Unreachable
 
 SOURCE = "prometheus"
@@ -68,7 +68,7 @@ def observe_prometheus(
         except PrometheusFailed as err:  # the value stands without its trend
             if unreachable is not None:  # a server timing out on ranges: asked no more
                 unreachable.tell(trends, str(err))
-    at = _time(chosen.at)
+    at = unix_time_text(chosen.at)
     return Observation(SOURCE, decided, at, len(samples), trend=trend, query=query)
 
 
@@ -215,10 +215,3 @@ def firing_for(metric: Mapping[str, Any], alerts: Sequence[Mapping[str, str]]) -
 def _unix(when: dt.datetime) -> str:
     """A time as the API reads it: Unix seconds."""
     return f"{when.timestamp():.3f}"
-
-
-def _time(unix: float) -> str | None:
-    try:
-        return time_text(dt.datetime.fromtimestamp(unix, dt.timezone.utc))
-    except (OverflowError, OSError, ValueError):
-        return None

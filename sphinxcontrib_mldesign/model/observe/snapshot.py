@@ -204,3 +204,12 @@ def parse_time(text: str) -> dt.datetime | None:
 def time_text(when: dt.datetime) -> str:
     """A time as observations write it: UTC, whole seconds, ``Z``."""
     return when.astimezone(dt.timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def unix_time_text(seconds: float) -> str | None:
+    """A Unix time a source gives (a sample's, a file's, a logged metric's) as
+    observations write it; None past the years a datetime holds."""
+    try:
+        return time_text(dt.datetime.fromtimestamp(seconds, dt.timezone.utc))
+    except (OverflowError, OSError, ValueError):
+        return None
