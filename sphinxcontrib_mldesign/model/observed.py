@@ -179,22 +179,29 @@ def requirement_met(
     """Whether a requirement holds: every metric it names that has a value meets its
     target, and the requirement's own ``target`` holds for each of those whose stat and
     unit are the target's. None when none of its metrics has a value."""
-    target = requirement.get("target")
     seen = False
     for metric in metrics:
         found = judged.get(str(metric.get("id")))
         if found is None or found.verdict is None or found.observation.value is None:
             continue
         seen = True
-        if found.verdict.target == "missed":
-            return False
-        if (
-            isinstance(target, Mapping)
-            and stat_and_unit(metric) == (target.get("stat"), target.get("unit"))
-            and holds(target, found.observation.value) is False
-        ):
+        if found.verdict.target == "missed" or misses_own_target(requirement, metric, found):
             return False
     return True if seen else None
+
+
+def misses_own_target(
+    requirement: Mapping[str, Any], metric: Mapping[str, Any], found: Judged
+) -> bool:
+    """Whether the metric's observed value fails the requirement's own ``target``: when
+    the value is of the target's stat and unit (another unit is another quantity)."""
+    target, value = requirement.get("target"), found.observation.value
+    return (
+        isinstance(target, Mapping)
+        and value is not None
+        and stat_and_unit(metric) == (target.get("stat"), target.get("unit"))
+        and holds(target, value) is False
+    )
 
 
 def age_text(at: str | None, now: dt.datetime) -> str | None:

@@ -16,7 +16,7 @@ from ..model.formats import duration_seconds
 from ..model.inputs.observed import snapshot_problem
 from ..model.items import METRIC, REQUIREMENT, Item, as_list, is_active_requirement
 from ..model.observe.snapshot import Observation
-from ..model.observed import Judged, age_text, holds, stat_and_unit, value_text
+from ..model.observed import age_text, misses_own_target, value_text
 from ..model.project import Project
 from ..model.rules import Rule
 from .findings import Finding
@@ -88,16 +88,19 @@ def _failed(item: Item, observation: Observation) -> Finding:
 
 def requirement_targets(context: Project) -> Iterator[Finding]:
     """A requirement's own ``:target:`` against each of its metrics' values of the same
-    stat and unit (as :func:`..model.observed.requirement_met` holds it). Not again when
-    the metric's own target is the same condition: that metric's finding says it."""
+    stat and unit (:func:`..model.observed.misses_own_target`, as requirements are met).
+    Not again when the metric's own target is the same condition: its finding says it."""
     for item in context.of_type(REQUIREMENT.name):
         target = item.values.get("target")
         if not isinstance(target, Mapping) or not is_active_requirement(item):
             continue
+        requirement = item.export()
         for ref in as_list(item.values.get("metrics")):
             metric = context.index.get(ref)
             judged = context.judged.get(ref)
-            if metric is None or judged is None or not _misses(target, metric, judged):
+            if metric is None or judged is None or _said_by_metric(target, metric):
+                continue
+            if not misses_own_target(requirement, metric.export(), judged):
                 continue
             yield Finding(
                 Rule.TARGET_MISSED,
@@ -111,15 +114,10 @@ def requirement_targets(context: Project) -> Iterator[Finding]:
             )
 
 
-def _misses(target: Mapping[str, Any], metric: Item, judged: Judged) -> bool:
-    value = judged.observation.value
-    values = metric.values
-    if value is None or stat_and_unit(values) != (target.get("stat"), target.get("unit")):
-        return False
-    own = values.get("target")
-    if isinstance(own, Mapping) and all(own.get(key) == target.get(key) for key in _SAME):
-        return False
-    return holds(target, value) is False
+def _said_by_metric(target: Mapping[str, Any], metric: Item) -> bool:
+    """Whether the metric's own target is the requirement's (its finding says it)."""
+    own = metric.values.get("target")
+    return isinstance(own, Mapping) and all(own.get(key) == target.get(key) for key in _SAME)
 
 
 def observed_source(context: Project) -> Iterator[Finding]:
