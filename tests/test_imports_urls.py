@@ -25,6 +25,7 @@ from helpers import (
     assert_warnings,
     located,
     page,
+    serve,
 )
 
 
@@ -52,14 +53,8 @@ def serving(directory: Path) -> Iterator[tuple[str, list[str]]]:
     """An HTTP server on 127.0.0.1 serving ``directory``: (base URL, paths requested)."""
     requests: list[str] = []
     handler = type("Handler", (_Exports,), {"requests": requests})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(partial(handler, directory=str(directory))) as url:
+        yield url, requests
 
 
 def _retitle(export: Path, old: str, new: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from test_hardening_network import SLACK, server
-from test_observe_servers import VECTOR, _answer, _sleep
+from test_observe_servers import VECTOR, _answer, _sleep, live_conf
 
 from helpers import Build, warnings_of
 from sphinxcontrib_mldesign.config import MLDesignConfig
@@ -44,12 +44,7 @@ def test_a_server_that_never_answers_costs_one_timeout_not_one_per_metric(
     ]
     (src / "index.rst").write_text("Metrics\n=======\n\n" + "\n".join(blocks))
     with server(_sleep) as (url, heads):
-        (src / "conf.py").write_text(
-            'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
-            'mldesign_observe = "live"\nmldesign_observe_at = "2026-12-01T12:00:00Z"\n'
-            f'mldesign_prometheus = {{"url": "{url}", "timeout": {TIMEOUT}}}\n'
-            'mldesign_rules = {"missing-owner": "off"}\n'
-        )
+        (src / "conf.py").write_text(live_conf(url, "2026-12-01T12:00:00Z", TIMEOUT))
         start = time.monotonic()
         app = build(src, warningiserror=False)
         took = time.monotonic() - start

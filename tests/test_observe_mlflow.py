@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -25,7 +24,7 @@ from mlflow_server import (
 from observe_projects import observations_of, observe_line, project_of
 from observe_projects import write_project as write_metrics
 
-from helpers import Build, export_text, located, warnings_of
+from helpers import Build, export_text, located, serve, warnings_of
 from sphinxcontrib_mldesign.model.inputs.http import HTTPStatusError, fetch
 
 SECRET = "mlflow-test-secret-5d1e8b"
@@ -185,14 +184,8 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def hostile() -> Iterator[tuple[str, type[_Hostile]]]:
     handler = type("Handler", (_Hostile,), {"routes": {}, "asked": []})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(handler) as url:
+        yield url, handler
 
 
 @pytest.mark.parametrize(

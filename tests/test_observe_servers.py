@@ -38,6 +38,16 @@ VECTOR = json.dumps(
 ).encode()
 
 
+def live_conf(url: str, at: str, timeout: float) -> str:
+    """The conf.py of a project observing live on the Prometheus at ``url``."""
+    return (
+        'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
+        f'mldesign_observe = "live"\nmldesign_observe_at = "{at}"\n'
+        f'mldesign_prometheus = {{"url": "{url}", "timeout": {timeout}}}\n'
+        'mldesign_rules = {"missing-owner": "off"}\n'
+    )
+
+
 def _observe(url: str, headers: dict[str, str] | None = None) -> tuple[Observation, float]:
     setting: dict[str, Any] = {"url": url, "timeout": TIMEOUT, "headers": headers or {}}
     values: dict[str, Any] = {"prometheus": setting, "observe_trend": "0"}
@@ -165,12 +175,7 @@ def test_a_build_against_a_slow_server_warns_at_the_query_in_time(
     src = tmp_path / "src"
     src.mkdir()
     with server(_sleep) as (url, _):
-        (src / "conf.py").write_text(
-            'extensions = ["sphinxcontrib_mldesign"]\nshow_warning_types = True\n'
-            'mldesign_observe = "live"\nmldesign_observe_at = "2024-03-01T12:00:00Z"\n'
-            f'mldesign_prometheus = {{"url": "{url}", "timeout": {TIMEOUT}}}\n'
-            'mldesign_rules = {"missing-owner": "off"}\n'
-        )
+        (src / "conf.py").write_text(live_conf(url, "2024-03-01T12:00:00Z", TIMEOUT))
         (src / "index.rst").write_text(
             "Metrics\n=======\n\n.. metric:: Latency\n   :id: MET-P99\n   :kind: system\n"
             "   :query: p99_ms\n   :target: < 80\n\n.. metric:: Errors\n   :id: MET-ERR\n"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,8 +41,9 @@ class Observed:
     """What could not be read: the snapshot file, a server's rules (not a metric's value)."""
 
     @property
-    def observations(self) -> dict[str, Observation]:
-        return dict(self.snapshot.observations) if self.snapshot else {}
+    def observations(self) -> Mapping[str, Observation]:
+        """Metric ID -> its observation (none without a snapshot)."""
+        return self.snapshot.observations if self.snapshot else {}
 
     @property
     def absent(self) -> str | None:
